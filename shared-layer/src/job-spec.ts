@@ -1,0 +1,360 @@
+import { z } from 'zod';
+import { parseAssetSource, parseS3Location } from './asset-source.ts';
+import { quoteForMessage } from './message-text.ts';
+import { POLLY_ENGINES, POLLY_LANGUAGE_CODES, POLLY_TEXT_TYPES, POLLY_VOICE_IDS } from './polly-voices.ts';
+
+/** Safety limits the job spec enforces on top of the old service's rules (documented in the README). */
+export const SPEC_LIMITS = {
+  maxTimelineEvents: 500,
+  maxAudioAssets: 100,
+  maxTtsTextChars: 20_000,
+  maxTotalTtsTextChars: 100_000,
+  maxFilenameLength: 255,
+} as const;
+
+export interface WebhookSizeLimits {
+  /** Largest JSON text of `notifications.webhook.headers`, in bytes. */
+  readonly maxHeadersSize: number;
+  /** Largest JSON text of `notifications.webhook.metadata`, in bytes. */
+  readonly maxMetadataSize: number;
+}
+
+export const DEFAULT_WEBHOOK_SIZE_LIMITS: WebhookSizeLimits = { maxHeadersSize: 1024, maxMetadataSize: 1024 };
+
+/** Reads `WEBHOOK_MAX_HEADERS_SIZE` / `WEBHOOK_MAX_METADATA_SIZE`; unset or unusable values keep 1024. */
+export function readWebhookSizeLimits(env: NodeJS.ProcessEnv = process.env): WebhookSizeLimits {
+  return {
+    maxHeadersSize: readPositiveInt(env.WEBHOOK_MAX_HEADERS_SIZE, DEFAULT_WEBHOOK_SIZE_LIMITS.maxHeadersSize),
+    maxMetadataSize: readPositiveInt(
+      env.WEBHOOK_MAX_METADATA_SIZE,
+      DEFAULT_WEBHOOK_SIZE_LIMITS.maxMetadataSize,
+    ),
+  };
+}
+
+function readPositiveInt(raw: string | undefined, fallback: number): number {
+  const value = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+export const X264_PRESETS = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+  'placebo',
+] as const;
+
+// An HTTP header field name is an RFC 9110 token; values must not carry control characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const BITRATE = /^[1-9][0-9]{0,8}(\.[0-9]+)?[kKmM]?$/;
+
+function byteSizeOfJson(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+function describeSize(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024}KB` : `${bytes} bytes`;
+}
+
+const unitVolume = (defaultValue: number) =>
+  z.number().min(0).max(1).default(defaultValue).describe(`Gain from 0.0 to 1.0 (default ${defaultValue}).`);
+
+const sourceString = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    const parsed = parseAssetSource(source);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+  })
+  .describe('s3://bucket/key, http(s)://… or (local mode only) a file path.');
+
+const assetSchema = z.object({
+  id: z.string().min(1).max(100),
+  source: sourceString,
+});
+
+const duckingFields = {
+  duckingLevel: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('While this clip plays, the music gain is multiplied by this level.'),
+  duckingFadeDuration: z.number().min(0).default(0.5).describe('Seconds to ramp the music down and back up.'),
+};
+
+const ttsEventSchema = z.object({
+  start: z.number().min(0).describe('Seconds from the start of the video.'),
+  type: z.literal('tts'),
+  data: z.object({
+    text: z
+      .string()
+      .min(1)
+      .max(SPEC_LIMITS.maxTtsTextChars)
+      .describe('Plain text, or SSML with textType ssml.'),
+    provider: z.literal('aws-polly').default('aws-polly'),
+    providerConfig: z
+      .object({
+        voiceId: z
+          .enum(POLLY_VOICE_IDS, { error: "Input should be an Amazon Polly voice id, such as 'Joanna'" })
+          .default('Joanna')
+          .describe('Amazon Polly voice id (listed below).'),
+        engine: z.enum(POLLY_ENGINES).default('neural'),
+        textType: z.enum(POLLY_TEXT_TYPES).default('text'),
+        languageCode: z
+          .enum(POLLY_LANGUAGE_CODES, {
+            error: "Input should be an Amazon Polly language code, such as 'en-US'",
+          })
+          .optional()
+          .describe("Default: the voice's own language."),
+      })
+      .prefault({}),
+    volume: unitVolume(1.0),
+    ...duckingFields,
+  }),
+});
+
+const audioEventSchema = z.object({
+  start: z.number().min(0).describe('Seconds from the start of the video.'),
+  type: z.literal('audio'),
+  data: z.object({
+    assetId: z.string().describe('The id of an entry of assets.audio.'),
+    volume: unitVolume(0.5),
+    ...duckingFields,
+  }),
+});
+
+const timelineEventSchema = z.discriminatedUnion('type', [ttsEventSchema, audioEventSchema]);
+
+const outputSchema = z.object({
+  destination: z
+    .string()
+    .min(1)
+    .superRefine((destination, ctx) => {
+      const parsed = parseAssetSource(destination);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+      else if (parsed.source.kind === 'http') {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Destination must be s3://bucket/prefix/ or a local folder',
+        });
+      }
+    })
+    .optional()
+    .describe('s3://bucket/prefix/ or (local mode only) a folder; default: the managed bucket, outputs/.'),
+  filename: z
+    .string()
+    .min(1)
+    .max(SPEC_LIMITS.maxFilenameLength)
+    .superRefine((filename, ctx) => {
+      if (/[/\\]/.test(filename) || filename.includes('..') || CONTROL_CHARS.test(filename)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Must be a plain file name (no /, \\, .. or control characters)',
+        });
+      }
+    })
+    .describe('Output file name; .mp4 is appended when missing.'),
+  encoding: z
+    .object({
+      preset: z
+        .enum(X264_PRESETS)
+        .default('medium')
+        .describe('x264 preset used when the video is re-encoded.'),
+      bitrate: z
+        .string()
+        .regex(BITRATE, 'Must be a bitrate such as 2500k or 5M')
+        .optional()
+        .describe('Video bitrate, such as 2500k or 5M; setting it re-encodes the video.'),
+      audio_bitrate: z
+        .string()
+        .regex(BITRATE, 'Must be a bitrate such as 128k or 320k')
+        .optional()
+        .describe('AAC bitrate, such as 128k (default 192k).'),
+      fps: z.number().gt(0).max(240).optional().describe('Output frame rate; default: the source rate.'),
+    })
+    .optional(),
+});
+
+function webhookSchema(limits: WebhookSizeLimits) {
+  return z.object({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .describe('http(s) URL that receives the job view when the job ends.'),
+    method: z.enum(['POST', 'PUT']).default('POST'),
+    headers: z
+      .record(z.string(), z.string())
+      .superRefine((headers, ctx) => {
+        for (const [name, value] of Object.entries(headers)) {
+          if (!HEADER_NAME.test(name)) {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'Not a valid HTTP header name' });
+          } else if (CONTROL_CHARS.test(value)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: 'Header value contains control characters',
+            });
+          }
+        }
+        if (byteSizeOfJson(headers) > limits.maxHeadersSize) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `Headers exceed ${describeSize(limits.maxHeadersSize)} limit`,
+          });
+        }
+      })
+      .optional(),
+    metadata: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()], {
+          error: 'Input should be a string, number or boolean',
+        }),
+      )
+      .superRefine((metadata, ctx) => {
+        if (byteSizeOfJson(metadata) > limits.maxMetadataSize) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `Metadata exceed ${describeSize(limits.maxMetadataSize)} limit`,
+          });
+        }
+      })
+      .optional(),
+  });
+}
+
+/**
+ * A lenient view of the parts that reference each other. Each part falls back to "nothing known"
+ * when malformed, so reference problems are reported alongside type problems, not after them.
+ */
+const referenceView = z
+  .object({
+    assets: z
+      .object({ audio: z.array(z.object({ id: z.string() }).nullable().catch(null)).catch([]) })
+      .catch({ audio: [] }),
+    backgroundMusic: z
+      .object({ playlist: z.array(z.string().nullable().catch(null)).catch([]) })
+      .nullable()
+      .catch(null),
+    timeline: z
+      .array(
+        z
+          .union([
+            z.object({ type: z.literal('audio'), data: z.object({ assetId: z.string() }) }),
+            z.object({ type: z.literal('tts'), data: z.object({ text: z.string() }) }),
+          ])
+          .nullable()
+          .catch(null),
+      )
+      .catch([]),
+  })
+  .catch({ assets: { audio: [] }, backgroundMusic: null, timeline: [] });
+
+function checkReferences(input: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  const view = referenceView.parse(input);
+  const audioIds = new Set<string>();
+  view.assets.audio.forEach((asset, index) => {
+    if (asset === null) return;
+    if (audioIds.has(asset.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assets', 'audio', index, 'id'],
+        message: `Duplicate asset id '${quoteForMessage(asset.id)}'`,
+      });
+    }
+    audioIds.add(asset.id);
+  });
+  view.backgroundMusic?.playlist.forEach((id, index) => {
+    if (id !== null && !audioIds.has(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backgroundMusic', 'playlist', index],
+        message: `Playlist item '${quoteForMessage(id)}' not found in assets.audio`,
+      });
+    }
+  });
+  let totalText = 0;
+  view.timeline.forEach((event, index) => {
+    if (event?.type === 'audio' && !audioIds.has(event.data.assetId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeline', index, 'data', 'assetId'],
+        message: `Audio asset '${quoteForMessage(event.data.assetId)}' not found in assets.audio`,
+      });
+    }
+    if (event?.type === 'tts') totalText += event.data.text.length;
+  });
+  if (totalText > SPEC_LIMITS.maxTotalTtsTextChars) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['timeline'],
+      message: `TTS text totals ${totalText} characters; the limit is ${SPEC_LIMITS.maxTotalTtsTextChars}`,
+    });
+  }
+}
+
+/** The Video Job Specification. Build it with other webhook size limits for tests or other settings. */
+export function createJobSpecSchema(limits: WebhookSizeLimits = DEFAULT_WEBHOOK_SIZE_LIMITS) {
+  return z
+    .object({
+      jobInfo: z
+        .object({
+          projectId: z.string().max(100).optional(),
+          title: z.string().max(200).optional(),
+          tags: z.array(z.string().max(50)).max(10).optional(),
+        })
+        .optional()
+        .describe('Free information about the job, returned in every job view.'),
+      assets: z.object({
+        video: assetSchema,
+        audio: z.array(assetSchema).max(SPEC_LIMITS.maxAudioAssets),
+      }),
+      backgroundMusic: z
+        .object({
+          playlist: z.array(z.string()).describe('Ids of assets.audio entries, played in order.'),
+          loop: z.boolean().default(true),
+          volume: unitVolume(0.3),
+          crossfadeDuration: z.number().min(0).default(2.0).describe('Seconds of overlap between tracks.'),
+        })
+        .optional(),
+      timeline: z.array(timelineEventSchema).max(SPEC_LIMITS.maxTimelineEvents),
+      output: outputSchema,
+      notifications: z.object({ webhook: webhookSchema(limits).optional() }).optional(),
+    })
+    .superRefine(checkReferences, { when: () => true })
+    .meta({
+      title: 'auto-vid Video Job Specification',
+      description: 'One source video, a background-music playlist, timed narration and sound effects.',
+    });
+}
+
+export const jobSpecSchema = createJobSpecSchema();
+
+export type JobSpec = z.output<typeof jobSpecSchema>;
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
+export type TimelineEvent = JobSpec['timeline'][number];
+export type TtsEvent = Extract<TimelineEvent, { type: 'tts' }>;
+export type AudioEvent = Extract<TimelineEvent, { type: 'audio' }>;
+
+/** The output file name with `.mp4` appended when it is missing. */
+export function resolveOutputFilename(spec: Pick<JobSpec, 'output'>): string {
+  const name = spec.output.filename;
+  return name.toLowerCase().endsWith('.mp4') ? name : `${name}.mp4`;
+}
+
+/** Where `destination` points when it is an S3 location (`prefix` is '' or ends with '/'). */
+export function parseS3Destination(destination: string): { bucket: string; prefix: string } | undefined {
+  if (!destination.toLowerCase().startsWith('s3://')) return undefined;
+  const parsed = parseS3Location(destination, { requireKey: false });
+  if (!parsed.ok || parsed.source.kind !== 's3') return undefined;
+  const key = parsed.source.key;
+  return { bucket: parsed.source.bucket, prefix: key === '' || key.endsWith('/') ? key : `${key}/` };
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+export const JOB_STATUSES = ['submitted', 'processing', 'retrying', 'completed', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Statuses after which nothing happens to a job any more. */
+export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed']);
+
+export const jobOutputSchema = z.object({
+  url: z.string().nullable(),
+  urlExpiresAt: z.string().nullable(),
+  s3Uri: z.string().nullable(),
+  duration: z.number().nullable(),
+  size: z.number().nullable(),
+});
+export type JobOutput = z.infer<typeof jobOutputSchema>;
+
+export const jobInfoSchema = z.object({
+  projectId: z.string().optional(),
+  title: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+});
+
+/** What clients see in the submit answer, the status answer and webhook bodies. */
+export const jobViewSchema = z.object({
+  jobId: z.string(),
+  status: z.enum(JOB_STATUSES),
+  submittedAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+  processingTime: z.number().nullable(),
+  output: jobOutputSchema,
+  error: z.string().nullable(),
+  jobInfo: jobInfoSchema,
+  /** Additive: 0-100 while the job renders. */
+  progress: z.number().min(0).max(100).optional(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+
+/** The DynamoDB item: the job view plus `ttl` and bookkeeping that never reaches a client. */
+export const jobRecordSchema = jobViewSchema.extend({
+  ttl: z.number().int(),
+  attempts: z.number().int().min(0).optional(),
+});
+export type JobRecord = z.infer<typeof jobRecordSchema>;
+
+export const EMPTY_OUTPUT: JobOutput = {
+  url: null,
+  urlExpiresAt: null,
+  s3Uri: null,
+  duration: null,
+  size: null,
+};
+
+/** Builds the client-facing view of a record: only the view's fields, `output` always complete. */
+export function toJobView(record: JobRecord): JobView {
+  return {
+    jobId: record.jobId,
+    status: record.status,
+    submittedAt: record.submittedAt,
+    updatedAt: record.updatedAt,
+    completedAt: record.completedAt ?? null,
+    processingTime: record.processingTime ?? null,
+    output: { ...EMPTY_OUTPUT, ...record.output },
+    error: record.error ?? null,
+    jobInfo: record.jobInfo ?? {},
+    ...(record.status === 'processing' && record.progress !== undefined ? { progress: record.progress } : {}),
+  };
+}
+
+/** A new record in status `submitted`, expiring `ttlSeconds` after `now`. */
+export function createJobRecord(input: {
+  jobId: string;
+  jobInfo: JobView['jobInfo'] | undefined;
+  now: Date;
+  ttlSeconds: number;
+}): JobRecord {
+  const at = input.now.toISOString();
+  return {
+    jobId: input.jobId,
+    status: 'submitted',
+    submittedAt: at,
+    updatedAt: at,
+    completedAt: null,
+    processingTime: null,
+    output: { ...EMPTY_OUTPUT },
+    error: null,
+    jobInfo: input.jobInfo ?? {},
+    ttl: Math.floor(input.now.getTime() / 1000) + input.ttlSeconds,
+  };
+}
+
+/** Seconds between two instants, rounded to 2 decimals as the job view carries them. */
+export function measureProcessingTime(startedAt: Date, finishedAt: Date): number {
+  return Math.round((finishedAt.getTime() - startedAt.getTime()) / 10) / 100;
+}

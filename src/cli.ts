@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { runValidateCommand } from './cli/validate-command.ts';
+
+/** Exit codes: 0 success, 1 the input was rejected or the job failed, 2 usage or I/O error. */
+export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+
+function buildProgram(): Command {
+  const program = new Command('auto-vid')
+    .description('auto-vid: JSON video job specs rendered to MP4, on AWS or on one machine.')
+    .exitOverride()
+    .showHelpAfterError('(run auto-vid --help for usage)');
+
+  program
+    .command('validate')
+    .description('Check a job spec against the contract and print every problem found.')
+    .argument('<spec.json>', 'path of the job spec file')
+    .action(async (specPath: string) => {
+      process.exitCode = await runValidateCommand(specPath, { out: process.stdout, err: process.stderr });
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const asked = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
+      process.exitCode = asked || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    throw error;
+  }
+}
+
+await main(process.argv);

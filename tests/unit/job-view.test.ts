@@ -1,0 +1,57 @@
+import { createJobRecord, type JobRecord, measureProcessingTime, toJobView } from '@auto-vid/shared';
+import { describe, expect, it } from 'vitest';
+
+const NOW = new Date('2026-03-01T10:00:00.000Z');
+
+describe('job record', () => {
+  it('starts submitted, with an empty output and a ttl from now', () => {
+    const record = createJobRecord({ jobId: 'j1', jobInfo: undefined, now: NOW, ttlSeconds: 604_800 });
+    expect(record).toEqual({
+      jobId: 'j1',
+      status: 'submitted',
+      submittedAt: '2026-03-01T10:00:00.000Z',
+      updatedAt: '2026-03-01T10:00:00.000Z',
+      completedAt: null,
+      processingTime: null,
+      output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null },
+      error: null,
+      jobInfo: {},
+      ttl: Math.floor(NOW.getTime() / 1000) + 604_800,
+    });
+  });
+});
+
+describe('job view', () => {
+  const record: JobRecord = {
+    ...createJobRecord({ jobId: 'j2', jobInfo: { title: 'T' }, now: NOW, ttlSeconds: 60 }),
+    attempts: 2,
+  };
+
+  it('never shows ttl or bookkeeping fields', () => {
+    const view = toJobView(record);
+    expect(Object.keys(view)).toEqual([
+      'jobId',
+      'status',
+      'submittedAt',
+      'updatedAt',
+      'completedAt',
+      'processingTime',
+      'output',
+      'error',
+      'jobInfo',
+    ]);
+    expect(view.jobInfo).toEqual({ title: 'T' });
+  });
+
+  it('shows progress only while processing', () => {
+    expect(toJobView({ ...record, status: 'processing', progress: 42 }).progress).toBe(42);
+    expect(toJobView({ ...record, status: 'completed', progress: 100 })).not.toHaveProperty('progress');
+  });
+});
+
+describe('processing time', () => {
+  it('is seconds rounded to 2 decimals', () => {
+    expect(measureProcessingTime(NOW, new Date(NOW.getTime() + 127_456))).toBe(127.46);
+    expect(measureProcessingTime(NOW, NOW)).toBe(0);
+  });
+});
