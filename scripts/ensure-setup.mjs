@@ -1,7 +1,12 @@
 // Makes a fresh clone ready to run: npm dependencies (which bring Node 24) and the system tools the
 // renderer and the local speech stand-in use. Plain JavaScript on purpose: it runs on whatever Node
 // the machine has, before Node 24 is installed. Used by `npm test` and `npm run demo`.
-import { execFileSync, spawnSync } from 'node:child_process';
+//
+//   node scripts/ensure-setup.mjs [script.ts args…]
+//
+// With a script, it then runs that script on the project's Node 24 (a fresh shell may already have
+// looked up the system's older node before the install).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -51,3 +56,10 @@ function ensureSystemTools() {
 
 if (!npmDependenciesCurrent()) run('npm', ['ci', '--no-audit', '--no-fund']);
 ensureSystemTools();
+
+const [script, ...args] = process.argv.slice(2);
+if (script) {
+  const child = spawn(`${root}node_modules/.bin/node`, [script, ...args], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
