@@ -1,0 +1,108 @@
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseAssetSource } from '@auto-vid/shared';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AssetFetchError } from '../errors.ts';
+import { mapWithConcurrency } from '../map-with-concurrency.ts';
+import { describeUrl, downloadWithRetry, type RetryPolicy } from './http-download.ts';
+
+export interface AssetRef {
+  readonly id: string;
+  readonly source: string;
+}
+
+export interface AssetFetchContext {
+  /** Per-job temp folder that downloads go into. */
+  readonly directory: string;
+  /** File-path sources are accepted only in local mode (the CLI and the local stack). */
+  readonly localMode: boolean;
+  /** Needed for s3:// sources. */
+  readonly s3?: S3Client;
+  readonly httpPolicy?: RetryPolicy;
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  /** Working directory that relative file paths resolve against. */
+  readonly cwd?: string;
+}
+
+const S3_FINAL_ERRORS = new Set([
+  'NoSuchKey',
+  'NoSuchBucket',
+  'AccessDenied',
+  'NotFound',
+  'InvalidObjectState',
+]);
+
+function safeExtension(path: string): string {
+  const ext = extname(path).toLowerCase();
+  return /^\.[a-z0-9]{1,8}$/.test(ext) ? ext : '';
+}
+
+/** Makes one asset available as a local file and returns its path. */
+export async function fetchAsset(
+  asset: AssetRef,
+  index: number,
+  context: AssetFetchContext,
+): Promise<string> {
+  const parsed = parseAssetSource(asset.source);
+  if (!parsed.ok) throw new AssetFetchError(asset.id, asset.source, parsed.reason, false);
+  const source = parsed.source;
+
+  if (source.kind === 'file') {
+    if (!context.localMode) {
+      throw new AssetFetchError(asset.id, asset.source, 'file paths are accepted only in local mode', false);
+    }
+    const path = resolve(context.cwd ?? process.cwd(), source.path);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) throw new AssetFetchError(asset.id, asset.source, 'no such file', false);
+    return path;
+  }
+
+  if (source.kind === 'http') {
+    const target = join(context.directory, `asset-${index}${safeExtension(source.url.pathname)}`);
+    const outcome = await downloadWithRetry(source.url, target, {
+      ...(context.httpPolicy ? { policy: context.httpPolicy } : {}),
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    if (!outcome.ok)
+      throw new AssetFetchError(asset.id, describeUrl(source.url), outcome.reason, outcome.retryable);
+    return target;
+  }
+
+  if (!context.s3) throw new AssetFetchError(asset.id, asset.source, 'S3 is not configured here', false);
+  const target = join(context.directory, `asset-${index}${safeExtension(source.key)}`);
+  try {
+    const object = await context.s3.send(
+      new GetObjectCommand({ Bucket: source.bucket, Key: source.key }),
+      context.signal ? { abortSignal: context.signal } : {},
+    );
+    await pipeline(object.Body as Readable, createWriteStream(target));
+    return target;
+  } catch (error) {
+    const name = (error as { name?: string }).name ?? 'Error';
+    const final = S3_FINAL_ERRORS.has(name);
+    throw new AssetFetchError(
+      asset.id,
+      asset.source,
+      final ? name : `${name}: ${(error as Error).message}`,
+      !final,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Fetches every asset, a few at a time; resolves to local paths by asset id. */
+export async function fetchAssets(
+  assets: readonly AssetRef[],
+  context: AssetFetchContext,
+): Promise<Map<string, string>> {
+  const paths = await mapWithConcurrency(assets, context.concurrency ?? 4, (asset, i) =>
+    fetchAsset(asset, i, context),
+  );
+  return new Map(assets.map((asset, i) => [asset.id, paths[i] as string]));
+}

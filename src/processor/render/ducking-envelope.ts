@@ -1,0 +1,58 @@
+import { formatNumber } from './filter-number.ts';
+
+/** While [start, end] plays, the music gain is multiplied by `level`, ramped over `fade` seconds. */
+export interface DuckingRange {
+  readonly start: number;
+  readonly end: number;
+  readonly level: number;
+  readonly fade: number;
+}
+
+/** Overlapping (or touching) ranges merge into one: the lowest level and the longest fade win. */
+export function mergeDuckingRanges(ranges: readonly DuckingRange[]): DuckingRange[] {
+  const sorted = [...ranges].filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+  const merged: DuckingRange[] = [];
+  for (const range of sorted) {
+    const last = merged.at(-1);
+    if (last && range.start <= last.end) {
+      merged[merged.length - 1] = {
+        start: last.start,
+        end: Math.max(last.end, range.end),
+        level: Math.min(last.level, range.level),
+        fade: Math.max(last.fade, range.fade),
+      };
+    } else {
+      merged.push(range);
+    }
+  }
+  return merged;
+}
+
+/** Gain of one range as an expression of `t`: ramps down over [start-fade, start], up over [end, end+fade]. */
+function rangeGain(range: DuckingRange): string {
+  const depth = formatNumber(1 - range.level);
+  if (range.fade <= 0) {
+    return `(1-${depth}*between(t,${formatNumber(range.start)},${formatNumber(range.end)}))`;
+  }
+  const fade = formatNumber(range.fade);
+  const rampDown = `(t-${formatNumber(range.start - range.fade)})/${fade}`;
+  const rampUp = `(${formatNumber(range.end + range.fade)}-t)/${fade}`;
+  return `(1-${depth}*clip(min(${rampDown},${rampUp}),0,1))`;
+}
+
+/** min() of many terms as a balanced tree, so the expression parser never nests deeply. */
+function balancedMin(terms: readonly string[]): string {
+  if (terms.length === 1) return terms[0] ?? '1';
+  const middle = Math.ceil(terms.length / 2);
+  return `min(${balancedMin(terms.slice(0, middle))},${balancedMin(terms.slice(middle))})`;
+}
+
+/**
+ * The music gain over time as an ffmpeg expression of `t` (for `volume=eval=frame`), or undefined
+ * when nothing ducks. Built from numbers only.
+ */
+export function buildDuckingExpression(ranges: readonly DuckingRange[]): string | undefined {
+  const merged = mergeDuckingRanges(ranges);
+  if (merged.length === 0) return undefined;
+  return balancedMin(merged.map(rangeGain));
+}

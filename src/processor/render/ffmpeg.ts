@@ -1,0 +1,52 @@
+import { MediaProbeError, RenderError, RenderInterruptedError } from '../errors.ts';
+import { runProcess } from '../run-process.ts';
+import { buildProbeArgs, type MediaProbe, parseProbe } from './probe.ts';
+import { createProgressParser } from './progress.ts';
+
+/** Binaries, overridable for images that ship their own static builds. */
+export const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
+export const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
+
+export async function probeMedia(path: string, label: string): Promise<MediaProbe> {
+  const result = await runProcess(FFPROBE, buildProbeArgs(path), { stderrLines: 5 });
+  const probe = result.exitCode === 0 ? parseProbe(result.stdout) : undefined;
+  if (!probe) {
+    const detail = result.stderrTail.join(' ').trim() || 'no duration or streams found';
+    throw new MediaProbeError(`${label} is not readable media: ${detail}`);
+  }
+  return probe;
+}
+
+export interface FfmpegRunOptions {
+  /** Expected output duration in seconds, for the progress percentage. */
+  readonly duration: number;
+  readonly onProgress?: (percent: number) => void;
+  readonly signal?: AbortSignal;
+  readonly deadlineAt?: number;
+}
+
+/**
+ * Runs ffmpeg with `-progress` on stdout. A non-zero exit raises RenderError with ffmpeg's last
+ * stderr lines; an abort or the deadline raises RenderInterruptedError (worth retrying).
+ */
+export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptions): Promise<void> {
+  const onLine = createProgressParser(options.duration, options.onProgress ?? (() => {}));
+  const result = await runProcess(
+    FFMPEG,
+    ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', ...args],
+    {
+      onStdoutLine: onLine,
+      stderrLines: 12,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.deadlineAt !== undefined ? { deadlineAt: options.deadlineAt } : {}),
+    },
+  );
+  if (result.killedBy === 'deadline') {
+    throw new RenderInterruptedError('Render stopped: the time left for this attempt ran out');
+  }
+  if (result.killedBy === 'abort') throw new RenderInterruptedError('Render stopped: aborted');
+  if (result.exitCode !== 0) {
+    const tail = result.stderrTail.join('\n').trim() || `exit code ${result.exitCode}`;
+    throw new RenderError(`ffmpeg failed: ${tail}`);
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** What the planner needs to know of one input file. */
+export interface MediaProbe {
+  /** Container format names as ffprobe reports them, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
+  readonly formatName: string;
+  /** Seconds: the video stream's duration when there is one, else the container's. */
+  readonly duration: number;
+  readonly video?: {
+    readonly codec: string;
+    readonly pixelFormat: string;
+    readonly width: number;
+    readonly height: number;
+    readonly frameRate: number;
+  };
+  readonly hasAudio: boolean;
+}
+
+const ffprobeOutput = z.object({
+  format: z.object({ format_name: z.string(), duration: z.coerce.number().optional() }),
+  streams: z.array(
+    z.object({
+      codec_type: z.string(),
+      codec_name: z.string().optional(),
+      pix_fmt: z.string().optional(),
+      width: z.number().optional(),
+      height: z.number().optional(),
+      avg_frame_rate: z.string().optional(),
+      r_frame_rate: z.string().optional(),
+      duration: z.coerce.number().optional(),
+      disposition: z.object({ attached_pic: z.number().optional() }).optional(),
+    }),
+  ),
+});
+
+/** The arguments that make ffprobe print what parseProbe reads. */
+export function buildProbeArgs(path: string): string[] {
+  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', path];
+}
+
+function parseRate(rate: string | undefined): number {
+  const [num, den] = (rate ?? '').split('/').map(Number);
+  return num !== undefined && den !== undefined && num > 0 && den > 0 ? num / den : 0;
+}
+
+/** Parses ffprobe's JSON; returns undefined when it does not describe a usable media file. */
+export function parseProbe(json: string): MediaProbe | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  const parsed = ffprobeOutput.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const { format, streams } = parsed.data;
+  // Cover art in audio files shows up as a one-frame "video" stream; it is not a video.
+  const video = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+  const hasAudio = streams.some((s) => s.codec_type === 'audio');
+  const duration = video?.duration ?? format.duration ?? streams.find((s) => s.duration)?.duration;
+  if (duration === undefined || !Number.isFinite(duration) || duration <= 0) return undefined;
+  return {
+    formatName: format.format_name,
+    duration,
+    hasAudio,
+    ...(video
+      ? {
+          video: {
+            codec: video.codec_name ?? 'unknown',
+            pixelFormat: video.pix_fmt ?? 'unknown',
+            width: video.width ?? 0,
+            height: video.height ?? 0,
+            frameRate: parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate),
+          },
+        }
+      : {}),
+  };
+}

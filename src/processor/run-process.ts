@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface RunProcessOptions {
+  /** Stops the process (SIGTERM, then SIGKILL after a grace period). */
+  readonly signal?: AbortSignal;
+  /** Epoch milliseconds after which the process is stopped as for an abort. */
+  readonly deadlineAt?: number;
+  /** Called for each stdout line; without it stdout is collected and returned. */
+  readonly onStdoutLine?: (line: string) => void;
+  /** How many of the last stderr lines to keep for error messages. */
+  readonly stderrLines?: number;
+}
+
+export interface ProcessResult {
+  readonly exitCode: number | null;
+  readonly killedBy: 'abort' | 'deadline' | null;
+  readonly stdout: string;
+  readonly stderrTail: string[];
+}
+
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * The one place that starts processes. Arguments always go as an array, never through a shell.
+ * Resolves when the process has exited, whatever its exit code; rejects only when it cannot start.
+ */
+export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}) {
+  return new Promise<ProcessResult>((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = options.stderrLines ?? 20;
+    const stderrTail: string[] = [];
+    let stdout = '';
+    let killedBy: ProcessResult['killedBy'] = null;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const stop = (reason: 'abort' | 'deadline') => {
+      if (killedBy !== null || child.exitCode !== null) return;
+      killedBy = reason;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    };
+    const onAbort = () => stop('abort');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const deadlineTimer =
+      options.deadlineAt === undefined
+        ? undefined
+        : setTimeout(() => stop('deadline'), Math.max(0, options.deadlineAt - Date.now()));
+    if (options.signal?.aborted) onAbort();
+
+    if (options.onStdoutLine) {
+      createInterface({ input: child.stdout }).on('line', options.onStdoutLine);
+    } else {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+      });
+    }
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      stderrTail.push(line);
+      if (stderrTail.length > keep) stderrTail.shift();
+    });
+
+    child.once('error', (error) => {
+      clearTimeout(deadlineTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.once('close', (exitCode) => {
+      clearTimeout(deadlineTimer);
+      clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({ exitCode, killedBy, stdout, stderrTail });
+    });
+  });
+}
