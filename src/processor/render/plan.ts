@@ -53,7 +53,7 @@ export function canCopyVideo(spec: JobSpec, probe: MediaProbe): boolean {
   );
 }
 
-function videoCodecArgs(spec: JobSpec, copy: boolean): string[] {
+function videoCodecArgs(spec: JobSpec, copy: boolean, duration: number): string[] {
   if (copy) return ['-c:v', 'copy'];
   const encoding = spec.output.encoding;
   return [
@@ -65,6 +65,9 @@ function videoCodecArgs(spec: JobSpec, copy: boolean): string[] {
     ...(encoding?.fps ? ['-r', formatNumber(encoding.fps)] : []),
     '-pix_fmt',
     'yuv420p',
+    // A frame-rate change can round up to an extra frame or two past the source's end.
+    '-t',
+    formatNumber(duration),
   ];
 }
 
@@ -153,7 +156,7 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
       '0:v:0',
       '-map',
       '[aout]',
-      ...videoCodecArgs(spec, copy),
+      ...videoCodecArgs(spec, copy, duration),
       '-c:a',
       'aac',
       '-b:a',

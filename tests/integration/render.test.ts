@@ -1,0 +1,311 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type JobSpecInput, parseJobSpec } from '@auto-vid/shared';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AssetFetchError, MediaProbeError, SpeechSynthesisError } from '../../src/processor/errors.ts';
+import { type RenderPorts, renderJob } from '../../src/processor/render-job.ts';
+import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
+import {
+  levelDb,
+  makeTone,
+  makeVideo,
+  onsetSeconds,
+  probeDuration,
+  probeStreams,
+  readPcm,
+  videoPacketsMd5,
+} from '../support/media.ts';
+
+// ffmpeg's sine source peaks at 1/8: an RMS level of -21.07 dBFS at volume 1.
+const TONE_DB = 20 * Math.log10(0.125 / Math.SQRT2);
+const dir = mkdtempSync(join(tmpdir(), 'auto-vid-render-'));
+const media = {
+  video12: '',
+  a440: '',
+  b880: '',
+  sfx1500: '',
+  short1500: '',
+};
+
+beforeAll(() => {
+  media.video12 = makeVideo(dir, 'video12.mp4', 12);
+  media.a440 = makeTone(dir, 'a440.wav', 440, 4);
+  media.b880 = makeTone(dir, 'b880.wav', 880, 4);
+  media.sfx1500 = makeTone(dir, 'sfx1500.wav', 1500, 2);
+  media.short1500 = makeTone(dir, 'short1500.wav', 1500, 0.5);
+});
+
+function spec(partial: Partial<JobSpecInput>) {
+  return parseJobSpec({
+    assets: {
+      video: { id: 'video', source: media.video12 },
+      audio: [
+        { id: 'a440', source: media.a440 },
+        { id: 'b880', source: media.b880 },
+        { id: 'sfx', source: media.sfx1500 },
+        { id: 'blip', source: media.short1500 },
+      ],
+    },
+    timeline: [],
+    output: { filename: 'out.mp4' },
+    ...partial,
+  });
+}
+
+function ports(extra: Partial<RenderPorts> = {}): RenderPorts {
+  const outputDirectory = mkdtempSync(join(dir, 'out-'));
+  return { speech: createEspeakSynthesizer(), localMode: true, outputDirectory, ...extra };
+}
+
+describe('output', () => {
+  it('has the video duration, H.264 + AAC, and replaces the source audio with silence', async () => {
+    const result = await renderJob(spec({}), ports());
+    const streams = probeStreams(result.localPath);
+    expect(streams.map((s) => `${s.codec_type}:${s.codec_name}`)).toEqual(['video:h264', 'audio:aac']);
+    expect(Math.abs(probeDuration(result.localPath) - 12)).toBeLessThanOrEqual(1 / 30);
+    expect(result.duration).toBeCloseTo(12, 1);
+    expect(levelDb(readPcm(result.localPath), 0, 12)).toBeLessThan(-90);
+  });
+
+  it('keeps the video packets byte-identical when nothing asks for a re-encode', async () => {
+    const result = await renderJob(spec({ backgroundMusic: { playlist: ['a440'] } }), ports());
+    expect(result.copiedVideo).toBe(true);
+    expect(videoPacketsMd5(result.localPath)).toBe(videoPacketsMd5(media.video12));
+  });
+
+  it('re-encodes with the spec encoding and honours its fps', async () => {
+    const result = await renderJob(
+      spec({ output: { filename: 'fps', encoding: { preset: 'ultrafast', fps: 24, audio_bitrate: '96k' } } }),
+      ports(),
+    );
+    expect(result.localPath.endsWith('/fps.mp4')).toBe(true);
+    expect(result.copiedVideo).toBe(false);
+    const video = probeStreams(result.localPath).find((s) => s.codec_type === 'video');
+    expect(video?.codec_name).toBe('h264');
+    expect(video?.avg_frame_rate).toBe('24/1');
+    expect(Math.abs(probeDuration(result.localPath) - 12)).toBeLessThanOrEqual(1 / 24);
+  });
+});
+
+describe('background playlist', () => {
+  const playlist = (loop: boolean) =>
+    spec({ backgroundMusic: { playlist: ['a440', 'b880'], loop, volume: 1, crossfadeDuration: 1 } });
+
+  // Track a plays 0-4 s, b 3-7 s (crossfade 3-4 s), a again 6-10 s, b 9-12 s.
+  it('plays each track alone, both in the crossfade, and loops back', async () => {
+    const out = (await renderJob(playlist(true), ports())).localPath;
+    const a = readPcm(out, 440);
+    const b = readPcm(out, 880);
+    expect(levelDb(a, 0.5, 2.5)).toBeCloseTo(TONE_DB, 0);
+    expect(levelDb(b, 0.5, 2.5)).toBeLessThan(TONE_DB - 20);
+    expect(levelDb(a, 3.3, 3.7)).toBeGreaterThan(TONE_DB - 12);
+    expect(levelDb(b, 3.3, 3.7)).toBeGreaterThan(TONE_DB - 12);
+    expect(levelDb(b, 4.5, 5.5)).toBeCloseTo(TONE_DB, 0);
+    expect(levelDb(a, 4.5, 5.5)).toBeLessThan(TONE_DB - 20);
+    expect(levelDb(a, 7.2, 8.5)).toBeCloseTo(TONE_DB, 0);
+    expect(levelDb(b, 10.2, 11.8)).toBeCloseTo(TONE_DB, 0);
+  });
+
+  it('leaves silence after the playlist when loop is false', async () => {
+    const out = (await renderJob(playlist(false), ports())).localPath;
+    expect(levelDb(readPcm(out, 880), 4.5, 5.5)).toBeCloseTo(TONE_DB, 0);
+    expect(levelDb(readPcm(out), 7.3, 11.9)).toBeLessThan(-90);
+    expect(Math.abs(probeDuration(out) - 12)).toBeLessThanOrEqual(1 / 30);
+  });
+
+  it('plays music at the spec volume', async () => {
+    const out = (await renderJob(spec({ backgroundMusic: { playlist: ['a440'], volume: 0.3 } }), ports()))
+      .localPath;
+    expect(levelDb(readPcm(out, 440), 1, 3)).toBeCloseTo(TONE_DB + 20 * Math.log10(0.3), 0);
+  });
+});
+
+describe('ducking', () => {
+  const music = { playlist: ['a440'], volume: 1, crossfadeDuration: 0 };
+
+  it('ducks to the level inside the range, ramps gradually, and recovers after', async () => {
+    const out = (
+      await renderJob(
+        spec({
+          backgroundMusic: music,
+          timeline: [
+            {
+              start: 4,
+              type: 'audio',
+              data: { assetId: 'sfx', volume: 0.5, duckingLevel: 0.25, duckingFadeDuration: 1 },
+            },
+          ],
+        }),
+        ports(),
+      )
+    ).localPath;
+    const a = readPcm(out, 440);
+    const base = levelDb(a, 1, 2.8);
+    expect(base).toBeCloseTo(TONE_DB, 0);
+    const depth = levelDb(a, 4.2, 5.8) - base;
+    expect(Math.abs(depth - 20 * Math.log10(0.25))).toBeLessThan(2);
+    // Ramp down over 3-4 s and up over 6-7 s, measured in 0.2 s windows.
+    const down = [3.1, 3.4, 3.7].map((t) => levelDb(a, t, t + 0.2) - base);
+    expect(down[0]).toBeGreaterThan(down[1] as number);
+    expect(down[1]).toBeGreaterThan(down[2] as number);
+    expect(down[1]).toBeLessThan(-1);
+    expect(down[1]).toBeGreaterThan(depth + 1);
+    const up = [6.1, 6.4, 6.7].map((t) => levelDb(a, t, t + 0.2) - base);
+    expect(up[0]).toBeLessThan(up[1] as number);
+    expect(up[1]).toBeLessThan(up[2] as number);
+    expect(Math.abs(levelDb(a, 7.5, 11.5) - base)).toBeLessThan(0.5);
+  });
+
+  it('merges overlapping ranges at the lowest level', async () => {
+    const out = (
+      await renderJob(
+        spec({
+          backgroundMusic: music,
+          timeline: [
+            {
+              start: 3,
+              type: 'audio',
+              data: { assetId: 'sfx', volume: 0, duckingLevel: 0.5, duckingFadeDuration: 0 },
+            },
+            {
+              start: 4,
+              type: 'audio',
+              data: { assetId: 'sfx', volume: 0, duckingLevel: 0.1, duckingFadeDuration: 0 },
+            },
+          ],
+        }),
+        ports(),
+      )
+    ).localPath;
+    const a = readPcm(out, 440);
+    const base = levelDb(a, 0.5, 2.5);
+    for (const start of [3.2, 4.2, 5.2]) {
+      expect(Math.abs(levelDb(a, start, start + 0.6) - base - 20 * Math.log10(0.1))).toBeLessThan(2);
+    }
+    expect(Math.abs(levelDb(a, 6.5, 8) - base)).toBeLessThan(0.5);
+  });
+});
+
+describe('timed clips', () => {
+  it('plays a sound effect at its start and volume, cut at the video end', async () => {
+    const out = (
+      await renderJob(
+        spec({
+          timeline: [
+            { start: 2.5, type: 'audio', data: { assetId: 'blip', volume: 0.5 } },
+            { start: 11, type: 'audio', data: { assetId: 'sfx', volume: 1 } },
+          ],
+        }),
+        ports(),
+      )
+    ).localPath;
+    const s = readPcm(out, 1500);
+    expect(Math.abs((onsetSeconds(s, TONE_DB - 20) ?? -1) - 2.5)).toBeLessThan(0.05);
+    expect(levelDb(s, 2.55, 2.95)).toBeCloseTo(TONE_DB + 20 * Math.log10(0.5), 0);
+    expect(levelDb(s, 3.1, 10.9)).toBeLessThan(-60);
+    expect(levelDb(s, 11.1, 11.9)).toBeCloseTo(TONE_DB, 0);
+    expect(Math.abs(probeDuration(out) - 12)).toBeLessThanOrEqual(1 / 30);
+  });
+
+  it('speaks TTS where scheduled', async () => {
+    const out = (
+      await renderJob(
+        spec({ timeline: [{ start: 5, type: 'tts', data: { text: 'Testing one two three.' } }] }),
+        ports(),
+      )
+    ).localPath;
+    const all = readPcm(out);
+    expect(levelDb(all, 0, 4.95)).toBeLessThan(-90);
+    expect(Math.abs((onsetSeconds(all, -50) ?? -1) - 5)).toBeLessThan(0.15);
+    expect(levelDb(all, 5, 6.5)).toBeGreaterThan(-40);
+  });
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+describe('failures', () => {
+  function emptyTempRoot() {
+    const root = join(dir, `tmp-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(root);
+    return root;
+  }
+
+  it('names a missing file and leaves no temp files', async () => {
+    const tempRoot = emptyTempRoot();
+    const p = ports({ tempRoot });
+    const bad = spec({ assets: { video: { id: 'video', source: join(dir, 'nope.mp4') }, audio: [] } });
+    const error = await renderJob(bad, p).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AssetFetchError);
+    expect((error as Error).message).toBe(
+      `Asset 'video' (${join(dir, 'nope.mp4')}) could not be fetched: no such file`,
+    );
+    expect((error as AssetFetchError).retryable).toBe(false);
+    expect(readdirSync(tempRoot)).toEqual([]);
+    expect(readdirSync(p.outputDirectory)).toEqual([]);
+  });
+
+  it('refuses file paths outside local mode', async () => {
+    const error = await renderJob(spec({}), ports({ localMode: false })).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `Asset 'video' (${media.video12}) could not be fetched: file paths are accepted only in local mode`,
+    );
+  });
+
+  it('reports an unreachable URL as retryable, without its query string', async () => {
+    const port = await closedPort();
+    const bad = spec({
+      assets: {
+        video: { id: 'video', source: `http://127.0.0.1:${port}/video.mp4?token=secret` },
+        audio: [],
+      },
+    });
+    const error = await renderJob(
+      bad,
+      ports({ httpPolicy: { attempts: 2, backoffSeconds: [0], timeoutMs: 2000 } }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AssetFetchError);
+    expect((error as Error).message).toBe(
+      `Asset 'video' (http://127.0.0.1:${port}/video.mp4) could not be fetched: ECONNREFUSED`,
+    );
+    expect((error as AssetFetchError).retryable).toBe(true);
+  });
+
+  it('rejects corrupt media with a clear error and no temp files', async () => {
+    const corrupt = join(dir, 'corrupt.mp4');
+    writeFileSync(corrupt, 'this is not a video');
+    const tempRoot = emptyTempRoot();
+    const error = await renderJob(
+      spec({ assets: { video: { id: 'video', source: corrupt }, audio: [] } }),
+      ports({ tempRoot }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MediaProbeError);
+    expect((error as Error).message).toMatch(/^Video asset 'video' is not readable media: /);
+    expect(readdirSync(tempRoot)).toEqual([]);
+  });
+
+  it('reports a failed synthesis and cleans up', async () => {
+    const tempRoot = emptyTempRoot();
+    const failing = {
+      name: 'failing',
+      synthesize: async () => {
+        throw new SpeechSynthesisError('Polly said no', false);
+      },
+    };
+    const error = await renderJob(
+      spec({ timeline: [{ start: 0, type: 'tts', data: { text: 'Hi' } }] }),
+      ports({ tempRoot, speech: failing }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpeechSynthesisError);
+    expect(readdirSync(tempRoot)).toEqual([]);
+  });
+});
