@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { runRenderCommand } from './cli/render-command.ts';
 import { runValidateCommand } from './cli/validate-command.ts';
 
 /** Exit codes: 0 success, 1 the input was rejected or the job failed, 2 usage or I/O error. */
@@ -16,6 +17,29 @@ function buildProgram(): Command {
     .argument('<spec.json>', 'path of the job spec file')
     .action(async (specPath: string) => {
       process.exitCode = await runValidateCommand(specPath, { out: process.stdout, err: process.stderr });
+    });
+
+  program
+    .command('render')
+    .description(
+      'Render a job spec to an MP4 on this machine (file paths allowed, espeak-ng speech by default).',
+    )
+    .argument('<spec.json>', 'path of the job spec file')
+    .option(
+      '--out <dir>',
+      'output folder when output.destination is not a folder (default: the working directory)',
+    )
+    .addOption(
+      new Option('--tts <engine>', 'speech engine: espeak (local) or polly (needs AWS credentials)')
+        .choices(['espeak', 'polly'])
+        .default('espeak'),
+    )
+    .option('--json', 'print the job view of the result as the last line of stdout', false)
+    .action(async (specPath: string, options: { out?: string; tts: 'espeak' | 'polly'; json: boolean }) => {
+      process.exitCode = await runRenderCommand(specPath, options, {
+        out: process.stdout,
+        err: process.stderr,
+      });
     });
 
   return program;

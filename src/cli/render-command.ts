@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createJobRecord, parseAssetSource, toJobView, validateJobSpec } from '@auto-vid/shared';
+import { renderJob } from '../processor/render-job.ts';
+import { createEspeakSynthesizer } from '../processor/speech/espeak.ts';
+import type { SpeechSynthesizer } from '../processor/speech/speech-synthesizer.ts';
+
+export interface RenderCommandOptions {
+  readonly out?: string;
+  readonly tts: 'espeak' | 'polly';
+  readonly json: boolean;
+}
+
+interface Io {
+  readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly err: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+async function createSpeech(kind: RenderCommandOptions['tts']): Promise<SpeechSynthesizer> {
+  if (kind === 'espeak') return createEspeakSynthesizer();
+  const { createPollySynthesizer } = await import('../processor/speech/polly.ts');
+  return createPollySynthesizer();
+}
+
+/** output.destination when it is a folder, else --out, else the working directory. */
+async function chooseOutputDirectory(
+  destination: string | undefined,
+  out: string | undefined,
+): Promise<string> {
+  if (destination) {
+    const parsed = parseAssetSource(destination);
+    if (parsed.ok && parsed.source.kind === 'file') return resolve(parsed.source.path);
+  }
+  return resolve(out ?? '.');
+}
+
+function drawProgress(err: Io['err'], percent: number): void {
+  const width = 30;
+  const filled = Math.round((percent / 100) * width);
+  err.write(
+    `\rRendering [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}%`,
+  );
+}
+
+/** `auto-vid render <spec.json>`: renders locally; exit 0 on success, 1 with a one-line reason. */
+export async function runRenderCommand(
+  specPath: string,
+  options: RenderCommandOptions,
+  io: Io,
+): Promise<number> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(specPath, 'utf8'));
+  } catch (error) {
+    const reason =
+      error instanceof SyntaxError ? `Invalid JSON: ${error.message}` : `Cannot read ${specPath}`;
+    io.err.write(`${reason}\n`);
+    return 1;
+  }
+  const validation = validateJobSpec(json);
+  if (!validation.ok) {
+    io.err.write(`${validation.error.message}\n`);
+    return 1;
+  }
+  const spec = validation.spec;
+  const submittedAt = new Date();
+  const showBar = io.err.isTTY === true && !options.json;
+  try {
+    const outputDirectory = await chooseOutputDirectory(spec.output.destination, options.out);
+    await mkdir(outputDirectory, { recursive: true });
+    if (!(await stat(outputDirectory)).isDirectory()) throw new Error(`${outputDirectory} is not a folder`);
+    const result = await renderJob(spec, {
+      speech: await createSpeech(options.tts),
+      localMode: true,
+      outputDirectory,
+      ...(showBar ? { onProgress: (percent: number) => drawProgress(io.err, percent) } : {}),
+    });
+    if (showBar) io.err.write('\n');
+    if (options.json) {
+      const now = new Date();
+      const view = toJobView({
+        ...createJobRecord({ jobId: randomUUID(), jobInfo: spec.jobInfo, now: submittedAt, ttlSeconds: 0 }),
+        status: 'completed',
+        updatedAt: now.toISOString(),
+        completedAt: now.toISOString(),
+        processingTime: result.processingTime,
+        output: { url: null, urlExpiresAt: null, s3Uri: null, duration: result.duration, size: result.size },
+      });
+      io.out.write(`${JSON.stringify({ ...view, localPath: result.localPath })}\n`);
+    } else {
+      io.out.write(
+        `${result.localPath} (${result.duration.toFixed(2)} s, ${result.size} bytes, ${result.processingTime} s to render)\n`,
+      );
+    }
+    return 0;
+  } catch (error) {
+    io.err.write(
+      `${showBar ? '\n' : ''}Render failed: ${(error as Error).message.split('\n').join(' | ')}\n`,
+    );
+    return 1;
+  }
+}
