@@ -126,23 +126,19 @@ describe('background playlist', () => {
 describe('ducking', () => {
   const music = { playlist: ['a440'], volume: 1, crossfadeDuration: 0 };
 
+  /** The 440 Hz music band of a render with these ducking sound effects (each `sfx` at `start`). */
+  async function duckedMusic(effects: { start: number; volume: number; level: number; fade: number }[]) {
+    const timeline = effects.map((e) => ({
+      start: e.start,
+      type: 'audio' as const,
+      data: { assetId: 'sfx', volume: e.volume, duckingLevel: e.level, duckingFadeDuration: e.fade },
+    }));
+    const result = await renderJob(spec({ backgroundMusic: music, timeline }), ports());
+    return readPcm(result.localPath, 440);
+  }
+
   it('ducks to the level inside the range, ramps gradually, and recovers after', async () => {
-    const out = (
-      await renderJob(
-        spec({
-          backgroundMusic: music,
-          timeline: [
-            {
-              start: 4,
-              type: 'audio',
-              data: { assetId: 'sfx', volume: 0.5, duckingLevel: 0.25, duckingFadeDuration: 1 },
-            },
-          ],
-        }),
-        ports(),
-      )
-    ).localPath;
-    const a = readPcm(out, 440);
+    const a = await duckedMusic([{ start: 4, volume: 0.5, level: 0.25, fade: 1 }]);
     const base = levelDb(a, 1, 2.8);
     expect(base).toBeCloseTo(TONE_DB, 0);
     const depth = levelDb(a, 4.2, 5.8) - base;
@@ -160,27 +156,10 @@ describe('ducking', () => {
   });
 
   it('merges overlapping ranges at the lowest level', async () => {
-    const out = (
-      await renderJob(
-        spec({
-          backgroundMusic: music,
-          timeline: [
-            {
-              start: 3,
-              type: 'audio',
-              data: { assetId: 'sfx', volume: 0, duckingLevel: 0.5, duckingFadeDuration: 0 },
-            },
-            {
-              start: 4,
-              type: 'audio',
-              data: { assetId: 'sfx', volume: 0, duckingLevel: 0.1, duckingFadeDuration: 0 },
-            },
-          ],
-        }),
-        ports(),
-      )
-    ).localPath;
-    const a = readPcm(out, 440);
+    const a = await duckedMusic([
+      { start: 3, volume: 0, level: 0.5, fade: 0 },
+      { start: 4, volume: 0, level: 0.1, fade: 0 },
+    ]);
     const base = levelDb(a, 0.5, 2.5);
     for (const start of [3.2, 4.2, 5.2]) {
       expect(Math.abs(levelDb(a, start, start + 0.6) - base - 20 * Math.log10(0.1))).toBeLessThan(2);
