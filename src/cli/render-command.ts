@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createJobRecord, parseAssetSource, toJobView, validateJobSpec } from '@auto-vid/shared';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../aws/clients.ts';
 import { renderJob } from '../processor/render-job.ts';
 import { createEspeakSynthesizer } from '../processor/speech/espeak.ts';
+import { createS3SpeechCache, withSpeechCache } from '../processor/speech/speech-cache.ts';
 import type { SpeechSynthesizer } from '../processor/speech/speech-synthesizer.ts';
 
 export interface RenderCommandOptions {
@@ -17,10 +20,19 @@ interface Io {
   readonly err: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-async function createSpeech(kind: RenderCommandOptions['tts']): Promise<SpeechSynthesizer> {
+/** espeak-ng, or Polly (cached in `S3_BUCKET_NAME` under cache/tts/ when that is set). */
+async function createSpeech(
+  kind: RenderCommandOptions['tts'],
+  s3: S3Client | undefined,
+): Promise<SpeechSynthesizer> {
   if (kind === 'espeak') return createEspeakSynthesizer();
   const { createPollySynthesizer } = await import('../processor/speech/polly.ts');
-  return createPollySynthesizer();
+  const bucket = process.env.S3_BUCKET_NAME;
+  if (!s3 || !bucket) return createPollySynthesizer();
+  return withSpeechCache(createPollySynthesizer(), createS3SpeechCache(s3, bucket), {
+    onCacheError: (operation, key, error) =>
+      process.stderr.write(`Speech cache ${operation} of ${key} failed: ${(error as Error).message}\n`),
+  });
 }
 
 /** output.destination when it is a folder, else --out, else the working directory. */
@@ -70,8 +82,12 @@ export async function runRenderCommand(
     const outputDirectory = await chooseOutputDirectory(spec.output.destination, options.out);
     await mkdir(outputDirectory, { recursive: true });
     if (!(await stat(outputDirectory)).isDirectory()) throw new Error(`${outputDirectory} is not a folder`);
+    const usesS3 = [spec.assets.video, ...spec.assets.audio].some((a) => a.source.startsWith('s3://'));
+    const s3 =
+      usesS3 || (options.tts === 'polly' && process.env.S3_BUCKET_NAME) ? createS3Client() : undefined;
     const result = await renderJob(spec, {
-      speech: await createSpeech(options.tts),
+      speech: await createSpeech(options.tts, s3),
+      ...(s3 ? { s3 } : {}),
       localMode: true,
       outputDirectory,
       ...(showBar ? { onProgress: (percent: number) => drawProgress(io.err, percent) } : {}),

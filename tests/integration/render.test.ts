@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AssetFetchError, MediaProbeError, SpeechSynthesisError } from '../../src/processor/errors.ts';
 import { type RenderPorts, renderJob } from '../../src/processor/render-job.ts';
 import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
+import type { SpeechSynthesizer } from '../../src/processor/speech/speech-synthesizer.ts';
 import {
   levelDb,
   makeTone,
@@ -16,11 +17,10 @@ import {
   probeDuration,
   probeStreams,
   readPcm,
+  TONE_DB,
   videoPacketsMd5,
 } from '../support/media.ts';
 
-// ffmpeg's sine source peaks at 1/8: an RMS level of -21.07 dBFS at volume 1.
-const TONE_DB = 20 * Math.log10(0.125 / Math.SQRT2);
 const dir = mkdtempSync(join(tmpdir(), 'auto-vid-render-'));
 const media = {
   video12: '',
@@ -274,7 +274,7 @@ describe('failures', () => {
 
   it('reports a failed synthesis and cleans up', async () => {
     const tempRoot = emptyTempRoot();
-    const failing = {
+    const failing: SpeechSynthesizer = {
       name: 'failing',
       synthesize: async () => {
         throw new SpeechSynthesisError('Polly said no', false);

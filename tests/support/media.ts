@@ -5,6 +5,9 @@ import { join } from 'node:path';
 
 export const RATE = 48_000;
 
+/** ffmpeg's sine source peaks at 1/8: an RMS level of -21.07 dBFS at volume 1. */
+export const TONE_DB = 20 * Math.log10(0.125 / Math.SQRT2);
+
 function ffmpeg(...args: string[]): Buffer {
   return execFileSync('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuffer: 1 << 30 });
 }

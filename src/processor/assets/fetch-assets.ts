@@ -1,13 +1,11 @@
-import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseAssetSource } from '@auto-vid/shared';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { AssetFetchError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { describeUrl, downloadWithRetry, type RetryPolicy } from './http-download.ts';
+import { downloadS3Object } from './s3-object.ts';
 
 export interface AssetRef {
   readonly id: string;
@@ -75,11 +73,7 @@ export async function fetchAsset(
   if (!context.s3) throw new AssetFetchError(asset.id, asset.source, 'S3 is not configured here', false);
   const target = join(context.directory, `asset-${index}${safeExtension(source.key)}`);
   try {
-    const object = await context.s3.send(
-      new GetObjectCommand({ Bucket: source.bucket, Key: source.key }),
-      context.signal ? { abortSignal: context.signal } : {},
-    );
-    await pipeline(object.Body as Readable, createWriteStream(target));
+    await downloadS3Object(context.s3, source, target, context.signal);
     return target;
   } catch (error) {
     const name = (error as { name?: string }).name ?? 'Error';

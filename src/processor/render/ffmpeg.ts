@@ -50,3 +50,21 @@ export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptio
     throw new RenderError(`ffmpeg failed: ${tail}`);
   }
 }
+
+/** Arguments that decode audio files and join them end to end into one WAV, sample-exact. */
+export function buildAudioJoinArgs(paths: readonly string[], outputPath: string): string[] {
+  const labels = paths.map((_, i) => `[${i}:a]`).join('');
+  return [
+    ...paths.flatMap((path) => ['-i', path]),
+    '-filter_complex',
+    `${labels}concat=n=${paths.length}:v=0:a=1[joined]`,
+    '-map',
+    '[joined]',
+    '-c:a',
+    'pcm_s16le',
+    '-f',
+    'wav',
+    '-y',
+    outputPath,
+  ];
+}

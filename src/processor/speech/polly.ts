@@ -1,23 +1,55 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
+import { type PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
+import { createPollyClient } from '../../aws/clients.ts';
 import { SpeechSynthesisError } from '../errors.ts';
+import { mapWithConcurrency } from '../map-with-concurrency.ts';
+import { buildAudioJoinArgs, runFfmpeg } from '../render/ffmpeg.ts';
 import type { SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
 import { splitPlainText, splitSsml } from './split-text.ts';
 
-/** Polly runs in us-east-1 by default (every engine, generative included, is offered there). */
-export const DEFAULT_POLLY_REGION = 'us-east-1';
-
 const RETRYABLE_POLLY_ERRORS = new Set(['ThrottlingException', 'ServiceFailureException', 'TimeoutError']);
 
-export function createPollyClient(env: NodeJS.ProcessEnv = process.env): PollyClient {
-  return new PollyClient({ region: env.POLLY_REGION ?? DEFAULT_POLLY_REGION });
+/** Parts of one long text requested at once; events are bounded separately by the render. */
+const PART_CONCURRENCY = 2;
+
+function toSpeechError(error: unknown): SpeechSynthesisError {
+  if (error instanceof SpeechSynthesisError) return error;
+  const name = (error as { name?: string }).name ?? 'Error';
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+  const retryable = RETRYABLE_POLLY_ERRORS.has(name) || status >= 500 || status === 429;
+  return new SpeechSynthesisError(`Polly ${name}: ${(error as Error).message}`, retryable, { cause: error });
 }
 
 /**
- * Amazon Polly: MP3 per request; text over Polly's per-request limit is split (sentences for text,
- * top-level elements for SSML) and the MP3 parts are joined end to end, which MP3 allows.
+ * Decodes the parts and joins them sample by sample: MP3 files glued byte to byte would keep each
+ * part's encoder priming and header frame, which decoders hear as clicks or short gaps.
+ */
+async function joinParts(
+  parts: readonly string[],
+  outputPath: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  try {
+    await runFfmpeg(buildAudioJoinArgs(parts, outputPath), { duration: 0, ...(signal ? { signal } : {}) });
+    return outputPath;
+  } catch (error) {
+    throw new SpeechSynthesisError(
+      `Polly audio parts could not be joined: ${(error as Error).message}`,
+      false,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    await Promise.all(parts.map((part) => rm(part, { force: true })));
+  }
+}
+
+/**
+ * Amazon Polly: MP3 per request. Text over Polly's per-request limit is split (sentences for text,
+ * top-level elements for SSML) and the decoded parts are joined into one WAV with no gap.
  */
 export function createPollySynthesizer(client: PollyClient = createPollyClient()): SpeechSynthesizer {
   return {
@@ -25,8 +57,7 @@ export function createPollySynthesizer(client: PollyClient = createPollyClient()
     async synthesize(request: SpeechRequest, directory: string, signal?: AbortSignal) {
       const config = request.providerConfig;
       const parts = config.textType === 'ssml' ? splitSsml(request.text) : splitPlainText(request.text);
-      const audio: Uint8Array[] = [];
-      for (const text of parts) {
+      const audio = await mapWithConcurrency(parts, PART_CONCURRENCY, async (text) => {
         try {
           const response = await client.send(
             new SynthesizeSpeechCommand({
@@ -39,21 +70,22 @@ export function createPollySynthesizer(client: PollyClient = createPollyClient()
             }),
             signal ? { abortSignal: signal } : {},
           );
-          if (!response.AudioStream) throw new Error('Polly returned no audio');
-          audio.push(await response.AudioStream.transformToByteArray());
+          if (!response.AudioStream) throw new SpeechSynthesisError('Polly returned no audio', true);
+          return await response.AudioStream.transformToByteArray();
         } catch (error) {
-          const name = (error as { name?: string }).name ?? 'Error';
-          const status =
-            (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-          const retryable = RETRYABLE_POLLY_ERRORS.has(name) || status >= 500 || status === 429;
-          throw new SpeechSynthesisError(`Polly ${name}: ${(error as Error).message}`, retryable, {
-            cause: error,
-          });
+          throw toSpeechError(error);
         }
-      }
-      const path = join(directory, `${randomUUID()}.mp3`);
-      await writeFile(path, Buffer.concat(audio));
-      return path;
+      });
+      const id = randomUUID();
+      const partPaths = await Promise.all(
+        audio.map(async (bytes, i) => {
+          const path = join(directory, `speech-${id}${audio.length > 1 ? `-part${i}` : ''}.mp3`);
+          await writeFile(path, bytes);
+          return path;
+        }),
+      );
+      if (partPaths.length === 1) return partPaths[0] as string;
+      return await joinParts(partPaths, join(directory, `speech-${id}.wav`), signal);
     },
   };
 }

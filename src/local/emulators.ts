@@ -1,0 +1,79 @@
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+
+export interface Emulators {
+  /** `AWS_ENDPOINT_URL_DYNAMODB` for the embedded DynamoDB. */
+  readonly dynamoEndpoint: string;
+  /** `AWS_ENDPOINT_URL_S3` for the embedded S3. */
+  readonly s3Endpoint: string;
+  /** Environment that points the AWS SDK at the stand-ins (credentials are dummies they accept). */
+  readonly env: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** Keep tables and objects under this folder across runs; a throwaway folder when absent. */
+  readonly dataDir?: string;
+  readonly host?: string;
+  readonly dynamoPort?: number;
+  readonly s3Port?: number;
+}
+
+/**
+ * Starts the embedded DynamoDB (dynalite) and S3 (s3rver). Both speak the real wire protocol, so
+ * the production adapters run against them unchanged, with only an endpoint override.
+ */
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const host = options.host ?? '127.0.0.1';
+  const scratch = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'auto-vid-emulators-'));
+  const root = options.dataDir ?? (scratch as string);
+  const s3Directory = join(root, 's3');
+  await mkdir(s3Directory, { recursive: true });
+
+  const dynamo = dynalite({
+    ...(options.dataDir ? { path: join(root, 'dynamodb') } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  dynamo.listen(options.dynamoPort ?? 0, host);
+  await once(dynamo, 'listening');
+  const dynamoPort = (dynamo.address() as AddressInfo).port;
+
+  const s3 = new S3rver({ address: host, port: options.s3Port ?? 0, silent: true, directory: s3Directory });
+  let s3Port: number;
+  try {
+    s3Port = (await s3.run()).port;
+  } catch (error) {
+    dynamo.close();
+    throw error;
+  }
+
+  const dynamoEndpoint = `http://${host}:${dynamoPort}`;
+  const s3Endpoint = `http://${host}:${s3Port}`;
+  return {
+    dynamoEndpoint,
+    s3Endpoint,
+    env: {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      AWS_ENDPOINT_URL_S3: s3Endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    },
+    async close() {
+      const closed = once(dynamo, 'close');
+      dynamo.close();
+      // SDK clients keep connections alive; without this `close` waits for them to time out.
+      dynamo.closeAllConnections();
+      await closed;
+      await s3.close();
+      if (scratch) await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+/** Streams one object to a file (the body never sits whole in memory); returns its content type. */
+export async function downloadS3Object(
+  s3: S3Client,
+  location: { bucket: string; key: string },
+  targetPath: string,
+  signal?: AbortSignal,
+): Promise<{ contentType: string | undefined }> {
+  const object = await s3.send(
+    new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
+    signal ? { abortSignal: signal } : {},
+  );
+  await pipeline(object.Body as Readable, createWriteStream(targetPath), signal ? { signal } : {});
+  return { contentType: object.ContentType };
+}
+
+/** Puts one small file (a speech clip) in a single request, streamed from disk. */
+export async function uploadSmallFile(
+  s3: S3Client,
+  location: { bucket: string; key: string },
+  path: string,
+  contentType: string,
+): Promise<void> {
+  const { size } = await stat(path);
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: location.bucket,
+      Key: location.key,
+      Body: createReadStream(path),
+      ContentLength: size,
+      ContentType: contentType,
+    }),
+  );
+}

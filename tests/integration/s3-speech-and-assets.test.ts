@@ -1,0 +1,235 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseJobSpec } from '@auto-vid/shared';
+import {
+  PollyClient,
+  SynthesizeSpeechCommand,
+  type SynthesizeSpeechCommandOutput,
+} from '@aws-sdk/client-polly';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../src/aws/clients.ts';
+import { fetchAssets } from '../../src/processor/assets/fetch-assets.ts';
+import { AssetFetchError, SpeechSynthesisError } from '../../src/processor/errors.ts';
+import { renderJob } from '../../src/processor/render-job.ts';
+import { createPollySynthesizer } from '../../src/processor/speech/polly.ts';
+import { createS3SpeechCache, withSpeechCache } from '../../src/processor/speech/speech-cache.ts';
+import type { SpeechRequest } from '../../src/processor/speech/speech-synthesizer.ts';
+import { useEmulators } from '../support/emulators.ts';
+import {
+  levelDb,
+  makeTone,
+  makeVideo,
+  probeDuration,
+  probeStreams,
+  RATE,
+  readPcm,
+  TONE_DB,
+} from '../support/media.ts';
+
+const stack = useEmulators();
+const media = mkdtempSync(join(tmpdir(), 'auto-vid-s3-media-'));
+const freshDir = () => mkdtempSync(join(tmpdir(), 'auto-vid-s3-work-'));
+
+/** An MP3 of `seconds` of tone, as Polly would send back. */
+function mp3Bytes(name: string, seconds: number): Uint8Array {
+  return new Uint8Array(readFileSync(makeTone(media, `${name}.mp3`, 440, seconds)));
+}
+
+function audioStream(bytes: Uint8Array): SynthesizeSpeechCommandOutput['AudioStream'] {
+  return {
+    transformToByteArray: async () => bytes,
+    transformToString: async () => Buffer.from(bytes).toString('latin1'),
+    transformToWebStream: () => new Blob([bytes]).stream(),
+  } as unknown as SynthesizeSpeechCommandOutput['AudioStream'];
+}
+
+function speechRequest(text: string, config: Partial<SpeechRequest['providerConfig']> = {}): SpeechRequest {
+  return { text, providerConfig: { voiceId: 'Joanna', engine: 'neural', textType: 'text', ...config } };
+}
+
+describe('fetching s3:// assets from the embedded S3', () => {
+  it('streams each object to the job folder, bytes intact', async () => {
+    const bucket = await stack.createBucket();
+    const tone = readFileSync(makeTone(media, 'asset.wav', 330, 2));
+    await stack.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'in/tone.wav', Body: tone }));
+    const directory = freshDir();
+    const paths = await fetchAssets([{ id: 'tone', source: `s3://${bucket}/in/tone.wav` }], {
+      directory,
+      localMode: false,
+      s3: stack.s3,
+    });
+    const path = paths.get('tone') as string;
+    expect(path.startsWith(directory)).toBe(true);
+    expect(path.endsWith('.wav')).toBe(true);
+    expect(Buffer.compare(readFileSync(path), tone)).toBe(0);
+  });
+
+  it('names the asset and says retrying cannot help when the key is missing', async () => {
+    const bucket = await stack.createBucket();
+    const source = `s3://${bucket}/in/nothing.mp3`;
+    const error = await fetchAssets([{ id: 'music', source }], {
+      directory: freshDir(),
+      localMode: false,
+      s3: stack.s3,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AssetFetchError);
+    expect((error as Error).message).toBe(`Asset 'music' (${source}) could not be fetched: NoSuchKey`);
+    expect((error as AssetFetchError).retryable).toBe(false);
+  });
+
+  it('says retrying can help when S3 cannot be reached', async () => {
+    const unreachable = createS3Client({
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1',
+      AWS_REGION: 'us-east-1',
+    });
+    const error = await fetchAssets([{ id: 'video', source: 's3://any-bucket/v.mp4' }], {
+      directory: freshDir(),
+      localMode: false,
+      s3: unreachable,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AssetFetchError);
+    expect((error as Error).message).toMatch(
+      /^Asset 'video' \(s3:\/\/any-bucket\/v\.mp4\) could not be fetched: /,
+    );
+    expect((error as AssetFetchError).retryable).toBe(true);
+  });
+
+  it('renders a spec whose video and music live in S3', async () => {
+    const bucket = await stack.createBucket();
+    const video = readFileSync(makeVideo(media, 's3-video.mp4', 3));
+    const music = readFileSync(makeTone(media, 's3-music.wav', 220, 5));
+    await stack.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'assets/v.mp4', Body: video }));
+    await stack.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'assets/m.wav', Body: music }));
+    const out = freshDir();
+    const result = await renderJob(
+      parseJobSpec({
+        assets: {
+          video: { id: 'v', source: `s3://${bucket}/assets/v.mp4` },
+          audio: [{ id: 'm', source: `s3://${bucket}/assets/m.wav` }],
+        },
+        backgroundMusic: { playlist: ['m'] },
+        timeline: [],
+        output: { filename: 'from-s3' },
+      }),
+      {
+        speech: { name: 'none', synthesize: () => Promise.reject(new Error('unused')) },
+        s3: stack.s3,
+        localMode: false,
+        outputDirectory: out,
+      },
+    );
+    expect(result.localPath).toBe(join(out, 'from-s3.mp4'));
+    expect(Math.abs(result.duration - 3)).toBeLessThanOrEqual(1 / 30);
+    expect(probeStreams(result.localPath).map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+  });
+});
+
+describe('Polly speech with the cache in the embedded S3', () => {
+  const polly = new PollyClient({ region: 'us-east-1' });
+  const pollyMock = mockClient(polly);
+  beforeEach(() => pollyMock.reset());
+
+  it('asks Polly once, stores the MP3 under cache/tts/, and reads it back on the next render', async () => {
+    const bucket = await stack.createBucket();
+    const clip = mp3Bytes('hello', 1);
+    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(clip) });
+    const speech = withSpeechCache(createPollySynthesizer(polly), createS3SpeechCache(stack.s3, bucket));
+    const request = speechRequest('Hello there.', {
+      voiceId: 'Matthew',
+      engine: 'standard',
+      languageCode: 'en-US',
+    });
+
+    const first = await speech.synthesize(request, freshDir());
+    const second = await speech.synthesize(request, freshDir());
+
+    expect(pollyMock.commandCalls(SynthesizeSpeechCommand)).toHaveLength(1);
+    expect(pollyMock.commandCalls(SynthesizeSpeechCommand)[0]?.args[0].input).toEqual({
+      Text: 'Hello there.',
+      TextType: 'text',
+      VoiceId: 'Matthew',
+      Engine: 'standard',
+      OutputFormat: 'mp3',
+      LanguageCode: 'en-US',
+    });
+    const listed = await stack.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'cache/tts/' }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual([expect.stringMatching(/^cache\/tts\/[0-9a-f]{64}$/)]);
+    const head = await stack.s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: listed.Contents?.[0]?.Key }),
+    );
+    expect(head.ContentType).toBe('audio/mpeg');
+    expect(Buffer.compare(readFileSync(second), readFileSync(first))).toBe(0);
+    expect(Buffer.compare(readFileSync(second), clip)).toBe(0);
+  });
+
+  it('asks again when the voice differs', async () => {
+    const bucket = await stack.createBucket();
+    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(mp3Bytes('voice', 1)) });
+    const speech = withSpeechCache(createPollySynthesizer(polly), createS3SpeechCache(stack.s3, bucket));
+    await speech.synthesize(speechRequest('Same words.'), freshDir());
+    await speech.synthesize(speechRequest('Same words.', { voiceId: 'Amy' }), freshDir());
+    expect(pollyMock.commandCalls(SynthesizeSpeechCommand)).toHaveLength(2);
+  });
+
+  it('splits long text at sentences and joins the parts with no gap', async () => {
+    const bucket = await stack.createBucket();
+    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(mp3Bytes('part', 2)) });
+    const speech = withSpeechCache(createPollySynthesizer(polly), createS3SpeechCache(stack.s3, bucket));
+    const text = 'This sentence is about fifty characters long, more. '.repeat(150).trim();
+    const path = await speech.synthesize(speechRequest(text), freshDir());
+    const calls = pollyMock.commandCalls(SynthesizeSpeechCommand);
+    expect(calls).toHaveLength(3);
+    for (const call of calls) {
+      expect(call.args[0].input.Text?.length).toBeLessThanOrEqual(3000);
+      expect(call.args[0].input.Text?.endsWith('more.')).toBe(true);
+    }
+    expect(calls.map((c) => c.args[0].input.Text).join(' ')).toBe(text);
+    // Joined sample-exact: three parts last exactly three times one part, with no dip at the joins.
+    const part = readPcm(join(media, 'part.mp3'));
+    const joined = readPcm(path);
+    expect(joined.length).toBe(3 * part.length);
+    for (const boundary of [1, 2]) {
+      const at = (boundary * part.length) / RATE;
+      expect(levelDb(joined, at - 0.01, at + 0.01)).toBeGreaterThan(TONE_DB - 1);
+    }
+    expect(path.endsWith('.wav')).toBe(true);
+  });
+
+  it('still speaks when the cache cannot be written, and says so', async () => {
+    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(mp3Bytes('nocache', 1)) });
+    const faults: string[] = [];
+    const speech = withSpeechCache(
+      createPollySynthesizer(polly),
+      createS3SpeechCache(stack.s3, 'no-such-bucket-here'),
+      {
+        onCacheError: (operation, key, error) =>
+          faults.push(`${operation} ${key.slice(0, 10)} ${(error as Error).name}`),
+      },
+    );
+    const path = await speech.synthesize(speechRequest('Hi.'), freshDir());
+    expect(probeDuration(path)).toBeGreaterThan(0.9);
+    expect(faults).toEqual(['restore cache/tts/ NoSuchBucket', 'store cache/tts/ NoSuchBucket']);
+  });
+
+  it.each([
+    ['ThrottlingException', 400, true],
+    ['ServiceFailureException', 500, true],
+    ['InvalidSsmlException', 400, false],
+    ['TextLengthExceededException', 400, false],
+  ])('reports Polly %s (HTTP %i) as retryable: %s', async (name, status, retryable) => {
+    pollyMock
+      .on(SynthesizeSpeechCommand)
+      .rejects(Object.assign(new Error('Polly says no'), { name, $metadata: { httpStatusCode: status } }));
+    const directory = freshDir();
+    const error = await createPollySynthesizer(polly)
+      .synthesize(speechRequest('Hi.'), directory)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpeechSynthesisError);
+    expect((error as Error).message).toBe(`Polly ${name}: Polly says no`);
+    expect((error as SpeechSynthesisError).retryable).toBe(retryable);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+});
