@@ -78,27 +78,37 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     report(5);
 
     const videoPath = paths.get(spec.assets.video.id) as string;
-    const videoProbe = await probeMedia(videoPath, `Video asset '${spec.assets.video.id}'`);
+    const audioIds = [...usedAudioIds];
+    // Every input is probed once, all at the same time.
+    const [videoProbe, audioProbes, speechProbes] = await Promise.all([
+      probeMedia(videoPath, `Video asset '${spec.assets.video.id}'`),
+      mapWithConcurrency(audioIds, PROBE_CONCURRENCY, (id) =>
+        probeMedia(paths.get(id) as string, `Audio asset '${id}'`),
+      ),
+      mapWithConcurrency(speechPaths, PROBE_CONCURRENCY, (path, i) =>
+        probeMedia(path, `Speech for timeline event ${ttsEvents[i]?.index}`),
+      ),
+    ]);
     if (!videoProbe.video)
       throw new MediaProbeError(`Video asset '${spec.assets.video.id}' has no video stream`);
-
-    const audioIds = [...usedAudioIds];
-    const audioProbes = await mapWithConcurrency(audioIds, PROBE_CONCURRENCY, (id) =>
-      probeMedia(paths.get(id) as string, `Audio asset '${id}'`),
-    );
-    const speechProbes = await mapWithConcurrency(speechPaths, PROBE_CONCURRENCY, (path, i) =>
-      probeMedia(path, `Speech for timeline event ${ttsEvents[i]?.index}`),
-    );
     const audioAssets = new Map<string, PreparedAudio>(
       audioIds.map((id, i) => [
         id,
-        { path: paths.get(id) as string, duration: audioProbes[i]?.duration ?? 0 },
+        {
+          path: paths.get(id) as string,
+          duration: audioProbes[i]?.duration ?? 0,
+          formatName: audioProbes[i]?.formatName ?? '',
+        },
       ]),
     );
     const speech = new Map<number, PreparedAudio>(
       ttsEvents.map(({ index }, i) => [
         index,
-        { path: speechPaths[i] as string, duration: speechProbes[i]?.duration ?? 0 },
+        {
+          path: speechPaths[i] as string,
+          duration: speechProbes[i]?.duration ?? 0,
+          formatName: speechProbes[i]?.formatName ?? '',
+        },
       ]),
     );
     report(10);

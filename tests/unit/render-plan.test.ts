@@ -64,6 +64,12 @@ describe('ducking envelope', () => {
     );
   });
 
+  it('writes a ramp that starts before zero without a double minus', () => {
+    expect(buildDuckingExpression([{ start: 0.2, end: 1, level: 0.5, fade: 0.5 }])).toBe(
+      '(1-0.5*clip(min((t+0.3)/0.5,(1.5-t)/0.5),0,1))',
+    );
+  });
+
   it('switches at once when the fade is zero, and takes the minimum over ranges', () => {
     expect(
       buildDuckingExpression([
@@ -161,7 +167,7 @@ describe('buildRenderPlan', () => {
       speech: new Map([[0, { path: '/work/speech.wav', duration: 1.5 }]]),
       outputPath: '/out/.x.partial',
     });
-    expect(plan.inputs).toEqual([
+    expect(plan.inputs.map((i) => i.path)).toEqual([
       '/work/video.mp4',
       '/work/asset-1.wav',
       '/work/asset-2.wav',
@@ -173,9 +179,10 @@ describe('buildRenderPlan', () => {
       `[1:a]${norm},atrim=end=6,afade=t=out:st=5:d=1,adelay=delays=0S:all=1[m0]`,
       `[2:a]${norm},atrim=end=4,afade=t=in:st=0:d=1,adelay=delays=240000S:all=1[m1]`,
       `[m0][m1]amix=inputs=2:normalize=0:duration=longest:dropout_transition=0,volume='0.5*(1-0.75*clip(min((t-1.5)/0.5,(4-t)/0.5),0,1))':eval=frame[music]`,
-      `[3:a]${norm},volume=1,adelay=delays=96000S:all=1[e0]`,
-      `[4:a]${norm},atrim=end=2,volume=0.8,adelay=delays=384000S:all=1[e1]`,
-      '[music][e0][e1]amix=inputs=3:normalize=0:duration=longest:dropout_transition=0,alimiter=limit=0.977:level=0:latency=1,apad=whole_dur=10,atrim=end=10,asetpts=N/SR/TB[aout]',
+      `[3:a]${norm},atrim=end_sample=72000,apad=whole_len=72000,volume=1,adelay=delays=96000S:all=1[e0]`,
+      `[4:a]${norm},atrim=end_sample=96000,apad=whole_len=96000,volume=0.8,adelay=delays=216000S:all=1[e1]`,
+      '[e0][e1]concat=n=2:v=0:a=1[lane0]',
+      '[music][lane0]amix=inputs=2:normalize=0:duration=longest:dropout_transition=0,alimiter=limit=0.977:level=0:latency=1,apad=whole_dur=10,atrim=end=10,asetpts=N/SR/TB[aout]',
     ]);
     expect(plan.copiesVideo).toBe(true);
     expect(plan.outputArgs).toEqual([
@@ -187,6 +194,8 @@ describe('buildRenderPlan', () => {
       'copy',
       '-c:a',
       'aac',
+      '-aac_coder',
+      'fast',
       '-b:a',
       '192k',
       '-ar',
@@ -206,6 +215,7 @@ describe('buildRenderPlan', () => {
       '-i',
       '/work/asset-1.wav',
     ]);
+    expect(plan.inputs.every((i) => i.options.length === 0)).toBe(true);
     expect(buildFfmpegArgs(plan, '/work/graph.txt')).toContain('-filter_complex_script');
   });
 
@@ -263,6 +273,56 @@ describe('buildRenderPlan', () => {
     expect(plan.filterGraph).toMatch(/^[\w\s[\]=:,;.'*()+\-/<>]+$/);
   });
 
+  it('gives overlapping clips their own lanes and chains the rest with exact sample gaps', () => {
+    const at = (start: number) => ({ start, type: 'audio' as const, data: { assetId: 'b' } });
+    const plan = buildRenderPlan({
+      spec: spec({ timeline: [at(0), at(1), at(4), at(6)] }),
+      video: { path: '/work/video.mp4', probe: H264_MP4 },
+      audioAssets: new Map([['b', { path: '/work/b.wav', duration: 3 }]]),
+      speech: new Map(),
+      outputPath: '/out/o.mp4',
+    });
+    const delays = plan.filterGraph
+      .split(';\n')
+      .map((chain) => /delays=(\d+)S.*\[(e\d)\]$/.exec(chain)?.slice(1));
+    expect(delays.filter(Boolean)).toEqual([
+      ['0', 'e0'],
+      ['48000', 'e2'],
+      ['48000', 'e1'],
+      ['96000', 'e3'],
+    ]);
+    expect(plan.filterGraph).toContain('[e0][e2]concat=n=2:v=0:a=1[lane0]');
+    expect(plan.filterGraph).toContain('[e1][e3]concat=n=2:v=0:a=1[lane1]');
+    expect(plan.filterGraph).toContain('[lane0][lane1]amix=inputs=2:');
+  });
+
+  it('skips ffmpeg stream probing for WAV inputs only (they were probed already)', () => {
+    const plan = buildRenderPlan({
+      spec: spec({
+        timeline: [
+          { start: 0, type: 'audio', data: { assetId: 'a' } },
+          { start: 1, type: 'audio', data: { assetId: 'b' } },
+        ],
+      }),
+      video: { path: '/work/video.mp4', probe: H264_MP4 },
+      audioAssets: new Map([
+        ['a', { path: '/work/a.wav', duration: 0.5, formatName: 'wav' }],
+        ['b', { path: '/work/b.mp3', duration: 0.5, formatName: 'mp3' }],
+      ]),
+      speech: new Map(),
+      outputPath: '/out/o.mp4',
+    });
+    expect(buildFfmpegArgs(plan, '/g.txt').slice(0, 7)).toEqual([
+      '-i',
+      '/work/video.mp4',
+      '-probesize',
+      '32',
+      '-i',
+      '/work/a.wav',
+      '-i',
+    ]);
+  });
+
   it('leaves out clips that start after the end or are silent', () => {
     const plan = buildRenderPlan({
       spec: spec({
@@ -276,7 +336,7 @@ describe('buildRenderPlan', () => {
       speech: new Map(),
       outputPath: '/out/o.mp4',
     });
-    expect(plan.inputs).toEqual(['/work/video.mp4']);
+    expect(plan.inputs.map((i) => i.path)).toEqual(['/work/video.mp4']);
   });
 });
 

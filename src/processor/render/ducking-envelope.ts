@@ -35,7 +35,9 @@ function rangeGain(range: DuckingRange): string {
     return `(1-${depth}*between(t,${formatNumber(range.start)},${formatNumber(range.end)}))`;
   }
   const fade = formatNumber(range.fade);
-  const rampDown = `(t-${formatNumber(range.start - range.fade)})/${fade}`;
+  const rampStart = range.start - range.fade;
+  const rampDown =
+    rampStart < 0 ? `(t+${formatNumber(-rampStart)})/${fade}` : `(t-${formatNumber(rampStart)})/${fade}`;
   const rampUp = `(${formatNumber(range.end + range.fade)}-t)/${fade}`;
   return `(1-${depth}*clip(min(${rampDown},${rampUp}),0,1))`;
 }
