@@ -358,3 +358,19 @@ export function parseS3Destination(destination: string): { bucket: string; prefi
   const key = parsed.source.key;
   return { bucket: parsed.source.bucket, prefix: key === '' || key.endsWith('/') ? key : `${key}/` };
 }
+
+export type WebhookTarget = NonNullable<NonNullable<JobSpec['notifications']>['webhook']>;
+
+/**
+ * The webhook of a submitted body, read on its own: a spec that fails validation later (in the
+ * processor) still gets its failure webhook when that part is sound.
+ */
+export function readWebhookTarget(
+  input: unknown,
+  limits: WebhookSizeLimits = DEFAULT_WEBHOOK_SIZE_LIMITS,
+): WebhookTarget | undefined {
+  const candidate = (input as { notifications?: { webhook?: unknown } } | null)?.notifications?.webhook;
+  if (candidate === undefined) return undefined;
+  const parsed = webhookSchema(limits).safeParse(candidate);
+  return parsed.success ? parsed.data : undefined;
+}

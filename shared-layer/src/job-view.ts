@@ -40,7 +40,10 @@ export type JobView = z.infer<typeof jobViewSchema>;
 /** The DynamoDB item: the job view plus `ttl` and bookkeeping that never reaches a client. */
 export const jobRecordSchema = jobViewSchema.extend({
   ttl: z.number().int(),
+  /** How many times a processor has claimed the job. */
   attempts: z.number().int().min(0).optional(),
+  /** Epoch ms until which the current claim holds; past it, a redelivered message may take over. */
+  leaseUntil: z.number().int().optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
@@ -94,3 +97,11 @@ export function createJobRecord(input: {
 export function measureProcessingTime(startedAt: Date, finishedAt: Date): number {
   return Math.round((finishedAt.getTime() - startedAt.getTime()) / 10) / 100;
 }
+
+/** The SQS message body, as the old service sent it. */
+export const jobMessageSchema = z.object({
+  jobId: z.string(),
+  jobSpec: z.unknown(),
+  submittedAt: z.string(),
+});
+export type JobMessage = z.infer<typeof jobMessageSchema>;

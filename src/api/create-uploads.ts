@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { formatPath } from '@auto-vid/shared';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import type { OutputStore } from '../jobs/output-store.ts';
+import { errorResponse, jsonResponse } from './responses.ts';
+
+export const MAX_UPLOAD_FILES = 20;
+
+/** Media a job spec can use: the source video and audio assets. */
+export const UPLOAD_CONTENT_TYPES = [
+  'video/mp4',
+  'video/quicktime',
+  'video/webm',
+  'video/x-matroska',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/aac',
+  'audio/wav',
+  'audio/x-wav',
+  'audio/ogg',
+  'audio/flac',
+  'audio/webm',
+] as const;
+
+const uploadsRequestSchema = z.object({
+  files: z
+    .array(
+      z.object({
+        name: z
+          .string()
+          .min(1)
+          .max(200)
+          .regex(
+            /^[A-Za-z0-9][A-Za-z0-9._ -]*$/,
+            'Must be a plain file name: letters, digits, spaces, dot, dash, underscore',
+          )
+          .refine((name) => !name.includes('..'), 'Must be a plain file name without ..'),
+        contentType: z.enum(UPLOAD_CONTENT_TYPES, {
+          error: `Must be one of ${UPLOAD_CONTENT_TYPES.join(', ')}`,
+        }),
+      }),
+    )
+    .min(1, 'List at least one file')
+    .max(MAX_UPLOAD_FILES, `At most ${MAX_UPLOAD_FILES} files per request`),
+});
+
+export interface UploadsDeps {
+  readonly store: OutputStore;
+  readonly bucket: string;
+  readonly expiresInSeconds: number;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+}
+
+/**
+ * POST /uploads: presigned PUT URLs under `assets/<uuid>/`; each answer's `source` is exactly what
+ * a job spec's asset takes.
+ */
+export async function createUploads(
+  body: string | undefined,
+  deps: UploadsDeps,
+): Promise<APIGatewayProxyResult> {
+  const now = (deps.now ?? (() => new Date()))();
+  if (body === undefined || body.trim() === '') return errorResponse(400, 'Missing request body', now);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return errorResponse(400, 'Invalid JSON in request body', now);
+  }
+  const parsed = uploadsRequestSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({
+      path: formatPath(issue.path as (string | number)[]),
+      message: issue.code === 'invalid_type' && issue.input === undefined ? 'Field required' : issue.message,
+    }));
+    const lines = problems.map((p) => `\n  - Field '${p.path}': ${p.message}`).join('');
+    return errorResponse(400, `Invalid upload request:${lines}`, now, { details: problems });
+  }
+  const expiresAt = new Date(now.getTime() + deps.expiresInSeconds * 1000).toISOString();
+  const folder = (deps.newId ?? randomUUID)();
+  const uploads = await Promise.all(
+    parsed.data.files.map(async (file) => {
+      const key = `assets/${folder}/${file.name}`;
+      const uploadUrl = await deps.store.presignPut(
+        { bucket: deps.bucket, key },
+        file.contentType,
+        deps.expiresInSeconds,
+      );
+      return { name: file.name, source: `s3://${deps.bucket}/${key}`, uploadUrl, expiresAt };
+    }),
+  );
+  return jsonResponse(200, { uploads });
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { createJobRecord, toJobView, validateJobSpec, type WebhookSizeLimits } from '@auto-vid/shared';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { JobStore } from '../jobs/job-store.ts';
+import { errorResponse, jsonResponse } from './responses.ts';
+
+/** SQS's classic message limit: the message carries the whole spec, so the body must fit. */
+export const MAX_SUBMIT_BODY_BYTES = 256 * 1024;
+
+export interface SubmitDeps {
+  readonly jobs: JobStore;
+  readonly queue: JobQueue;
+  readonly limits: WebhookSizeLimits;
+  readonly ttlSeconds: number;
+  readonly now?: () => Date;
+  readonly newJobId?: () => string;
+  readonly log?: (level: 'info' | 'error', message: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * POST /submit: validate, record the job, queue it. A job is recorded only for a valid spec, and
+ * never left without a queue message: when queueing fails the record becomes `failed`.
+ */
+export async function submitJob(body: string | undefined, deps: SubmitDeps): Promise<APIGatewayProxyResult> {
+  const now = (deps.now ?? (() => new Date()))();
+  if (body === undefined || body.trim() === '') return errorResponse(400, 'Missing request body', now);
+  const size = Buffer.byteLength(body, 'utf8');
+  if (size > MAX_SUBMIT_BODY_BYTES) {
+    return errorResponse(
+      413,
+      `Request body too large: ${size} bytes (the limit is ${MAX_SUBMIT_BODY_BYTES} bytes)`,
+      now,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return errorResponse(400, 'Invalid JSON in request body', now);
+  }
+  const validation = validateJobSpec(json, deps.limits);
+  if (!validation.ok) {
+    return errorResponse(400, validation.error.message, now, { details: validation.error.problems });
+  }
+
+  const jobId = (deps.newJobId ?? randomUUID)();
+  const record = createJobRecord({
+    jobId,
+    jobInfo: validation.spec.jobInfo,
+    now,
+    ttlSeconds: deps.ttlSeconds,
+  });
+  await deps.jobs.create(record);
+  try {
+    await deps.queue.send({ jobId, jobSpec: json, submittedAt: record.submittedAt });
+  } catch (error) {
+    deps.log?.('error', 'Queueing the job failed; marking it failed', {
+      jobId,
+      error: (error as Error).message,
+    });
+    await deps.jobs.fail(jobId, 'Failed to queue job', (deps.now ?? (() => new Date()))());
+    return errorResponse(500, 'Failed to queue job', now, { jobId });
+  }
+  deps.log?.('info', 'Job submitted', { jobId });
+  return jsonResponse(200, toJobView(record));
+}

@@ -1,0 +1,176 @@
+import { type JobRecord, jobRecordSchema } from '@auto-vid/shared';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ClaimResult, JobStore } from './job-store.ts';
+
+// `status`, `error`, `output`, `ttl` and friends are DynamoDB reserved words: always aliased.
+const NAMES = {
+  '#status': 'status',
+  '#updatedAt': 'updatedAt',
+  '#attempts': 'attempts',
+  '#leaseUntil': 'leaseUntil',
+  '#progress': 'progress',
+  '#error': 'error',
+} as const;
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string }).name === 'ConditionalCheckFailedException'
+  );
+}
+
+function usedOnly<T>(entries: Record<string, T> | undefined, expressions: string): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(entries ?? {}).filter(([placeholder]) =>
+      new RegExp(`${placeholder}(?![A-Za-z0-9_])`).test(expressions),
+    ),
+  );
+}
+
+function toRecord(item: Record<string, unknown> | undefined): JobRecord | undefined {
+  return item ? jobRecordSchema.parse(item) : undefined;
+}
+
+/** The job table in DynamoDB (or dynalite): partition key `jobId`, TTL on `ttl`. */
+export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: string): JobStore {
+  /** Runs a conditional update; undefined when the condition does not hold. */
+  const update = async (input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>) => {
+    const expressions = `${input.UpdateExpression} ${input.ConditionExpression ?? ''}`;
+    try {
+      const result = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          ReturnValues: 'ALL_NEW',
+          ...input,
+          // DynamoDB refuses names and values an expression does not use.
+          ExpressionAttributeNames: usedOnly(input.ExpressionAttributeNames, expressions),
+          ExpressionAttributeValues: usedOnly(input.ExpressionAttributeValues, expressions),
+        }),
+      );
+      return toRecord(result.Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  };
+  const get = async (jobId: string) =>
+    toRecord(
+      (await client.send(new GetCommand({ TableName: tableName, Key: { jobId }, ConsistentRead: true })))
+        .Item,
+    );
+
+  return {
+    async create(record) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(jobId)',
+        }),
+      );
+    },
+
+    get,
+
+    async claim(jobId, now, leaseUntil): Promise<ClaimResult> {
+      const record = await update({
+        Key: { jobId },
+        UpdateExpression:
+          'SET #status = :processing, #updatedAt = :now, #attempts = if_not_exists(#attempts, :zero) + :one, #leaseUntil = :lease, #progress = :zero',
+        ConditionExpression:
+          'attribute_exists(jobId) AND (#status IN (:submitted, :retrying) OR (#status = :processing AND #leaseUntil < :nowMs))',
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: {
+          ':processing': 'processing',
+          ':submitted': 'submitted',
+          ':retrying': 'retrying',
+          ':now': now.toISOString(),
+          ':nowMs': now.getTime(),
+          ':lease': leaseUntil.getTime(),
+          ':zero': 0,
+          ':one': 1,
+        },
+      });
+      return record ? { claimed: true, record } : { claimed: false, record: await get(jobId) };
+    },
+
+    async reportProgress(jobId, attempt, progress, now) {
+      const record = await update({
+        Key: { jobId },
+        UpdateExpression: 'SET #progress = :progress, #updatedAt = :now',
+        ConditionExpression: '#status = :processing AND #attempts = :attempt',
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: {
+          ':progress': progress,
+          ':now': now.toISOString(),
+          ':processing': 'processing',
+          ':attempt': attempt,
+        },
+      });
+      return record !== undefined;
+    },
+
+    complete(jobId, attempt, result, now) {
+      return update({
+        Key: { jobId },
+        UpdateExpression:
+          'SET #status = :completed, #updatedAt = :now, completedAt = :now, processingTime = :time, #output = :output, #error = :null REMOVE #progress, #leaseUntil',
+        ConditionExpression: '#status = :processing AND #attempts = :attempt',
+        ExpressionAttributeNames: { ...NAMES, '#output': 'output' },
+        ExpressionAttributeValues: {
+          ':completed': 'completed',
+          ':processing': 'processing',
+          ':now': now.toISOString(),
+          ':time': result.processingTime,
+          ':output': result.output,
+          ':attempt': attempt,
+          ':null': null,
+        },
+      });
+    },
+
+    markRetrying(jobId, attempt, error, now) {
+      return update({
+        Key: { jobId },
+        UpdateExpression:
+          'SET #status = :retrying, #updatedAt = :now, #error = :error REMOVE #progress, #leaseUntil',
+        ConditionExpression: '#status = :processing AND #attempts = :attempt',
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: {
+          ':retrying': 'retrying',
+          ':processing': 'processing',
+          ':now': now.toISOString(),
+          ':error': error,
+          ':attempt': attempt,
+        },
+      });
+    },
+
+    fail(jobId, error, now, extra = {}) {
+      const attemptCondition = extra.attempt === undefined ? '' : ' AND #attempts = :attempt';
+      return update({
+        Key: { jobId },
+        UpdateExpression: `SET #status = :failed, #updatedAt = :now, #error = :error${
+          extra.processingTime === undefined ? '' : ', processingTime = :time'
+        } REMOVE #progress, #leaseUntil`,
+        ConditionExpression: `attribute_exists(jobId) AND NOT (#status IN (:completed, :failed))${attemptCondition}`,
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':completed': 'completed',
+          ':now': now.toISOString(),
+          ':error': error,
+          ...(extra.processingTime === undefined ? {} : { ':time': extra.processingTime }),
+          ...(extra.attempt === undefined ? {} : { ':attempt': extra.attempt }),
+        },
+      });
+    },
+  };
+}

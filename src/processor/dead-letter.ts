@@ -1,0 +1,32 @@
+import type { JobMessage } from '@auto-vid/shared';
+import type { JobStore } from '../jobs/job-store.ts';
+import { type Log, notify, type ProcessDeps } from './process-job.ts';
+
+/**
+ * A message that exhausted its receives: the job ends `failed` with the last fault it met and its
+ * failure webhook, so nothing stays `retrying` forever. A job already final is left alone.
+ */
+export async function failDeadLetteredJob(
+  message: JobMessage,
+  deps: Pick<ProcessDeps, 'webhooks' | 'limits'> & { jobs: JobStore; now?: () => Date; log?: Log },
+): Promise<'failed' | 'already-final'> {
+  const now = (deps.now ?? (() => new Date()))();
+  const current = await deps.jobs.get(message.jobId);
+  const attempts = current?.attempts ?? 0;
+  const lastFault = current?.error ? `: ${current.error}` : '';
+  const reason = `Processing failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${lastFault}`;
+  const failed = await deps.jobs.fail(message.jobId, reason, now);
+  if (!failed) {
+    deps.log?.('info', 'Dead-lettered job was already final', {
+      jobId: message.jobId,
+      status: current?.status,
+    });
+    return 'already-final';
+  }
+  deps.log?.('error', 'Job failed: its message reached the dead-letter queue', {
+    jobId: message.jobId,
+    error: reason,
+  });
+  await notify(message, failed, deps);
+  return 'failed';
+}

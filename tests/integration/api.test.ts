@@ -1,0 +1,233 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createUploads } from '../../src/api/create-uploads.ts';
+import { getJobStatus } from '../../src/api/get-status.ts';
+import { MAX_SUBMIT_BODY_BYTES, submitJob } from '../../src/api/submit-job.ts';
+import { createSqsJobQueue } from '../../src/jobs/job-queue.ts';
+import { createS3OutputStore } from '../../src/jobs/output-store.ts';
+import { useEmulators } from '../support/emulators.ts';
+import { createJobTable, type JobTable } from '../support/job-table.ts';
+import { buildFullSpec } from '../support/spec-builders.ts';
+
+const stack = useEmulators();
+const QUEUE_URL = 'https://sqs.us-east-2.amazonaws.com/123456789012/auto-vid-sqs-jobs';
+const sqs = new SQSClient({ region: 'us-east-2' });
+const sqsMock = mockClient(sqs);
+const FIXED_NOW = new Date('2026-11-21T10:00:00.000Z');
+const LIMITS = { maxHeadersSize: 1024, maxMetadataSize: 1024 };
+
+let table: JobTable;
+beforeAll(async () => {
+  table = await createJobTable(stack.emulators);
+});
+beforeEach(() => {
+  sqsMock.reset();
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+const submit = (body: string | undefined, jobId = crypto.randomUUID()) =>
+  submitJob(body, {
+    jobs: table.store,
+    queue: createSqsJobQueue(sqs, QUEUE_URL),
+    limits: LIMITS,
+    ttlSeconds: 604_800,
+    now: () => FIXED_NOW,
+    newJobId: () => jobId,
+  });
+
+const bodyOf = (response: { body: string }) => JSON.parse(response.body);
+
+describe('POST /submit', () => {
+  it('accepts a valid spec: 200 with the job view, a record with ttl, one queue message', async () => {
+    const jobId = crypto.randomUUID();
+    const spec = buildFullSpec();
+    const response = await submit(JSON.stringify(spec), jobId);
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toEqual({
+      jobId,
+      status: 'submitted',
+      submittedAt: '2026-11-21T10:00:00.000Z',
+      updatedAt: '2026-11-21T10:00:00.000Z',
+      completedAt: null,
+      processingTime: null,
+      output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null },
+      error: null,
+      jobInfo: { projectId: 'p1', title: 'Test video', tags: ['a', 'b'] },
+    });
+    const record = (await table.scan()).find((item) => item.jobId === jobId);
+    expect(record?.ttl).toBe(Math.floor(FIXED_NOW.getTime() / 1000) + 604_800);
+    expect(record?.status).toBe('submitted');
+    const sent = sqsMock.commandCalls(SendMessageCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.args[0].input.QueueUrl).toBe(QUEUE_URL);
+    expect(JSON.parse(sent[0]?.args[0].input.MessageBody ?? '')).toEqual({
+      jobId,
+      jobSpec: spec,
+      submittedAt: '2026-11-21T10:00:00.000Z',
+    });
+  });
+
+  it.each([
+    [undefined, 'Missing request body'],
+    ['   ', 'Missing request body'],
+    ['{"assets":', 'Invalid JSON in request body'],
+  ])('answers 400 to %j without creating anything', async (body, error) => {
+    const before = (await table.scan()).length;
+    const response = await submit(body);
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toEqual({ error, timestamp: '2026-11-21T10:00:00.000Z' });
+    expect((await table.scan()).length).toBe(before);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 400 with the parity text and details for an invalid spec, creating nothing', async () => {
+    const before = (await table.scan()).length;
+    const spec = buildFullSpec() as {
+      backgroundMusic: { playlist: string[] };
+      output: Record<string, unknown>;
+    };
+    spec.backgroundMusic.playlist = ['nope'];
+    delete spec.output.filename;
+    const response = await submit(JSON.stringify(spec));
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toEqual({
+      error:
+        "Invalid job specification:\n  - Field 'output -> filename': Field required\n  - Field 'backgroundMusic -> playlist -> 0': Playlist item 'nope' not found in assets.audio",
+      details: [
+        { path: ['output', 'filename'], message: 'Field required' },
+        {
+          path: ['backgroundMusic', 'playlist', 0],
+          message: "Playlist item 'nope' not found in assets.audio",
+        },
+      ],
+      timestamp: '2026-11-21T10:00:00.000Z',
+    });
+    expect((await table.scan()).length).toBe(before);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 413 to a body over 256 KB', async () => {
+    const spec = buildFullSpec() as { jobInfo: Record<string, unknown> };
+    spec.jobInfo.padding = 'x'.repeat(MAX_SUBMIT_BODY_BYTES);
+    const response = await submit(JSON.stringify(spec));
+    expect(response.statusCode).toBe(413);
+    expect(bodyOf(response).error).toMatch(
+      /^Request body too large: \d+ bytes \(the limit is 262144 bytes\)$/,
+    );
+  });
+
+  it('marks the job failed and answers 500 when SQS refuses the message', async () => {
+    sqsMock
+      .on(SendMessageCommand)
+      .rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+    const jobId = crypto.randomUUID();
+    const response = await submit(JSON.stringify(buildFullSpec()), jobId);
+    expect(response.statusCode).toBe(500);
+    expect(bodyOf(response)).toEqual({
+      error: 'Failed to queue job',
+      jobId,
+      timestamp: '2026-11-21T10:00:00.000Z',
+    });
+    const record = await table.store.get(jobId);
+    expect(record?.status).toBe('failed');
+    expect(record?.error).toBe('Failed to queue job');
+  });
+});
+
+describe('GET /status/{jobId}', () => {
+  it('returns the job view without ttl', async () => {
+    const jobId = crypto.randomUUID();
+    await submit(JSON.stringify(buildFullSpec()), jobId);
+    const response = await getJobStatus(jobId, { jobs: table.store, now: () => FIXED_NOW });
+    expect(response.statusCode).toBe(200);
+    const view = bodyOf(response);
+    expect(view.jobId).toBe(jobId);
+    expect(view.status).toBe('submitted');
+    expect(view).not.toHaveProperty('ttl');
+    expect(view).not.toHaveProperty('attempts');
+  });
+
+  it('answers 404 for an unknown job', async () => {
+    const jobId = crypto.randomUUID();
+    const response = await getJobStatus(jobId, { jobs: table.store, now: () => FIXED_NOW });
+    expect(response.statusCode).toBe(404);
+    expect(bodyOf(response)).toEqual({
+      error: `Job ${jobId} not found`,
+      timestamp: '2026-11-21T10:00:00.000Z',
+    });
+  });
+
+  it.each([
+    [undefined, 'Missing jobId in path'],
+    ['../etc/passwd', 'Invalid jobId: expected a UUID'],
+  ])('answers 400 to %j without asking the table', async (jobId, error) => {
+    const jobs = { ...table.store, get: () => Promise.reject(new Error('the table must not be asked')) };
+    const response = await getJobStatus(jobId, { jobs, now: () => FIXED_NOW });
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error).toBe(error);
+  });
+});
+
+describe('POST /uploads', () => {
+  it('hands out presigned PUT URLs whose source a spec can use', async () => {
+    const bucket = await stack.createBucket('uploads');
+    const response = await createUploads(
+      JSON.stringify({
+        files: [
+          { name: 'intro.mp4', contentType: 'video/mp4' },
+          { name: 'song.mp3', contentType: 'audio/mpeg' },
+        ],
+      }),
+      {
+        store: createS3OutputStore(stack.s3),
+        bucket,
+        expiresInSeconds: 3600,
+        now: () => FIXED_NOW,
+        newId: () => 'u-1',
+      },
+    );
+    expect(response.statusCode).toBe(200);
+    const { uploads } = bodyOf(response);
+    expect(
+      uploads.map((u: { name: string; source: string; expiresAt: string }) => [
+        u.name,
+        u.source,
+        u.expiresAt,
+      ]),
+    ).toEqual([
+      ['intro.mp4', `s3://${bucket}/assets/u-1/intro.mp4`, '2026-11-21T11:00:00.000Z'],
+      ['song.mp3', `s3://${bucket}/assets/u-1/song.mp3`, '2026-11-21T11:00:00.000Z'],
+    ]);
+    const put = await fetch(uploads[0].uploadUrl, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'video/mp4' },
+      body: 'video bytes',
+    });
+    expect(put.status).toBe(200);
+    const object = await stack.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'assets/u-1/intro.mp4' }));
+    expect(await object.Body?.transformToString()).toBe('video bytes');
+  });
+
+  it.each([
+    [{ files: [{ name: '../x.mp4', contentType: 'video/mp4' }] }, "Field 'files -> 0 -> name'"],
+    [
+      { files: [{ name: 'x.exe', contentType: 'application/x-msdownload' }] },
+      "Field 'files -> 0 -> contentType': Must be one of video/mp4",
+    ],
+    [
+      { files: Array.from({ length: 21 }, (_, i) => ({ name: `f${i}.wav`, contentType: 'audio/wav' })) },
+      "Field 'files': At most 20 files per request",
+    ],
+    [{}, "Field 'files': Field required"],
+  ])('answers 400 naming the field for %j', async (request, expected) => {
+    const response = await createUploads(JSON.stringify(request), {
+      store: createS3OutputStore(stack.s3),
+      bucket: 'unused-bucket',
+      expiresInSeconds: 3600,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error).toContain(expected);
+  });
+});

@@ -1,0 +1,38 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDocumentClient } from '../../src/aws/clients.ts';
+import { createDynamoJobStore } from '../../src/jobs/dynamo-job-store.ts';
+import type { JobStore } from '../../src/jobs/job-store.ts';
+import type { Emulators } from '../../src/local/emulators.ts';
+import { ensureTable } from '../../src/local/provision.ts';
+
+let tables = 0;
+
+export interface JobTable {
+  readonly name: string;
+  readonly store: JobStore;
+  readonly client: DynamoDBDocumentClient;
+  /** Every item in the table, as DynamoDB holds it. */
+  scan(): Promise<Record<string, unknown>[]>;
+}
+
+/** A fresh jobs table on the embedded DynamoDB, shaped as the template defines it. */
+export async function createJobTable(emulators: Emulators): Promise<JobTable> {
+  const name = `jobs-${process.pid}-${++tables}`;
+  const raw = new DynamoDBClient({
+    endpoint: emulators.dynamoEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(raw, { tableName: name, partitionKey: 'jobId' });
+  const client = createDynamoDocumentClient({ ...emulators.env });
+  return {
+    name,
+    store: createDynamoJobStore(client, name),
+    client,
+    async scan() {
+      const { Items = [] } = await client.send(new ScanCommand({ TableName: name, ConsistentRead: true }));
+      return Items;
+    },
+  };
+}
