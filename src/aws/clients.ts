@@ -37,9 +37,12 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   });
 }
 
+export function createDynamoClient(env: NodeJS.ProcessEnv = process.env): DynamoDBClient {
+  return new DynamoDBClient(standInConfig(env, env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL));
+}
+
 export function createDynamoDocumentClient(env: NodeJS.ProcessEnv = process.env): DynamoDBDocumentClient {
-  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
-  return DynamoDBDocumentClient.from(new DynamoDBClient(standInConfig(env, endpoint)), {
+  return DynamoDBDocumentClient.from(createDynamoClient(env), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

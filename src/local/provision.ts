@@ -19,7 +19,11 @@ export async function ensureTable(client: DynamoDBClient, table: TableDefinition
     await client.send(new DescribeTableCommand({ TableName: table.tableName }));
     return;
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
+    if (
+      !(error instanceof ResourceNotFoundException) &&
+      (error as Error).name !== 'ResourceNotFoundException'
+    )
+      throw error;
   }
   const input: CreateTableCommandInput = {
     TableName: table.tableName,

@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { errorResponse } from './responses.ts';
+
+/** How long the same `Idempotency-Key` keeps answering with the same job. */
+export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
+/** Keys are opaque client strings; this bounds what is hashed and stored. */
+const MAX_KEY_LENGTH = 255;
+
+/** A 5xx is not remembered: the same key may try again once the fault has passed. */
+class UnrememberedResponse extends Error {
+  readonly response: APIGatewayProxyResult;
+  constructor(response: APIGatewayProxyResult) {
+    super(`not remembered: HTTP ${response.statusCode}`);
+    this.response = response;
+  }
+}
+
+interface KeyedRequest {
+  readonly key: string;
+  readonly body: string;
+}
+
+/**
+ * Wraps submit with the `Idempotency-Key` header (Powertools idempotency on DynamoDB): the same key
+ * and body within 24 h answer with the first response (the same job); the same key with another body
+ * is a 409. A request racing one still in flight with its key waits for its answer.
+ */
+export function createIdempotentSubmit(
+  submit: (body: string | undefined) => Promise<APIGatewayProxyResult>,
+  persistenceStore: BasePersistenceLayer,
+  options: { now?: () => Date; waitMs?: number; pollMs?: number } = {},
+) {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'key',
+    payloadValidationJmesPath: 'body',
+    expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
+  });
+  const once = makeIdempotent(
+    async (request: KeyedRequest): Promise<APIGatewayProxyResult> => {
+      const response = await submit(request.body);
+      if (response.statusCode >= 500) throw new UnrememberedResponse(response);
+      return response;
+    },
+    { persistenceStore, config },
+  );
+  const now = options.now ?? (() => new Date());
+  const waitMs = options.waitMs ?? 10_000;
+  const pollMs = options.pollMs ?? 200;
+
+  return async (key: string | undefined, body: string | undefined): Promise<APIGatewayProxyResult> => {
+    if (key === undefined) return submit(body);
+    if (key.trim() === '' || key.length > MAX_KEY_LENGTH) {
+      return errorResponse(400, `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`, now());
+    }
+    const giveUpAt = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return await once({ key, body: body ?? '' });
+      } catch (error) {
+        if (error instanceof UnrememberedResponse) return error.response;
+        if (error instanceof IdempotencyValidationError) {
+          return errorResponse(409, 'Idempotency-Key was already used with a different request body', now());
+        }
+        if (error instanceof IdempotencyAlreadyInProgressError && Date.now() < giveUpAt) {
+          await sleep(pollMs);
+          continue;
+        }
+        if (error instanceof IdempotencyAlreadyInProgressError) {
+          return errorResponse(409, 'A request with this Idempotency-Key is still being processed', now());
+        }
+        throw error;
+      }
+    }
+  };
+}

@@ -1,0 +1,48 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { parse } from '@aws-lambda-powertools/parser';
+import { APIGatewayProxyEventSchema } from '@aws-lambda-powertools/parser/schemas/api-gateway';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
+import { errorResponse } from '../api/responses.ts';
+
+export type ApiEvent = z.infer<typeof APIGatewayProxyEventSchema>;
+
+/**
+ * The frame every API handler shares: parse the proxy event, run the use-case, and turn anything
+ * unexpected into PARITY's 500 (logged with its stack, never shown to the client).
+ */
+export function apiHandler(
+  logger: Logger,
+  run: (event: ApiEvent) => Promise<APIGatewayProxyResult>,
+): (event: unknown) => Promise<APIGatewayProxyResult> {
+  return async (rawEvent) => {
+    const parsed = parse(rawEvent, undefined, APIGatewayProxyEventSchema, true);
+    if (!parsed.success) {
+      logger.error('Not an API Gateway proxy event', { error: parsed.error.message });
+      return errorResponse(500, 'Internal server error', new Date());
+    }
+    const event = parsed.data;
+    logger.appendKeys({ requestId: event.requestContext.requestId });
+    try {
+      const response = await run(event);
+      logger.info('Request answered', {
+        method: event.httpMethod,
+        resource: event.resource,
+        statusCode: response.statusCode,
+      });
+      return response;
+    } catch (error) {
+      logger.error('Request failed unexpectedly', error as Error);
+      return errorResponse(500, 'Internal server error', new Date());
+    } finally {
+      logger.removeKeys(['requestId', 'jobId']);
+    }
+  };
+}
+
+/** A header's value whatever the case the client wrote it in. */
+export function headerValue(event: Pick<ApiEvent, 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted);
+  return entry?.[1] ?? undefined;
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { type CollectionTag, parse, type ScalarTag } from 'yaml';
+
+/** CloudFormation's short-form intrinsic functions, read as their long JSON form. */
+const INTRINSICS = [
+  'Ref',
+  'Condition',
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+];
+
+function intrinsicTags(): (ScalarTag | CollectionTag)[] {
+  return INTRINSICS.flatMap((name) => {
+    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    const tag = `!${name}`;
+    const scalar: ScalarTag = {
+      tag,
+      resolve: (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value }),
+    };
+    const seq: CollectionTag = {
+      tag,
+      collection: 'seq',
+      resolve: (value) => ({ [key]: (value as { toJSON(): unknown }).toJSON() }),
+    } as CollectionTag;
+    const map: CollectionTag = {
+      tag,
+      collection: 'map',
+      resolve: (value) => ({ [key]: (value as { toJSON(): unknown }).toJSON() }),
+    } as CollectionTag;
+    return [scalar, seq, map];
+  });
+}
+
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+  readonly Condition?: string;
+}
+
+export interface SamTemplate {
+  readonly Parameters: Record<string, { Type: string; Default?: string | number; [key: string]: unknown }>;
+  readonly Globals?: { Function?: Record<string, unknown> };
+  readonly Resources: Record<string, CfnResource>;
+  readonly Outputs?: Record<string, { Value: unknown; Description?: string }>;
+  readonly Conditions?: Record<string, unknown>;
+}
+
+/** Reads template.yaml with CloudFormation's tags (`!Ref`, `!Sub`, `!GetAtt` …) as plain data. */
+export function loadTemplate(
+  path: string | URL = new URL('../../template.yaml', import.meta.url),
+): SamTemplate {
+  return parse(readFileSync(path, 'utf8'), { customTags: intrinsicTags() }) as SamTemplate;
+}
+
+/** A parameter's default, as the stack would get it without overrides. */
+export function parameterDefault(template: SamTemplate, name: string): string {
+  const parameter = template.Parameters[name];
+  if (parameter?.Default === undefined) throw new Error(`template.yaml has no default for parameter ${name}`);
+  return String(parameter.Default);
+}

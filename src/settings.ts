@@ -1,0 +1,71 @@
+import { readWebhookSizeLimits, type WebhookSizeLimits } from '@auto-vid/shared';
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every setting the handlers read, with PARITY's names and defaults. */
+const environmentSchema = z.object({
+  S3_BUCKET_NAME: z.string().min(1).optional(),
+  DYNAMODB_JOBS_TABLE: z.string().min(1).optional(),
+  SQS_JOB_QUEUE_URL: z.string().min(1).optional(),
+  IDEMPOTENCY_TABLE: z.string().min(1).optional(),
+  DYNAMODB_JOBS_TTL_SECONDS: positiveInt(604_800),
+  S3_PRESIGNED_URL_EXPIRATION: positiveInt(86_400),
+  UPLOAD_URL_EXPIRATION: positiveInt(3_600),
+  /** Standard Webhooks secret, from Secrets Manager on AWS … */
+  WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
+  /** … or given directly (the local stack). */
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** File-path sources and loopback targets: the CLI and the local stack only. */
+  AUTO_VID_LOCAL_MODE: z.enum(['true', 'false']).default('false'),
+  /** Speech engine: Amazon Polly on AWS, espeak-ng on one machine. */
+  SPEECH_ENGINE: z.enum(['polly', 'espeak']).default('polly'),
+  /** Time kept back from the Lambda's remaining time to record the outcome after a cut render. */
+  RENDER_DEADLINE_MARGIN_MS: positiveInt(60_000),
+});
+
+export interface Settings {
+  readonly bucket: string | undefined;
+  readonly jobsTable: string | undefined;
+  readonly queueUrl: string | undefined;
+  readonly idempotencyTable: string | undefined;
+  readonly jobTtlSeconds: number;
+  readonly presignSeconds: number;
+  readonly uploadUrlSeconds: number;
+  readonly webhookSecretArn: string | undefined;
+  readonly webhookSecret: string | undefined;
+  readonly localMode: boolean;
+  readonly deadlineMarginMs: number;
+  readonly speechEngine: 'polly' | 'espeak';
+  readonly limits: WebhookSizeLimits;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    bucket: e.S3_BUCKET_NAME,
+    jobsTable: e.DYNAMODB_JOBS_TABLE,
+    queueUrl: e.SQS_JOB_QUEUE_URL,
+    idempotencyTable: e.IDEMPOTENCY_TABLE,
+    jobTtlSeconds: e.DYNAMODB_JOBS_TTL_SECONDS,
+    presignSeconds: e.S3_PRESIGNED_URL_EXPIRATION,
+    uploadUrlSeconds: e.UPLOAD_URL_EXPIRATION,
+    webhookSecretArn: e.WEBHOOK_SECRET_ARN,
+    webhookSecret: e.WEBHOOK_SECRET,
+    localMode: e.AUTO_VID_LOCAL_MODE === 'true',
+    deadlineMarginMs: e.RENDER_DEADLINE_MARGIN_MS,
+    speechEngine: e.SPEECH_ENGINE,
+    limits: readWebhookSizeLimits(env),
+  };
+}
+
+/** A setting a handler cannot run without; a clear message at cold start, not a later TypeError. */
+export function required(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}

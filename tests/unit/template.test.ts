@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { type CfnResource, loadTemplate } from '../../src/local/template.ts';
+
+const template = loadTemplate();
+const resource = (id: string): CfnResource => {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`template.yaml has no ${id}`);
+  return found;
+};
+// Template properties are free-form CloudFormation data; the assertions below give them their shape.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+const props = (id: string) => resource(id).Properties as Record<string, any>;
+const statements = (id: string): { Sid: string; Action: string | string[]; Resource: unknown }[] =>
+  (props(id).Policies as { Statement: [] }[]).flatMap((policy) => policy.Statement);
+const actions = (id: string) =>
+  statements(id).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+const ZIP_FUNCTIONS = {
+  SubmitJobFunction: { handler: 'submit-job.handler', path: '/submit', method: 'post' },
+  GetStatusFunction: { handler: 'get-status.handler', path: '/status/{jobId}', method: 'get' },
+  CreateUploadsFunction: { handler: 'create-uploads.handler', path: '/uploads', method: 'post' },
+  DeadLetterFunction: { handler: 'dead-letter.handler' },
+} as const;
+
+describe('template.yaml', () => {
+  it('has the parity parameters with their defaults', () => {
+    const defaults = Object.fromEntries(
+      Object.entries(template.Parameters).map(([name, p]) => [name, p.Default]),
+    );
+    expect(defaults).toMatchObject({
+      AppName: 'auto-vid',
+      ApiRateLimit: 2,
+      ApiBurstLimit: 5,
+      ApiQuotaLimit: 50,
+      JobTtlSeconds: 604800,
+      PresignedUrlExpiration: 86400,
+      LogLevel: 'INFO',
+      PollyRegion: 'us-east-1',
+      WebhookMaxHeadersSize: 1024,
+      WebhookMaxMetadataSize: 1024,
+    });
+    expect(template.Parameters.OutputRetentionDays).toBeDefined();
+  });
+
+  it('gives every function the parity environment variables', () => {
+    const environment = template.Globals?.Function?.Environment as { Variables: object } | undefined;
+    expect(Object.keys(environment?.Variables ?? {})).toEqual(
+      expect.arrayContaining([
+        'S3_BUCKET_NAME',
+        'APP_AWS_REGION',
+        'DYNAMODB_JOBS_TABLE',
+        'SQS_JOB_QUEUE_URL',
+        'DYNAMODB_JOBS_TTL_SECONDS',
+        'WEBHOOK_MAX_HEADERS_SIZE',
+        'WEBHOOK_MAX_METADATA_SIZE',
+        'S3_PRESIGNED_URL_EXPIRATION',
+        'LOG_LEVEL',
+      ]),
+    );
+  });
+
+  it('creates one REST API, stage Prod, key required, with a PER_API usage plan from the parameters', () => {
+    const api = props('JobsApi');
+    expect(resource('JobsApi').Type).toBe('AWS::Serverless::Api');
+    expect(api.StageName).toBe('Prod');
+    expect(api.Auth.ApiKeyRequired).toBe(true);
+    expect(api.Auth.UsagePlan).toEqual({
+      CreateUsagePlan: 'PER_API',
+      UsagePlanName: { 'Fn::Sub': '${AppName}-usage-plan-${AWS::StackName}' },
+      Description: expect.any(String),
+      Throttle: { RateLimit: { Ref: 'ApiRateLimit' }, BurstLimit: { Ref: 'ApiBurstLimit' } },
+      Quota: { Limit: { Ref: 'ApiQuotaLimit' }, Period: 'DAY' },
+    });
+    // API Gateway's own 403/429 bodies are the contract: nothing overrides them.
+    expect(api.GatewayResponses).toBeUndefined();
+  });
+
+  it.each(Object.entries(ZIP_FUNCTIONS))(
+    'builds %s with esbuild on nodejs24.x arm64 with the layer',
+    (id, expected) => {
+      const fn = props(id);
+      expect(fn.Runtime).toBe('nodejs24.x');
+      expect(template.Globals?.Function?.Architectures).toEqual(['arm64']);
+      expect(fn.Handler).toBe(expected.handler);
+      expect(fn.Layers).toEqual([{ Ref: 'SharedLayer' }]);
+      expect(resource(id).Metadata).toMatchObject({
+        BuildMethod: 'esbuild',
+        BuildProperties: {
+          Format: 'esm',
+          Minify: true,
+          Sourcemap: true,
+          External: ['@auto-vid/shared'],
+          EntryPoints: [`src/handlers/${expected.handler.replace('.handler', '')}.ts`],
+        },
+      });
+      const logGroup = fn.LoggingConfig.LogGroup.Ref as string;
+      expect(resource(logGroup).Type).toBe('AWS::Logs::LogGroup');
+      expect(props(logGroup).RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+      if ('path' in expected) {
+        expect(Object.values(fn.Events as Record<string, { Type: string; Properties: object }>)).toEqual([
+          {
+            Type: 'Api',
+            Properties: { RestApiId: { Ref: 'JobsApi' }, Path: expected.path, Method: expected.method },
+          },
+        ]);
+      }
+    },
+  );
+
+  it('grants each function only named actions on the stack own resources', () => {
+    for (const id of [...Object.keys(ZIP_FUNCTIONS), 'VideoProcessorFunction']) {
+      for (const action of actions(id)) {
+        expect(action, `${id} ${action}`).not.toMatch(/\*|FullAccess/);
+      }
+      const policies = props(id).Policies as unknown[];
+      expect(
+        policies.every((p) => typeof p === 'object'),
+        `${id} uses no managed policy`,
+      ).toBe(true);
+    }
+    expect(actions('GetStatusFunction')).toEqual(['dynamodb:GetItem']);
+    expect(actions('CreateUploadsFunction')).toEqual(['s3:PutObject']);
+    expect(statements('CreateUploadsFunction')[0]?.Resource).toEqual({
+      'Fn::Sub': '${S3Bucket.Arn}/assets/*',
+    });
+    expect(actions('VideoProcessorFunction')).toContain('polly:SynthesizeSpeech');
+    expect(actions('VideoProcessorFunction')).not.toContain('polly:*');
+  });
+
+  it('runs the processor as a container image with the parity sizes, fed one message at a time', () => {
+    const fn = props('VideoProcessorFunction');
+    expect(fn).toMatchObject({
+      PackageType: 'Image',
+      MemorySize: 3008,
+      Timeout: 900,
+      EphemeralStorage: { Size: 10240 },
+    });
+    expect(resource('VideoProcessorFunction').Metadata).toMatchObject({
+      Dockerfile: 'processor-container/Dockerfile',
+      DockerContext: '.',
+    });
+    expect(Object.values(fn.Events)).toEqual([
+      {
+        Type: 'SQS',
+        Properties: {
+          Queue: { 'Fn::GetAtt': ['JobsQueue', 'Arn'] },
+          BatchSize: 1,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        },
+      },
+    ]);
+  });
+
+  it('redrives the job queue to a dead-letter queue that a function consumes', () => {
+    const queue = props('JobsQueue');
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['JobsDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 3,
+    });
+    // AWS guidance: visibility timeout at least six times the consuming function's timeout.
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * props('VideoProcessorFunction').Timeout);
+    expect(props('JobsDeadLetterQueue').VisibilityTimeout).toBeGreaterThanOrEqual(
+      6 * props('DeadLetterFunction').Timeout,
+    );
+    expect(props('JobsDeadLetterQueue').MessageRetentionPeriod).toBeGreaterThan(queue.MessageRetentionPeriod);
+    expect(Object.values(props('DeadLetterFunction').Events)).toEqual([
+      expect.objectContaining({
+        Type: 'SQS',
+        Properties: expect.objectContaining({ Queue: { 'Fn::GetAtt': ['JobsDeadLetterQueue', 'Arn'] } }),
+      }),
+    ]);
+  });
+
+  it('keeps jobs in an on-demand table keyed by jobId with TTL and point-in-time recovery', () => {
+    expect(props('JobsTable')).toMatchObject({
+      TableName: { 'Fn::Sub': '${AppName}-dynamodb-jobs-${AWS::StackName}-${AWS::AccountId}' },
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('locks the bucket down: versioned, private, encrypted, TLS only, expiring cache and outputs, CORS for uploads', () => {
+    const bucket = props('S3Bucket');
+    expect(bucket.BucketName).toEqual({
+      'Fn::Sub': '${AppName}-s3-bucket-${AWS::StackName}-${AWS::AccountId}',
+    });
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(Object.values(bucket.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
+    expect(
+      bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+    ).toBe('AES256');
+    const rules = bucket.LifecycleConfiguration.Rules as { Prefix?: string; ExpirationInDays?: unknown }[];
+    expect(rules.find((r) => r.Prefix === 'cache/')?.ExpirationInDays).toEqual({ Ref: 'CacheRetentionDays' });
+    expect(rules.find((r) => r.Prefix === 'outputs/')?.ExpirationInDays).toEqual({
+      'Fn::If': ['ExpireOutputs', { Ref: 'OutputRetentionDays' }, 1],
+    });
+    expect(bucket.CorsConfiguration.CorsRules[0].AllowedMethods).toContain('PUT');
+    const [deny] = props('S3BucketPolicy').PolicyDocument.Statement;
+    expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  it('names resources as the parity contract does', () => {
+    expect(props('JobsQueue').QueueName).toEqual({
+      'Fn::Sub': '${AppName}-sqs-jobs-${AWS::StackName}-${AWS::AccountId}',
+    });
+    expect(props('SharedLayer').LayerName).toEqual({
+      'Fn::Sub': '${AppName}-layer-shared-${AWS::StackName}-${AWS::AccountId}',
+    });
+    expect(resource('SharedLayer').Metadata).toEqual({ BuildMethod: 'makefile', BuildArchitecture: 'arm64' });
+  });
+
+  it('outputs the URLs, the API key id with the command that reveals it, and the stack resources', () => {
+    expect(Object.keys(template.Outputs ?? {})).toEqual(
+      expect.arrayContaining([
+        'ApiBaseUrl',
+        'SubmitUrl',
+        'StatusUrl',
+        'UploadsUrl',
+        'ApiKeyId',
+        'ApiKeyValueCommand',
+        'S3BucketName',
+        'JobsTableName',
+        'JobsQueueUrl',
+        'JobsDeadLetterQueueUrl',
+      ]),
+    );
+    expect(template.Outputs?.ApiKeyValueCommand?.Value).toEqual({
+      'Fn::Sub':
+        'aws apigateway get-api-key --api-key ${JobsApiApiKey} --include-value --query value --output text',
+    });
+  });
+});
