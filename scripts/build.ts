@@ -1,20 +1,95 @@
-// npm run build: every deployable artifact, built the way `sam build` builds it.
+// npm run build [LogicalId …]: every deployable artifact, built the way `sam build` builds it.
+//   - each esbuild function with the BuildProperties template.yaml gives it → dist/<LogicalId>/
+//   - the SharedLayer by its own Makefile                                  → dist/SharedLayer/
+//   - the processor bundle the container image runs (shared code inside)    → dist/VideoProcessorFunction/
+// processor-container/Dockerfile runs `node scripts/build.ts VideoProcessorFunction`.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build } from 'esbuild';
+import { loadTemplate } from '../src/local/template.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const template = loadTemplate(new URL('../template.yaml', import.meta.url));
 
-// The layer is built by its own Makefile, exactly as SAM's makefile build method runs it.
-execFileSync(
-  'make',
-  [
-    '--no-print-directory',
-    '-C',
-    `${root}shared-layer`,
-    'build-SharedLayer',
-    `ARTIFACTS_DIR=${root}dist/SharedLayer`,
-  ],
-  {
-    stdio: 'inherit',
-  },
+interface EsbuildProperties {
+  Format?: 'esm' | 'cjs';
+  Platform?: 'node';
+  Target?: string;
+  Minify?: boolean;
+  Sourcemap?: boolean;
+  OutExtension?: string[];
+  External?: string[];
+  Banner?: string[];
+  EntryPoints: string[];
+}
+
+/** SAM's esbuild BuildProperties as esbuild options (SAM passes them on the same way). */
+export function toEsbuildOptions(properties: EsbuildProperties, outdir: string): BuildOptions {
+  const pairs = (list: string[] | undefined) =>
+    Object.fromEntries(
+      (list ?? []).map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)]),
+    );
+  return {
+    absWorkingDir: root,
+    entryPoints: properties.EntryPoints,
+    bundle: true,
+    outdir,
+    platform: properties.Platform ?? 'node',
+    format: properties.Format ?? 'cjs',
+    target: properties.Target ?? 'node24',
+    minify: properties.Minify ?? true,
+    sourcemap: properties.Sourcemap ?? false,
+    outExtension: pairs(properties.OutExtension),
+    external: properties.External ?? [],
+    banner: pairs(properties.Banner),
+    logLevel: 'warning',
+  };
+}
+
+async function buildFunction(logicalId: string, properties: EsbuildProperties): Promise<void> {
+  const outdir = `${root}dist/${logicalId}`;
+  rmSync(outdir, { recursive: true, force: true });
+  await build(toEsbuildOptions(properties, outdir));
+  process.stdout.write(`built dist/${logicalId}\n`);
+}
+
+function buildLayer(): void {
+  execFileSync(
+    'make',
+    [
+      '--no-print-directory',
+      '-C',
+      `${root}shared-layer`,
+      'build-SharedLayer',
+      `ARTIFACTS_DIR=${root}dist/SharedLayer`,
+    ],
+    { stdio: 'inherit' },
+  );
+  process.stdout.write('built dist/SharedLayer\n');
+}
+
+const zipFunctions = Object.entries(template.Resources).flatMap(([id, resource]) =>
+  resource.Type === 'AWS::Serverless::Function' && resource.Metadata?.BuildMethod === 'esbuild'
+    ? [{ id, properties: resource.Metadata.BuildProperties as EsbuildProperties }]
+    : [],
 );
-process.stdout.write('built dist/SharedLayer\n');
+
+// The image has no layer: the processor bundle carries the shared code, with the same settings
+// as the zip functions otherwise.
+const [first] = zipFunctions;
+const processor = {
+  id: 'VideoProcessorFunction',
+  properties: {
+    ...(first?.properties as EsbuildProperties),
+    External: [],
+    EntryPoints: ['src/handlers/process-jobs.ts'],
+  },
+};
+
+const wanted = new Set(process.argv.slice(2));
+const selected = (id: string) => wanted.size === 0 || wanted.has(id);
+for (const { id, properties } of [...zipFunctions, processor]) {
+  if (selected(id)) await buildFunction(id, properties);
+}
+if (selected('SharedLayer')) buildLayer();

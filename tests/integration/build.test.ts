@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTemplate } from '../../src/local/template.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const template = loadTemplate();
+const functions = Object.entries(template.Resources).filter(
+  ([, r]) => r.Type === 'AWS::Serverless::Function',
+);
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'scripts/build.ts')], { cwd: root, stdio: 'pipe' });
+}, 120_000);
+
+/** A copy of one function's artifact laid out as Lambda runs it: /var/task plus the layer's /opt/nodejs. */
+function stage(logicalId: string): string {
+  const task = mkdtempSync(join(tmpdir(), `auto-vid-${logicalId}-`));
+  cpSync(join(root, 'dist', logicalId), task, { recursive: true });
+  if (logicalId !== 'VideoProcessorFunction') {
+    symlinkSync(join(root, 'dist/SharedLayer/nodejs/node_modules'), join(task, 'node_modules'));
+  }
+  return task;
+}
+
+describe('npm run build', () => {
+  it('builds the layer where the Node.js runtime looks for it', () => {
+    expect(existsSync(join(root, 'dist/SharedLayer/nodejs/node_modules/@auto-vid/shared/index.js'))).toBe(
+      true,
+    );
+  });
+
+  it.each(functions)('bundles %s so that its handler loads', async (logicalId, resource) => {
+    const handler =
+      resource.Properties?.PackageType === 'Image'
+        ? 'process-jobs.handler'
+        : (resource.Properties?.Handler as string);
+    const [file, exported] = handler.split('.') as [string, string];
+    const task = stage(logicalId);
+    expect(readdirSync(task)).toContain(`${file}.mjs`);
+    const module = await import(join(task, `${file}.mjs`));
+    expect(typeof module[exported]).toBe('function');
+  });
+
+  it('keeps the contract out of the zip bundles (it comes from the layer)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const bundle = readFileSync(join(root, 'dist/SubmitJobFunction/submit-job.mjs'), 'utf8');
+    expect(bundle).toMatch(/from\s*"@auto-vid\/shared"/);
+    const processor = readFileSync(join(root, 'dist/VideoProcessorFunction/process-jobs.mjs'), 'utf8');
+    expect(processor).not.toMatch(/from\s*"@auto-vid\/shared"/);
+  });
+});

@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadTemplate } from '../../src/local/template.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dockerfile = readFileSync(`${root}processor-container/Dockerfile`, 'utf8');
+const lines = dockerfile.split('\n');
+const stages = dockerfile.split(/^FROM /m).slice(1);
+
+describe('processor-container/Dockerfile', () => {
+  it('is the image template.yaml builds for the processor', () => {
+    const metadata = loadTemplate().Resources.VideoProcessorFunction?.Metadata;
+    expect(metadata?.Dockerfile).toBe('processor-container/Dockerfile');
+    expect(metadata?.DockerContext).toBe('.');
+  });
+
+  it('runs on the Lambda Node.js 24 base image with the processor handler', () => {
+    expect(stages.at(-1)?.split('\n')[0]).toBe('public.ecr.aws/lambda/nodejs:24');
+    expect(dockerfile).toContain('CMD ["process-jobs.handler"]');
+    expect(dockerfile).toContain('RUN node scripts/build.ts VideoProcessorFunction');
+  });
+
+  it('copies only paths that exist in the repository', () => {
+    const sources = lines
+      .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
+      .flatMap((line) => line.slice('COPY '.length).split(/\s+/).slice(0, -1));
+    expect(sources.length).toBeGreaterThan(3);
+    for (const source of sources) expect(existsSync(`${root}${source}`), source).toBe(true);
+  });
+
+  it('pins the ffmpeg version and checks the archive before unpacking it', () => {
+    expect(dockerfile).toMatch(/^ARG FFMPEG_VERSION=\d+\.\d+(\.\d+)?$/m);
+    const ffmpegStage = stages.find((stage) => stage.includes('AS ffmpeg')) ?? '';
+    const check = ffmpegStage.search(/sha256sum -c|md5sum -c/);
+    const unpack = ffmpegStage.indexOf('tar -xJf');
+    expect(check).toBeGreaterThan(-1);
+    expect(unpack).toBeGreaterThan(check);
+    expect(dockerfile).toContain('FFMPEG_PATH=/opt/bin/ffmpeg');
+    expect(dockerfile).toContain('FFPROBE_PATH=/opt/bin/ffprobe');
+  });
+});
