@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { runInvokeCommand } from './cli/invoke-command.ts';
 import { runRenderCommand } from './cli/render-command.ts';
 import { runValidateCommand } from './cli/validate-command.ts';
 
@@ -37,6 +38,21 @@ function buildProgram(): Command {
     .option('--json', 'print the job view of the result as the last line of stdout', false)
     .action(async (specPath: string, options: { out?: string; tts: 'espeak' | 'polly'; json: boolean }) => {
       process.exitCode = await runRenderCommand(specPath, options, {
+        out: process.stdout,
+        err: process.stderr,
+      });
+    });
+
+  program
+    .command('invoke')
+    .description(
+      'Run one function of template.yaml in this process, as `sam local invoke` would, against the embedded DynamoDB, S3 and SQS.',
+    )
+    .argument('<LogicalId>', 'the function, e.g. SubmitJobFunction')
+    .argument('<event.json>', 'the event, e.g. events/submit-job.json')
+    .option('--data-dir <dir>', 'where tables, objects and secrets are kept', '.auto-vid')
+    .action(async (logicalId: string, eventPath: string, options: { dataDir: string }) => {
+      process.exitCode = await runInvokeCommand(logicalId, eventPath, options, {
         out: process.stdout,
         err: process.stderr,
       });

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Context } from 'aws-lambda';
+import { startLocalStack } from '../local/local-stack.ts';
+
+interface Io {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+}
+
+/** A Lambda context for one in-process invocation, its clock set by the function's timeout. */
+export function createLambdaContext(functionName: string, timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/**
+ * `auto-vid invoke <LogicalId> <event.json>`: the stand-in for `sam local invoke`. The function's
+ * handler and environment come from template.yaml; it runs in this process against the embedded
+ * stand-ins (state under the data folder). Prints the result as JSON; exit 0 when the function
+ * ran, whatever it answered, 1 when it threw, 2 for a usage or I/O error.
+ */
+export async function runInvokeCommand(
+  logicalId: string,
+  eventPath: string,
+  options: { dataDir: string },
+  io: Io,
+): Promise<number> {
+  let event: unknown;
+  try {
+    event = JSON.parse(await readFile(eventPath, 'utf8'));
+  } catch (error) {
+    io.err.write(`Cannot read the event ${eventPath}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const local = await startLocalStack({ dataDir: options.dataDir });
+  try {
+    let target: { moduleUrl: string; exportName: string };
+    try {
+      target = local.handlerFor(logicalId);
+    } catch (error) {
+      io.err.write(`${(error as Error).message}\n`);
+      return 2;
+    }
+    // As Lambda does: the environment is in place before the module loads.
+    Object.assign(process.env, local.environmentFor(logicalId));
+    const module = (await import(target.moduleUrl)) as Record<string, unknown>;
+    const handler = module[target.exportName] as (event: unknown, context: Context) => Promise<unknown>;
+    const context = createLambdaContext(
+      local.stack.physicalName(logicalId),
+      local.stack.functionTimeout(logicalId),
+    );
+    try {
+      const result = await handler(event, context);
+      io.out.write(`${JSON.stringify(result ?? null)}\n`);
+      for (const [id, queue] of local.queues) {
+        if (queue.size > 0) {
+          io.err.write(
+            `${queue.size} message(s) left on ${id}; they are not kept after invoke (auto-vid dev runs the queue).\n`,
+          );
+        }
+      }
+      return 0;
+    } catch (error) {
+      io.out.write(
+        `${JSON.stringify({ errorType: (error as Error).name, errorMessage: (error as Error).message })}\n`,
+      );
+      return 1;
+    }
+  } finally {
+    await local.close();
+  }
+}

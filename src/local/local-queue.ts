@@ -1,0 +1,111 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+export interface QueuedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly sentAt: number;
+  receiveCount: number;
+  /** Epoch ms from which the message can be received again. */
+  visibleAt: number;
+  receiptHandle: string | undefined;
+  firstReceivedAt: number | undefined;
+}
+
+export interface LocalQueueOptions {
+  readonly name: string;
+  readonly visibilityTimeoutMs: number;
+  /** Redrive: past this many receives a message moves to `deadLetter`. */
+  readonly maxReceiveCount?: number;
+  readonly deadLetter?: LocalQueue;
+  readonly now?: () => number;
+}
+
+/**
+ * SQS semantics in memory, for one machine: visibility timeouts, receive counts, redrive to a
+ * dead-letter queue after `maxReceiveCount` receives. Listeners hear of every new message.
+ */
+export class LocalQueue {
+  readonly name: string;
+  readonly visibilityTimeoutMs: number;
+  readonly maxReceiveCount: number | undefined;
+  readonly deadLetter: LocalQueue | undefined;
+  readonly #messages = new Map<string, QueuedMessage>();
+  readonly #listeners = new Set<() => void>();
+  readonly #now: () => number;
+
+  constructor(options: LocalQueueOptions) {
+    this.name = options.name;
+    this.visibilityTimeoutMs = options.visibilityTimeoutMs;
+    this.maxReceiveCount = options.maxReceiveCount;
+    this.deadLetter = options.deadLetter;
+    this.#now = options.now ?? Date.now;
+  }
+
+  send(body: string): { messageId: string; md5OfBody: string } {
+    const messageId = randomUUID();
+    this.#messages.set(messageId, {
+      messageId,
+      body,
+      sentAt: this.#now(),
+      receiveCount: 0,
+      visibleAt: 0,
+      receiptHandle: undefined,
+      firstReceivedAt: undefined,
+    });
+    for (const listener of this.#listeners) listener();
+    return { messageId, md5OfBody: createHash('md5').update(body).digest('hex') };
+  }
+
+  /** Up to `max` visible messages, each hidden for the visibility timeout (or `visibilityMs`). */
+  receive(max = 1, visibilityMs = this.visibilityTimeoutMs): QueuedMessage[] {
+    const now = this.#now();
+    const received: QueuedMessage[] = [];
+    for (const message of [...this.#messages.values()].sort((a, b) => a.sentAt - b.sentAt)) {
+      if (received.length >= max) break;
+      if (message.visibleAt > now) continue;
+      if (this.maxReceiveCount !== undefined && message.receiveCount >= this.maxReceiveCount) {
+        this.#messages.delete(message.messageId);
+        this.deadLetter?.send(message.body);
+        continue;
+      }
+      message.receiveCount += 1;
+      message.firstReceivedAt ??= now;
+      message.visibleAt = now + visibilityMs;
+      message.receiptHandle = randomUUID();
+      received.push({ ...message });
+    }
+    return received;
+  }
+
+  delete(receiptHandle: string): boolean {
+    for (const message of this.#messages.values()) {
+      if (message.receiptHandle === receiptHandle) return this.#messages.delete(message.messageId);
+    }
+    return false;
+  }
+
+  changeVisibility(receiptHandle: string, visibilityMs: number): boolean {
+    for (const message of this.#messages.values()) {
+      if (message.receiptHandle === receiptHandle) {
+        message.visibleAt = this.#now() + visibilityMs;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Epoch ms of the next moment a message becomes visible, if any is waiting. */
+  nextVisibleAt(): number | undefined {
+    const times = [...this.#messages.values()].map((m) => m.visibleAt);
+    return times.length === 0 ? undefined : Math.min(...times);
+  }
+
+  get size(): number {
+    return this.#messages.size;
+  }
+
+  onMessage(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

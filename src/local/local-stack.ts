@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createDynamoClient, createS3Client } from '../aws/clients.ts';
+import { type Emulators, startEmulators } from './emulators.ts';
+import { LocalQueue } from './local-queue.ts';
+import { ensureBucket, ensureTable } from './provision.ts';
+import { LOCAL_ACCOUNT_ID, type SqsEndpoint, startSqsEndpoint } from './sqs-endpoint.ts';
+import { type ResolvedStack, resolveStack } from './stack.ts';
+import { loadTemplate, type SamTemplate } from './template.ts';
+
+export const LOCAL_STACK_NAME = 'local';
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalStackOptions {
+  /** Tables, objects and the generated secrets live here across runs. */
+  readonly dataDir: string;
+  readonly template?: SamTemplate;
+  /** Replaces every queue's visibility timeout (the template's 90 minutes suit Lambda, not a laptop). */
+  readonly visibilityTimeoutMs?: number;
+  readonly parameters?: Readonly<Record<string, string>>;
+}
+
+export interface LocalStack {
+  readonly stack: ResolvedStack;
+  readonly emulators: Emulators;
+  readonly sqs: SqsEndpoint;
+  /** Local queues by logical id (JobsQueue, JobsDeadLetterQueue). */
+  readonly queues: ReadonlyMap<string, LocalQueue>;
+  /** The environment a function runs with here: the template's, pointed at the stand-ins. */
+  environmentFor(logicalId: string): Record<string, string>;
+  /** The module and export that implement a function's handler. */
+  handlerFor(logicalId: string): { moduleUrl: string; exportName: string };
+  close(): Promise<void>;
+}
+
+/** A Standard Webhooks secret generated once per data folder (or AUTO_VID_WEBHOOK_SECRET). */
+async function loadWebhookSecret(dataDir: string): Promise<string> {
+  if (process.env.AUTO_VID_WEBHOOK_SECRET) return process.env.AUTO_VID_WEBHOOK_SECRET;
+  const path = join(dataDir, 'webhook-secret');
+  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  await writeFile(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * The deployed topology on one machine, read from template.yaml: dynalite and s3rver with the
+ * template's tables and bucket, the template's queues (with their redrive) behind a local SQS
+ * endpoint, and each function's environment resolved as CloudFormation would, pointed at them.
+ * `auto-vid invoke` and `auto-vid dev` both stand on this.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const template = options.template ?? loadTemplate();
+  const emulators = await startEmulators({ dataDir });
+
+  const queues = new Map<string, LocalQueue>();
+  const byName = new Map<string, LocalQueue>();
+  let sqs: SqsEndpoint | undefined;
+  try {
+    // Resolve once without URLs to learn the queue names, then build queues dead letters first.
+    const names = resolveStack(template, {
+      stackName: LOCAL_STACK_NAME,
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      queueUrl: (name) => name,
+      ...(options.parameters ? { parameters: options.parameters } : {}),
+    });
+    const definitions = names.queues();
+    const ordered = [...definitions].sort((a, b) => Number(Boolean(a.redrive)) - Number(Boolean(b.redrive)));
+    for (const definition of ordered) {
+      const deadLetter = definition.redrive ? queues.get(definition.redrive.deadLetterLogicalId) : undefined;
+      const queue = new LocalQueue({
+        name: definition.name,
+        visibilityTimeoutMs: options.visibilityTimeoutMs ?? definition.visibilityTimeoutSeconds * 1000,
+        ...(definition.redrive ? { maxReceiveCount: definition.redrive.maxReceiveCount } : {}),
+        ...(deadLetter ? { deadLetter } : {}),
+      });
+      queues.set(definition.logicalId, queue);
+      byName.set(definition.name, queue);
+    }
+    sqs = await startSqsEndpoint(byName);
+    const endpoint = sqs;
+    const stack = resolveStack(template, {
+      stackName: LOCAL_STACK_NAME,
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      queueUrl: (name) => endpoint.queueUrl(name),
+      ...(options.parameters ? { parameters: options.parameters } : {}),
+    });
+
+    const dynamo = createDynamoClient({ ...emulators.env });
+    for (const table of stack.tables()) await ensureTable(dynamo, table);
+    dynamo.destroy();
+    const s3 = createS3Client({ ...emulators.env });
+    for (const bucket of stack.buckets()) await ensureBucket(s3, bucket);
+    s3.destroy();
+    const webhookSecret = await loadWebhookSecret(dataDir);
+
+    return {
+      stack,
+      emulators,
+      sqs: endpoint,
+      queues,
+      environmentFor(logicalId) {
+        const { WEBHOOK_SECRET_ARN: _arn, ...fromTemplate } = stack.functionEnvironment(logicalId);
+        return {
+          ...fromTemplate,
+          ...emulators.env,
+          AWS_ENDPOINT_URL_SQS: endpoint.endpoint,
+          AUTO_VID_LOCAL_MODE: 'true',
+          SPEECH_ENGINE: 'espeak',
+          WEBHOOK_SECRET: webhookSecret,
+        };
+      },
+      handlerFor(logicalId) {
+        const resource = template.Resources[logicalId];
+        if (resource?.Type !== 'AWS::Serverless::Function') {
+          throw new Error(`template.yaml has no function ${logicalId}`);
+        }
+        const properties = resource.Properties ?? {};
+        const isImage = properties.PackageType === 'Image';
+        const handler = isImage ? 'process-jobs.handler' : String(properties.Handler);
+        const entry = isImage
+          ? 'src/handlers/process-jobs.ts'
+          : (resource.Metadata?.BuildProperties as { EntryPoints?: string[] } | undefined)?.EntryPoints?.[0];
+        if (!entry) throw new Error(`${logicalId} has no esbuild entry point in template.yaml`);
+        const exportName = handler.slice(handler.lastIndexOf('.') + 1);
+        return {
+          moduleUrl: pathToFileURL(resolve(new URL('../..', import.meta.url).pathname, entry)).href,
+          exportName,
+        };
+      },
+      async close() {
+        await endpoint.close();
+        await emulators.close();
+      },
+    };
+  } catch (error) {
+    await sqs?.close();
+    await emulators.close();
+    throw error;
+  }
+}
