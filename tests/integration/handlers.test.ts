@@ -141,6 +141,36 @@ describe('the sample events against their handlers', () => {
   });
 });
 
+describe('processor logs', () => {
+  it('are JSON lines that all carry the jobId and never a presigned URL or the signing secret', async () => {
+    const submitted = body(await handlers.submit(event('submit-job.json'), context('SubmitJobFunction')));
+    const processEvent = event('process-job.json');
+    const message = JSON.parse(processEvent.Records[0].body);
+    message.jobId = submitted.jobId;
+    processEvent.Records[0].body = JSON.stringify(message);
+
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    try {
+      await handlers.process(processEvent, context('VideoProcessorFunction'));
+    } finally {
+      process.stdout.write = write;
+    }
+
+    const records = lines.map((line) => JSON.parse(line));
+    expect(records.map((r) => r.message)).toEqual(expect.arrayContaining(['Job claimed', 'Job completed']));
+    for (const record of records) expect(record.jobId).toBe(submitted.jobId);
+    const all = lines.join('\n');
+    expect(all).not.toMatch(/X-Amz-Signature|X-Amz-Credential/);
+    expect(all).not.toContain(process.env.WEBHOOK_SECRET);
+    expect((await jobs.get(submitted.jobId))?.output.url).toMatch(/X-Amz-Signature/);
+  });
+});
+
 describe('Idempotency-Key on POST /submit', () => {
   const keyed = (key: string, spec?: object) => {
     const submit = event('submit-job.json');
