@@ -1,4 +1,5 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runDevCommand } from './cli/dev-command.ts';
 import { runInvokeCommand } from './cli/invoke-command.ts';
 import { runRenderCommand } from './cli/render-command.ts';
 import { runValidateCommand } from './cli/validate-command.ts';
@@ -57,6 +58,28 @@ function buildProgram(): Command {
         err: process.stderr,
       });
     });
+
+  const number = (name: string) => (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new InvalidArgumentError(`${name} must be a number >= 0`);
+    return parsed;
+  };
+  program
+    .command('dev')
+    .description(
+      'Run the whole service on this machine: API on 127.0.0.1, queue, worker, embedded DynamoDB and S3, espeak-ng speech.',
+    )
+    .option('--port <port>', 'port of the API', number('--port'), 3000)
+    .option('--data-dir <dir>', 'where tables, objects, queues and keys are kept', '.auto-vid')
+    .option('--rate <n>', 'usage plan rate, requests per second (default: template.yaml)', number('--rate'))
+    .option('--burst <n>', 'usage plan burst (default: template.yaml)', number('--burst'))
+    .option('--quota <n>', 'usage plan requests per day (default: template.yaml)', number('--quota'))
+    .action(
+      async (options: { port: number; dataDir: string; rate?: number; burst?: number; quota?: number }) => {
+        process.exitCode = await runDevCommand(options, { out: process.stdout });
+      },
+    );
 
   return program;
 }

@@ -11,6 +11,14 @@ export interface QueuedMessage {
   firstReceivedAt: number | undefined;
 }
 
+export type QueueChange =
+  | {
+      readonly type: 'send';
+      readonly message: Pick<QueuedMessage, 'messageId' | 'body' | 'sentAt' | 'receiveCount'>;
+    }
+  | { readonly type: 'receive'; readonly messageId: string; readonly receiveCount: number }
+  | { readonly type: 'delete'; readonly messageId: string };
+
 export interface LocalQueueOptions {
   readonly name: string;
   readonly visibilityTimeoutMs: number;
@@ -31,6 +39,7 @@ export class LocalQueue {
   readonly deadLetter: LocalQueue | undefined;
   readonly #messages = new Map<string, QueuedMessage>();
   readonly #listeners = new Set<() => void>();
+  readonly #observers = new Set<(change: QueueChange) => void>();
   readonly #now: () => number;
 
   constructor(options: LocalQueueOptions) {
@@ -43,17 +52,40 @@ export class LocalQueue {
 
   send(body: string): { messageId: string; md5OfBody: string } {
     const messageId = randomUUID();
-    this.#messages.set(messageId, {
-      messageId,
-      body,
-      sentAt: this.#now(),
-      receiveCount: 0,
+    this.#add({ messageId, body, sentAt: this.#now(), receiveCount: 0 });
+    return { messageId, md5OfBody: createHash('md5').update(body).digest('hex') };
+  }
+
+  /** Puts back messages kept from an earlier run; they are visible at once. */
+  restore(messages: readonly Pick<QueuedMessage, 'messageId' | 'body' | 'sentAt' | 'receiveCount'>[]): void {
+    for (const message of messages) this.#add(message);
+  }
+
+  #add(message: Pick<QueuedMessage, 'messageId' | 'body' | 'sentAt' | 'receiveCount'>): void {
+    this.#messages.set(message.messageId, {
+      ...message,
       visibleAt: 0,
       receiptHandle: undefined,
       firstReceivedAt: undefined,
     });
+    this.#notify({ type: 'send', message });
     for (const listener of this.#listeners) listener();
-    return { messageId, md5OfBody: createHash('md5').update(body).digest('hex') };
+  }
+
+  #remove(messageId: string): boolean {
+    const removed = this.#messages.delete(messageId);
+    if (removed) this.#notify({ type: 'delete', messageId });
+    return removed;
+  }
+
+  #notify(change: QueueChange): void {
+    for (const observer of this.#observers) observer(change);
+  }
+
+  /** Hears every send, receive and delete (the local stack journals them to disk). */
+  observe(observer: (change: QueueChange) => void): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
   }
 
   /** Up to `max` visible messages, each hidden for the visibility timeout (or `visibilityMs`). */
@@ -64,7 +96,7 @@ export class LocalQueue {
       if (received.length >= max) break;
       if (message.visibleAt > now) continue;
       if (this.maxReceiveCount !== undefined && message.receiveCount >= this.maxReceiveCount) {
-        this.#messages.delete(message.messageId);
+        this.#remove(message.messageId);
         this.deadLetter?.send(message.body);
         continue;
       }
@@ -72,6 +104,7 @@ export class LocalQueue {
       message.firstReceivedAt ??= now;
       message.visibleAt = now + visibilityMs;
       message.receiptHandle = randomUUID();
+      this.#notify({ type: 'receive', messageId: message.messageId, receiveCount: message.receiveCount });
       received.push({ ...message });
     }
     return received;
@@ -79,7 +112,7 @@ export class LocalQueue {
 
   delete(receiptHandle: string): boolean {
     for (const message of this.#messages.values()) {
-      if (message.receiptHandle === receiptHandle) return this.#messages.delete(message.messageId);
+      if (message.receiptHandle === receiptHandle) return this.#remove(message.messageId);
     }
     return false;
   }

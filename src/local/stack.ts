@@ -126,6 +126,7 @@ export function resolveStack(template: SamTemplate, identity: StackIdentity) {
   }
 
   return {
+    template,
     resolve,
     physicalName,
 

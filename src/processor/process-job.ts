@@ -46,6 +46,8 @@ export interface ProcessDeps {
   /** Epoch ms by which the render must stop (the Lambda's remaining time minus a margin). */
   readonly deadlineAt?: number;
   readonly progressIntervalMs?: number;
+  /** Stops the render (as a retryable fault) when the host shuts down. */
+  readonly signal?: AbortSignal;
   readonly tempRoot?: string;
   readonly now?: () => Date;
   readonly log?: Log;
@@ -102,6 +104,7 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
       localMode: deps.localMode,
       outputDirectory: destination.kind === 'folder' ? destination.path : work,
       ...(deps.deadlineAt !== undefined ? { deadlineAt: deps.deadlineAt } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
       onProgress: (percent) => {
         const at = Date.now();
         if (percent <= 0 || percent >= 100 || at - lastReport < interval) return;

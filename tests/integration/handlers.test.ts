@@ -7,9 +7,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDocumentClient, createS3Client } from '../../src/aws/clients.ts';
-import { createLambdaContext } from '../../src/cli/invoke-command.ts';
 import { createDynamoJobStore } from '../../src/jobs/dynamo-job-store.ts';
 import type { JobStore } from '../../src/jobs/job-store.ts';
+import { createLambdaContext } from '../../src/local/lambda-context.ts';
 import { type LocalStack, startLocalStack } from '../../src/local/local-stack.ts';
 import { makeTone, makeVideo } from '../support/media.ts';
 

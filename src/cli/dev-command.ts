@@ -1,0 +1,53 @@
+import { startDevStack } from '../local/dev-stack.ts';
+
+export interface DevCommandOptions {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly rate?: number;
+  readonly burst?: number;
+  readonly quota?: number;
+}
+
+/**
+ * `auto-vid dev`: the whole service on 127.0.0.1 until Ctrl-C or SIGTERM, then a graceful stop (the
+ * render in progress gets a few seconds, then is cut and resumed at the next start).
+ */
+export async function runDevCommand(
+  options: DevCommandOptions,
+  io: { out: NodeJS.WritableStream },
+): Promise<number> {
+  const stack = await startDevStack({
+    dataDir: options.dataDir,
+    port: options.port,
+    ...(options.rate !== undefined ? { rate: options.rate } : {}),
+    ...(options.burst !== undefined ? { burst: options.burst } : {}),
+    ...(options.quota !== undefined ? { quota: options.quota } : {}),
+  });
+  const { url, apiKey, limits } = stack;
+  io.out.write(
+    [
+      '',
+      `auto-vid dev is running at ${url}`,
+      `  API key:     ${apiKey}`,
+      `  usage plan:  ${limits.rate} req/s, burst ${limits.burst}, ${limits.quota} a day`,
+      `  data folder: ${options.dataDir}${stack.recovered ? ` (${stack.recovered} unfinished job(s) resumed)` : ''}`,
+      '',
+      `  curl -s -X POST ${url}/submit -H 'X-API-Key: ${apiKey}' -H 'Content-Type: application/json' --data @samples/demo.local.json`,
+      `  curl -s ${url}/status/<jobId> -H 'X-API-Key: ${apiKey}'`,
+      '',
+      'Ctrl-C stops it; unfinished jobs resume at the next start.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      io.out.write(`${JSON.stringify({ level: 'INFO', message: 'Stopping', signal })}\n`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await stack.close();
+  io.out.write(`${JSON.stringify({ level: 'INFO', message: 'Stopped' })}\n`);
+  return 0;
+}
