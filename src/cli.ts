@@ -75,8 +75,21 @@ function buildProgram(): Command {
     .option('--rate <n>', 'usage plan rate, requests per second (default: template.yaml)', number('--rate'))
     .option('--burst <n>', 'usage plan burst (default: template.yaml)', number('--burst'))
     .option('--quota <n>', 'usage plan requests per day (default: template.yaml)', number('--quota'))
+    .option(
+      '--grace <seconds>',
+      'on Ctrl-C/SIGTERM, how long a render may go on before it is cut',
+      number('--grace'),
+      5,
+    )
     .action(
-      async (options: { port: number; dataDir: string; rate?: number; burst?: number; quota?: number }) => {
+      async (options: {
+        port: number;
+        dataDir: string;
+        rate?: number;
+        burst?: number;
+        quota?: number;
+        grace: number;
+      }) => {
         process.exitCode = await runDevCommand(options, { out: process.stdout });
       },
     );

@@ -6,6 +6,8 @@ export interface DevCommandOptions {
   readonly rate?: number;
   readonly burst?: number;
   readonly quota?: number;
+  /** Seconds a render in progress may go on after a stop is asked for. */
+  readonly grace: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function runDevCommand(
     ...(options.rate !== undefined ? { rate: options.rate } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
     ...(options.quota !== undefined ? { quota: options.quota } : {}),
+    shutdownGraceMs: options.grace * 1000,
   });
   const { url, apiKey, limits } = stack;
   io.out.write(

@@ -62,8 +62,10 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function gatewayAnswer(response: ServerResponse, status: number, message: string): void {
-  response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message }));
+function gatewayAnswer(response: ServerResponse, status: number, message: string, close = false): void {
+  response
+    .writeHead(status, { 'Content-Type': 'application/json', ...(close ? { Connection: 'close' } : {}) })
+    .end(JSON.stringify({ message }));
 }
 
 /**
@@ -111,7 +113,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       body = await readBody(request, limit);
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
-      gatewayAnswer(response, 413, 'Request Too Long');
+      // The rest of the body is not read: the connection cannot be used again.
+      gatewayAnswer(response, 413, 'Request Too Long', true);
       request.resume();
       return finish(413);
     }
@@ -126,7 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const name = request.rawHeaders[i] as string;
       const value = request.rawHeaders[i + 1] as string;
       headers[name] = value;
-      (multiValueHeaders[name] ??= []).push(value);
+      multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
     }
     const query = [...url.searchParams.keys()];
     const now = new Date();

@@ -36,6 +36,17 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** The template's CORS rules of a bucket, so presigned uploads work from a browser here too. */
+function bucketCors(stack: ResolvedStack, bucket: string) {
+  const resource = Object.entries(stack.template.Resources).find(
+    ([id, r]) => r.Type === 'AWS::S3::Bucket' && stack.physicalName(id) === bucket,
+  )?.[1];
+  const rules = (
+    stack.resolve(resource?.Properties?.CorsConfiguration) as { CorsRules?: object[] } | undefined
+  )?.CorsRules;
+  return rules as Parameters<typeof ensureBucket>[2];
+}
+
 /** A Standard Webhooks secret generated once per data folder (or AUTO_VID_WEBHOOK_SECRET). */
 async function loadWebhookSecret(dataDir: string): Promise<string> {
   if (process.env.AUTO_VID_WEBHOOK_SECRET) return process.env.AUTO_VID_WEBHOOK_SECRET;
@@ -97,7 +108,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const table of stack.tables()) await ensureTable(dynamo, table);
     dynamo.destroy();
     const s3 = createS3Client({ ...emulators.env });
-    for (const bucket of stack.buckets()) await ensureBucket(s3, bucket);
+    for (const bucket of stack.buckets()) await ensureBucket(s3, bucket, bucketCors(stack, bucket));
     s3.destroy();
     const webhookSecret = await loadWebhookSecret(dataDir);
 

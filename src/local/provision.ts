@@ -5,7 +5,13 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  type CORSRule,
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 
 /** The key schema of a table the stack defines: a single string partition key. */
 export interface TableDefinition {
@@ -34,11 +40,13 @@ export async function ensureTable(client: DynamoDBClient, table: TableDefinition
   await client.send(new CreateTableCommand(input));
 }
 
-/** Creates the bucket on the embedded S3 when it is missing. */
-export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
+/** Creates the bucket on the embedded S3 when it is missing, with the template's CORS rules. */
+export async function ensureBucket(s3: S3Client, bucket: string, cors?: CORSRule[]): Promise<void> {
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   }
+  if (cors?.length)
+    await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: cors } }));
 }
