@@ -161,7 +161,7 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
     }
     return failJob(message, attempt, reason, claimedAt, deps);
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }
 }
 

@@ -63,18 +63,36 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
       event.type === 'tts' ? [{ event, index }] : [],
     );
 
-    const [paths, speechPaths] = await Promise.all([
-      fetchAssets(assets, {
-        directory: work,
-        localMode: ports.localMode,
-        ...(ports.s3 ? { s3: ports.s3 } : {}),
-        ...(ports.httpPolicy ? { httpPolicy: ports.httpPolicy } : {}),
-        ...(ports.signal ? { signal: ports.signal } : {}),
-      }),
-      mapWithConcurrency(ttsEvents, SPEECH_CONCURRENCY, ({ event }: { event: TtsEvent }) =>
-        ports.speech.synthesize(event.data, work, ports.signal),
+    // Downloads and speech run side by side; when one fails the other is stopped and awaited, so
+    // nothing is still writing into the job folder when it is removed.
+    const inner = new AbortController();
+    const signal = ports.signal ? AbortSignal.any([ports.signal, inner.signal]) : inner.signal;
+    let firstFailure: { error: unknown } | undefined;
+    const stopOthersOnFailure = <T>(task: Promise<T>) =>
+      task.catch((error: unknown) => {
+        firstFailure ??= { error };
+        inner.abort();
+        throw error;
+      });
+    const [fetched, synthesised] = await Promise.allSettled([
+      stopOthersOnFailure(
+        fetchAssets(assets, {
+          directory: work,
+          localMode: ports.localMode,
+          signal,
+          ...(ports.s3 ? { s3: ports.s3 } : {}),
+          ...(ports.httpPolicy ? { httpPolicy: ports.httpPolicy } : {}),
+        }),
+      ),
+      stopOthersOnFailure(
+        mapWithConcurrency(ttsEvents, SPEECH_CONCURRENCY, ({ event }: { event: TtsEvent }) =>
+          ports.speech.synthesize(event.data, work, signal),
+        ),
       ),
     ]);
+    if (firstFailure) throw firstFailure.error;
+    const paths = (fetched as PromiseFulfilledResult<Map<string, string>>).value;
+    const speechPaths = (synthesised as PromiseFulfilledResult<string[]>).value;
     report(5);
 
     const videoPath = paths.get(spec.assets.video.id) as string;
@@ -142,8 +160,9 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
       copiedVideo: plan.copiesVideo,
     };
   } finally {
-    await rm(work, { recursive: true, force: true });
-    await rm(partialPath, { force: true });
+    // Cleanup never hides the outcome: a leftover temp folder is not worth a failed job.
+    await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+    await rm(partialPath, { force: true }).catch(() => undefined);
   }
 }
 

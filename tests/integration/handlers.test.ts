@@ -70,6 +70,16 @@ afterAll(() => local.close());
 
 const body = (response: APIGatewayProxyResult) => JSON.parse(response.body);
 
+/** Submits the sample spec and returns the job with the SQS event that would deliver it. */
+async function submitAndDeliver() {
+  const submitted = body(await handlers.submit(event('submit-job.json'), context('SubmitJobFunction')));
+  const processEvent = event('process-job.json');
+  const message = JSON.parse(processEvent.Records[0].body);
+  message.jobId = submitted.jobId;
+  processEvent.Records[0].body = JSON.stringify(message);
+  return { submitted, processEvent };
+}
+
 describe('the sample events against their handlers', () => {
   it('events/submit-job.json: 200, a record, a message on the jobs queue', async () => {
     const before = local.queues.get('JobsQueue')?.size ?? 0;
@@ -129,11 +139,7 @@ describe('the sample events against their handlers', () => {
   });
 
   it('reports a job that must come back as a batch item failure', async () => {
-    const submitted = body(await handlers.submit(event('submit-job.json'), context('SubmitJobFunction')));
-    const processEvent = event('process-job.json');
-    const message = JSON.parse(processEvent.Records[0].body);
-    message.jobId = submitted.jobId;
-    processEvent.Records[0].body = JSON.stringify(message);
+    const { submitted, processEvent } = await submitAndDeliver();
     // Another delivery holds the job: this one must be retried later, not dropped.
     await jobs.claim(submitted.jobId, new Date(), new Date(Date.now() + 60_000));
     const result = await handlers.process(processEvent, context('VideoProcessorFunction'));
@@ -143,11 +149,7 @@ describe('the sample events against their handlers', () => {
 
 describe('processor logs', () => {
   it('are JSON lines that all carry the jobId and never a presigned URL or the signing secret', async () => {
-    const submitted = body(await handlers.submit(event('submit-job.json'), context('SubmitJobFunction')));
-    const processEvent = event('process-job.json');
-    const message = JSON.parse(processEvent.Records[0].body);
-    message.jobId = submitted.jobId;
-    processEvent.Records[0].body = JSON.stringify(message);
+    const { submitted, processEvent } = await submitAndDeliver();
 
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobMessage, JobSpec } from '@auto-vid/shared';
+import { createJobRecord, type JobMessage, type JobSpec } from '@auto-vid/shared';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,21 +58,14 @@ function specFor(extra: Record<string, unknown> = {}) {
 
 /** Submits a record the way the submit handler does, and returns its queue message. */
 async function enqueue(spec: unknown): Promise<JobMessage> {
-  const jobId = crypto.randomUUID();
-  const now = new Date();
-  await table.store.create({
-    jobId,
-    status: 'submitted',
-    submittedAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    completedAt: null,
-    processingTime: null,
-    output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null },
-    error: null,
+  const record = createJobRecord({
+    jobId: crypto.randomUUID(),
     jobInfo: {},
-    ttl: Math.floor(now.getTime() / 1000) + 3600,
+    now: new Date(),
+    ttlSeconds: 3600,
   });
-  return { jobId, jobSpec: spec, submittedAt: now.toISOString() };
+  await table.store.create(record);
+  return { jobId: record.jobId, jobSpec: spec, submittedAt: record.submittedAt };
 }
 
 /** The processor's ports on the embedded S3 and DynamoDB; `renders` counts real renders. */

@@ -233,6 +233,24 @@ describe('failures', () => {
     expect(readdirSync(p.outputDirectory)).toEqual([]);
   });
 
+  it('stops narration still being spoken when an asset fails, and reports the asset', async () => {
+    const tempRoot = emptyTempRoot();
+    const bad = spec({
+      assets: { video: { id: 'video', source: join(dir, 'gone.mp4') }, audio: [] },
+      timeline: Array.from({ length: 6 }, (_, i) => ({
+        start: i,
+        type: 'tts' as const,
+        data: { text: 'A sentence long enough to keep espeak busy for a moment. '.repeat(20) },
+      })),
+    });
+    const error = await renderJob(bad, ports({ tempRoot })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AssetFetchError);
+    expect((error as Error).message).toBe(
+      `Asset 'video' (${join(dir, 'gone.mp4')}) could not be fetched: no such file`,
+    );
+    expect(readdirSync(tempRoot)).toEqual([]);
+  });
+
   it('refuses file paths outside local mode', async () => {
     const error = await renderJob(spec({}), ports({ localMode: false })).catch((e: unknown) => e);
     expect((error as Error).message).toBe(
