@@ -12,6 +12,10 @@ const environmentSchema = z.object({
   DYNAMODB_JOBS_TTL_SECONDS: positiveInt(604_800),
   S3_PRESIGNED_URL_EXPIRATION: positiveInt(86_400),
   UPLOAD_URL_EXPIRATION: positiveInt(3_600),
+  /** Buckets `output.destination` may name, comma-separated; the stack's bucket by default. */
+  ALLOWED_OUTPUT_BUCKETS: z.string().optional(),
+  /** Largest http(s) asset, bytes. */
+  MAX_ASSET_BYTES: positiveInt(4 * 1024 ** 3),
   /** Standard Webhooks secret, from Secrets Manager on AWS … */
   WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
   /** … or given directly (the local stack). */
@@ -38,6 +42,8 @@ export interface Settings {
   readonly deadlineMarginMs: number;
   readonly speechEngine: 'polly' | 'espeak';
   readonly limits: WebhookSizeLimits;
+  readonly outputBuckets: readonly string[];
+  readonly maxAssetBytes: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -61,6 +67,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     deadlineMarginMs: e.RENDER_DEADLINE_MARGIN_MS,
     speechEngine: e.SPEECH_ENGINE,
     limits: readWebhookSizeLimits(env),
+    outputBuckets: (e.ALLOWED_OUTPUT_BUCKETS ?? e.S3_BUCKET_NAME ?? '')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    maxAssetBytes: e.MAX_ASSET_BYTES,
   };
 }
 

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createJobRecord, toJobView, validateJobSpec, type WebhookSizeLimits } from '@auto-vid/shared';
+import {
+  createJobRecord,
+  formatSpecProblems,
+  toJobView,
+  validateJobSpec,
+  type WebhookSizeLimits,
+} from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { JobStore } from '../jobs/job-store.ts';
+import { checkDeploymentRules, type DeploymentRules } from './deployment-rules.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
 
 /** SQS's classic message limit: the message carries the whole spec, so the body must fit. */
@@ -13,6 +20,8 @@ export interface SubmitDeps {
   readonly queue: JobQueue;
   readonly limits: WebhookSizeLimits;
   readonly ttlSeconds: number;
+  /** What this deployment allows beyond the contract (local mode, output buckets). */
+  readonly rules?: DeploymentRules;
   readonly now?: () => Date;
   readonly newJobId?: () => string;
   readonly log?: (level: 'info' | 'error', message: string, fields: Record<string, unknown>) => void;
@@ -42,6 +51,10 @@ export async function submitJob(body: string | undefined, deps: SubmitDeps): Pro
   const validation = validateJobSpec(json, deps.limits);
   if (!validation.ok) {
     return errorResponse(400, validation.error.message, now, { details: validation.error.problems });
+  }
+  const refused = deps.rules ? checkDeploymentRules(validation.spec, deps.rules) : [];
+  if (refused.length > 0) {
+    return errorResponse(400, formatSpecProblems(refused), now, { details: refused });
   }
 
   const jobId = (deps.newJobId ?? randomUUID)();

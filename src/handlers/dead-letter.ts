@@ -3,6 +3,7 @@ import { createDynamoDocumentClient } from '../aws/clients.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import { createWebhookSender, type WebhookSender } from '../jobs/webhook-sender.ts';
+import { CLOUD_EGRESS, LOCAL_EGRESS } from '../net/egress-guard.ts';
 import { failDeadLetteredJob } from '../processor/dead-letter.ts';
 import { readSettings, required } from '../settings.ts';
 import { createLogger } from './logger.ts';
@@ -35,7 +36,10 @@ export const handler = (event: SQSEvent, context: Context) => {
         createDynamoDocumentClient(),
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
-      webhooks: createWebhookSender({ secret: webhookSecretSource(settings) }),
+      webhooks: createWebhookSender({
+        secret: webhookSecretSource(settings),
+        egress: settings.localMode ? LOCAL_EGRESS : CLOUD_EGRESS,
+      }),
       limits: settings.limits,
     });
   }

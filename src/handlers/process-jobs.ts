@@ -4,6 +4,7 @@ import { createDynamoDocumentClient, createS3Client } from '../aws/clients.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createS3OutputStore } from '../jobs/output-store.ts';
 import { createWebhookSender } from '../jobs/webhook-sender.ts';
+import { CLOUD_EGRESS, LOCAL_EGRESS } from '../net/egress-guard.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
 import { renderJob } from '../processor/render-job.ts';
 import { createEspeakSynthesizer } from '../processor/speech/espeak.ts';
@@ -64,11 +65,16 @@ export function wireProcessorFromEnv(env: NodeJS.ProcessEnv = process.env) {
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
       outputs: createS3OutputStore(s3),
-      webhooks: createWebhookSender({ secret: webhookSecretSource(settings) }),
+      webhooks: createWebhookSender({
+        secret: webhookSecretSource(settings),
+        egress: settings.localMode ? LOCAL_EGRESS : CLOUD_EGRESS,
+      }),
       render: renderJob,
       speech,
       s3,
       bucket,
+      outputBuckets: settings.outputBuckets,
+      maxAssetBytes: settings.maxAssetBytes,
       presignSeconds: settings.presignSeconds,
       limits: settings.limits,
       localMode: settings.localMode,

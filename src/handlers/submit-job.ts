@@ -44,6 +44,7 @@ export const handler = (event: unknown) => {
       queue: createSqsJobQueue(createSqsClient(), required(settings.queueUrl, 'SQS_JOB_QUEUE_URL')),
       limits: settings.limits,
       ttlSeconds: settings.jobTtlSeconds,
+      rules: { localMode: settings.localMode, outputBuckets: settings.outputBuckets },
       ...(idempotencyTable
         ? {
             idempotency: new DynamoDBPersistenceLayer({

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
+import { CLOUD_EGRESS, type EgressPolicy, findEgressBlock, guardedFetch } from '../net/egress-guard.ts';
 import {
   describeUrl,
   HTTP_RETRY_POLICY,
@@ -33,6 +34,8 @@ export interface WebhookSenderOptions {
   readonly policy?: RetryPolicy;
   readonly wait?: (seconds: number) => Promise<void>;
   readonly now?: () => Date;
+  /** Which addresses receivers may resolve to (public only unless given). */
+  readonly egress?: EgressPolicy;
 }
 
 /** Header names the sender owns; a spec header of the same name (any case) is replaced. */
@@ -77,13 +80,12 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
         const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
         let retryable = true;
         try {
-          const response = await fetch(request.url, {
-            method: request.method,
-            headers,
-            body: payload,
-            redirect: 'manual',
-            signal: combined,
-          });
+          const response = await guardedFetch(
+            new URL(request.url),
+            { method: request.method, headers, body: payload, signal: combined },
+            options.egress ?? CLOUD_EGRESS,
+            0,
+          );
           await response.body?.cancel();
           if (response.status >= 200 && response.status < 300) {
             return { delivered: true, attempts: attempt, status: response.status };
@@ -92,7 +94,11 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
           retryable =
             response.status < 300 || response.status >= 400 ? isRetryableStatus(response.status) : false;
         } catch (error) {
-          reason = `${describeFailure(error, timeout.aborted, policy)} (${describeUrl(new URL(request.url))})`;
+          const blocked = findEgressBlock(error);
+          if (blocked) retryable = false;
+          reason = blocked
+            ? `${blocked.message} (${describeUrl(new URL(request.url))})`
+            : `${describeFailure(error, timeout.aborted, policy)} (${describeUrl(new URL(request.url))})`;
         }
         if (!retryable || attempt === policy.attempts || signal?.aborted) {
           return { delivered: false, attempts: attempt, reason };

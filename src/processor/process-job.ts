@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  formatSpecProblems,
   type JobMessage,
   type JobRecord,
   type JobSpec,
@@ -15,6 +16,7 @@ import {
   type WebhookSizeLimits,
 } from '@auto-vid/shared';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { checkDeploymentRules } from '../api/deployment-rules.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore, S3Location } from '../jobs/output-store.ts';
 import type { WebhookSender } from '../jobs/webhook-sender.ts';
@@ -37,6 +39,10 @@ export interface ProcessDeps {
   readonly s3?: S3Client;
   /** The stack's bucket: default output location `s3://<bucket>/outputs/`. */
   readonly bucket: string;
+  /** Buckets a spec's destination may name (the stack's bucket by default). */
+  readonly outputBuckets?: readonly string[];
+  /** Largest http(s) asset, bytes. */
+  readonly maxAssetBytes?: number;
   readonly presignSeconds: number;
   readonly limits: WebhookSizeLimits;
   /** File-path sources and folder destinations are allowed only here (CLI and local stack). */
@@ -92,6 +98,11 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
     return failJob(message, attempt, validation.error.message, claimedAt, deps);
   }
   const spec = validation.spec;
+  const refused = checkDeploymentRules(spec, {
+    localMode: deps.localMode,
+    outputBuckets: deps.outputBuckets ?? [deps.bucket],
+  });
+  if (refused.length > 0) return failJob(message, attempt, formatSpecProblems(refused), claimedAt, deps);
 
   const work = await mkdtemp(join(deps.tempRoot ?? tmpdir(), 'auto-vid-out-'));
   try {
@@ -105,6 +116,7 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
       outputDirectory: destination.kind === 'folder' ? destination.path : work,
       ...(deps.deadlineAt !== undefined ? { deadlineAt: deps.deadlineAt } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.maxAssetBytes !== undefined ? { maxAssetBytes: deps.maxAssetBytes } : {}),
       onProgress: (percent) => {
         const at = Date.now();
         if (percent <= 0 || percent >= 100 || at - lastReport < interval) return;

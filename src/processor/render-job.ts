@@ -24,6 +24,8 @@ export interface RenderPorts {
   /** Epoch ms after which the render is stopped with a retryable error. */
   readonly deadlineAt?: number;
   readonly httpPolicy?: RetryPolicy;
+  /** Largest http(s) asset, bytes. */
+  readonly maxAssetBytes?: number;
   readonly tempRoot?: string;
 }
 
@@ -82,6 +84,7 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
           signal,
           ...(ports.s3 ? { s3: ports.s3 } : {}),
           ...(ports.httpPolicy ? { httpPolicy: ports.httpPolicy } : {}),
+          ...(ports.maxAssetBytes !== undefined ? { maxBytes: ports.maxAssetBytes } : {}),
         }),
       ),
       stopOthersOnFailure(

@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3OutputStore } from '../../src/jobs/output-store.ts';
 import { createWebhookSender, WEBHOOK_USER_AGENT } from '../../src/jobs/webhook-sender.ts';
+import { LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
 import { failDeadLetteredJob } from '../../src/processor/dead-letter.ts';
 import { RenderInterruptedError } from '../../src/processor/errors.ts';
 import { type ProcessDeps, processJob } from '../../src/processor/process-job.ts';
@@ -74,7 +75,7 @@ function deps(overrides: Partial<ProcessDeps> = {}): ProcessDeps & { renders: nu
     renders: 0,
     jobs: table.store,
     outputs: createS3OutputStore(stack.s3),
-    webhooks: createWebhookSender({ secret: async () => SECRET, wait: async () => {} }),
+    webhooks: createWebhookSender({ secret: async () => SECRET, wait: async () => {}, egress: LOCAL_EGRESS }),
     render: (spec: JobSpec, ports: RenderPorts) => {
       run.renders++;
       return renderJob(spec, ports);

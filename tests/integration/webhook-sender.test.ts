@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhookSender, WEBHOOK_USER_AGENT } from '../../src/jobs/webhook-sender.ts';
+import { LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 const SECRET = `whsec_${Buffer.from('another secret, thirty-two bytes').toString('base64')}`;
@@ -19,6 +20,7 @@ beforeEach(() => {
 const sender = (timeoutMs = 30_000) =>
   createWebhookSender({
     secret: async () => SECRET,
+    egress: LOCAL_EGRESS,
     wait: async (seconds) => {
       waits.push(seconds);
     },

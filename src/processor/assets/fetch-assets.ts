@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { parseAssetSource } from '@auto-vid/shared';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { CLOUD_EGRESS, type EgressPolicy, LOCAL_EGRESS } from '../../net/egress-guard.ts';
 import { AssetFetchError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { describeUrl, downloadWithRetry, type RetryPolicy } from './http-download.ts';
@@ -20,6 +21,10 @@ export interface AssetFetchContext {
   /** Needed for s3:// sources. */
   readonly s3?: S3Client;
   readonly httpPolicy?: RetryPolicy;
+  /** Which addresses http(s) sources may resolve to: public only, plus loopback in local mode. */
+  readonly egress?: EgressPolicy;
+  /** Largest http(s) asset accepted, in bytes. */
+  readonly maxBytes?: number;
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   /** Working directory that relative file paths resolve against. */
@@ -62,6 +67,9 @@ export async function fetchAsset(
   if (source.kind === 'http') {
     const target = join(context.directory, `asset-${index}${safeExtension(source.url.pathname)}`);
     const outcome = await downloadWithRetry(source.url, target, {
+      egress: context.localMode ? LOCAL_EGRESS : CLOUD_EGRESS,
+      ...(context.egress ? { egress: context.egress } : {}),
+      ...(context.maxBytes !== undefined ? { maxBytes: context.maxBytes } : {}),
       ...(context.httpPolicy ? { policy: context.httpPolicy } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
     });

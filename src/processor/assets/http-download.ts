@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CLOUD_EGRESS, type EgressPolicy, findEgressBlock, guardedFetch } from '../../net/egress-guard.ts';
 
 /** PARITY §5: these answers are final; 408, 429 and 5xx are retried, as are network errors. */
 const FINAL_STATUSES = new Set([400, 401, 403, 404, 405, 410, 422]);
@@ -28,25 +29,58 @@ export function describeUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
-async function downloadOnce(
-  url: URL,
-  target: string,
-  policy: RetryPolicy,
-  signal?: AbortSignal,
-): Promise<DownloadOutcome> {
+/** Largest asset fetched over HTTP by default: the processor has 10 GB of /tmp for all of a job. */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
+
+class TooLargeError extends Error {}
+
+/** Passes bytes through until more than `maxBytes` went by. */
+function byteLimit(maxBytes: number) {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      callback(seen > maxBytes ? new TooLargeError() : null, chunk);
+    },
+  });
+}
+
+export interface DownloadOptions {
+  readonly policy?: RetryPolicy;
+  readonly egress?: EgressPolicy;
+  readonly maxBytes?: number;
+  readonly signal?: AbortSignal;
+  readonly wait?: (seconds: number) => Promise<void>;
+}
+
+async function downloadOnce(url: URL, target: string, options: DownloadOptions): Promise<DownloadOutcome> {
+  const policy = options.policy ?? HTTP_RETRY_POLICY;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+  const { signal } = options;
   const timeout = AbortSignal.timeout(policy.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const tooLarge = { ok: false, reason: `larger than the ${maxBytes} byte limit`, retryable: false } as const;
   try {
-    const response = await fetch(url, { signal: combined, redirect: 'follow' });
+    const response = await guardedFetch(url, { signal: combined }, options.egress ?? CLOUD_EGRESS);
     if (!response.ok || !response.body) {
       await response.body?.cancel();
       return { ok: false, reason: `HTTP ${response.status}`, retryable: isRetryableStatus(response.status) };
     }
-    await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), createWriteStream(target), {
-      signal: combined,
-    });
+    if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+      await response.body.cancel();
+      return tooLarge;
+    }
+    await pipeline(
+      Readable.fromWeb(response.body as ReadableStream<Uint8Array>),
+      byteLimit(maxBytes),
+      createWriteStream(target),
+      { signal: combined },
+    );
     return { ok: true };
   } catch (error) {
+    if (error instanceof TooLargeError) return tooLarge;
+    const blocked = findEgressBlock(error);
+    if (blocked) return { ok: false, reason: blocked.message, retryable: false };
     if (signal?.aborted) return { ok: false, reason: 'aborted', retryable: true };
     const reason = timeout.aborted
       ? `no complete answer within ${policy.timeoutMs / 1000} s`
@@ -64,13 +98,13 @@ function describeNetworkError(error: unknown): string {
 export async function downloadWithRetry(
   url: URL,
   target: string,
-  options: { policy?: RetryPolicy; signal?: AbortSignal; wait?: (seconds: number) => Promise<void> } = {},
+  options: DownloadOptions = {},
 ): Promise<DownloadOutcome> {
   const policy = options.policy ?? HTTP_RETRY_POLICY;
   const wait = options.wait ?? ((seconds: number) => sleep(seconds * 1000));
   let outcome: DownloadOutcome = { ok: false, reason: 'not attempted', retryable: true };
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    outcome = await downloadOnce(url, target, policy, options.signal);
+    outcome = await downloadOnce(url, target, options);
     if (outcome.ok || !outcome.retryable || attempt === policy.attempts || options.signal?.aborted)
       return outcome;
     await wait(policy.backoffSeconds[attempt - 1] ?? policy.backoffSeconds.at(-1) ?? 1);

@@ -1,0 +1,84 @@
+import { isIP } from 'node:net';
+import {
+  type JobSpec,
+  parseAssetSource,
+  parseS3Destination,
+  quoteForMessage,
+  type SpecProblem,
+} from '@auto-vid/shared';
+import { classifyAddress } from '../net/egress-guard.ts';
+
+export interface DeploymentRules {
+  /** File paths (sources, destination folders) and loopback URLs are for one machine only. */
+  readonly localMode: boolean;
+  /** Buckets an `output.destination` may name; the stack's own bucket by default. */
+  readonly outputBuckets: readonly string[];
+}
+
+/** A URL host that is an address auto-vid will never connect to here. */
+function blockedHost(url: string, localMode: boolean): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) return localMode ? undefined : 'loopback';
+  if (isIP(host) === 0) return undefined;
+  const kind = classifyAddress(host);
+  if (kind === 'public' || (kind === 'loopback' && localMode)) return undefined;
+  return kind;
+}
+
+/**
+ * What the contract allows but this deployment does not: problems in the same form as the
+ * contract's, so clients get one kind of 400. The processor checks them again.
+ */
+export function checkDeploymentRules(spec: JobSpec, rules: DeploymentRules): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const assets = [
+    { path: ['assets', 'video', 'source'], source: spec.assets.video.source },
+    ...spec.assets.audio.map((asset, i) => ({
+      path: ['assets', 'audio', i, 'source'],
+      source: asset.source,
+    })),
+  ];
+  for (const { path, source } of assets) {
+    const parsed = parseAssetSource(source);
+    if (parsed.ok && parsed.source.kind === 'file' && !rules.localMode) {
+      problems.push({ path, message: 'File paths are accepted only in local mode; use s3:// or https://' });
+    }
+    const blocked =
+      parsed.ok && parsed.source.kind === 'http' ? blockedHost(source, rules.localMode) : undefined;
+    if (blocked)
+      problems.push({ path, message: `URL points to a ${blocked} address; only public hosts are allowed` });
+  }
+
+  const destination = spec.output.destination;
+  if (destination !== undefined) {
+    const s3 = parseS3Destination(destination);
+    if (s3?.prefix.split('/').includes('..')) {
+      problems.push({ path: ['output', 'destination'], message: "Must not contain '..' segments" });
+    } else if (s3 && !rules.outputBuckets.includes(s3.bucket)) {
+      problems.push({
+        path: ['output', 'destination'],
+        message: `Bucket '${quoteForMessage(s3.bucket)}' is not an output bucket of this deployment (allowed: ${rules.outputBuckets.join(', ')})`,
+      });
+    } else if (!s3 && !rules.localMode) {
+      problems.push({
+        path: ['output', 'destination'],
+        message: 'Must be an s3:// location; folders are accepted only in local mode',
+      });
+    }
+  }
+
+  const webhook = spec.notifications?.webhook;
+  const blocked = webhook ? blockedHost(webhook.url, rules.localMode) : undefined;
+  if (blocked) {
+    problems.push({
+      path: ['notifications', 'webhook', 'url'],
+      message: `URL points to a ${blocked} address; only public hosts are allowed`,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,176 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWebhookSender } from '../../src/jobs/webhook-sender.ts';
+import { type EgressPolicy, LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
+import { fetchAssets } from '../../src/processor/assets/fetch-assets.ts';
+import { AssetFetchError } from '../../src/processor/errors.ts';
+
+/** A local server that records who asked for what, and can redirect or send big bodies. */
+const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
+let redirectTo = '';
+const server = createServer((request, response) => {
+  seen.push({ path: request.url ?? '', headers: request.headers });
+  if (request.url === '/redirect') return response.writeHead(302, { Location: redirectTo }).end();
+  if (request.url === '/big')
+    return response.writeHead(200, { 'Content-Length': String(2 << 20) }).end(Buffer.alloc(2 << 20));
+  if (request.url === '/big-chunked') {
+    response.writeHead(200);
+    for (let i = 0; i < 32; i++) response.write(Buffer.alloc(64 << 10));
+    return response.end();
+  }
+  response.writeHead(200, { 'Content-Type': 'audio/wav' }).end('RIFF....WAVE');
+});
+let base = '';
+let port = 0;
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  seen.length = 0;
+});
+
+const NO_RETRY = { attempts: 1, backoffSeconds: [], timeoutMs: 5_000 };
+
+async function fetchOne(
+  source: string,
+  options: { egress?: EgressPolicy; localMode?: boolean; maxBytes?: number } = {},
+) {
+  const directory = mkdtempSync(join(tmpdir(), 'auto-vid-egress-'));
+  const result = await fetchAssets([{ id: 'clip', source }], {
+    directory,
+    localMode: options.localMode ?? false,
+    httpPolicy: NO_RETRY,
+    ...(options.egress ? { egress: options.egress } : {}),
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+  }).catch((e: unknown) => e);
+  return { result, directory };
+}
+
+function expectRefused(result: unknown, message: string) {
+  expect(result).toBeInstanceOf(AssetFetchError);
+  expect((result as AssetFetchError).message).toContain(message);
+  expect((result as AssetFetchError).retryable).toBe(false);
+}
+
+describe('asset downloads in the cloud', () => {
+  it('refuse loopback without connecting', async () => {
+    const { result } = await fetchOne(`${base}/clip.wav`);
+    expectRefused(result, '127.0.0.1 is a loopback address; only public addresses are allowed');
+    expect(seen).toEqual([]);
+  });
+
+  it.each([
+    ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
+    ['http://[fd00:ec2::254]/latest/meta-data/', 'fd00:ec2::254 is a unique-local address'],
+    [`http://[::ffff:127.0.0.1]:${1}/x`, 'is a loopback address'],
+    ['http://10.0.0.8/media.mp4', '10.0.0.8 is a private address'],
+    ['http://0.0.0.0/x', '0.0.0.0 is a reserved address'],
+  ])('refuse %s', async (url, message) => {
+    const { result } = await fetchOne(url);
+    expectRefused(result, message);
+  });
+
+  it('refuse a name that resolves to a private address, or to several with one private', async () => {
+    const resolve = async (host: string) =>
+      host === 'cdn.example'
+        ? [
+            { address: '93.184.216.34', family: 4 },
+            { address: '10.0.0.1', family: 4 },
+          ]
+        : [{ address: '192.168.0.10', family: 4 }];
+    const egress: EgressPolicy = { allowLoopback: false, resolve };
+    expectRefused(
+      (await fetchOne('http://media.example/a.wav', { egress })).result,
+      'media.example (192.168.0.10) is a private address',
+    );
+    expectRefused(
+      (await fetchOne('http://cdn.example/a.wav', { egress })).result,
+      'cdn.example (10.0.0.1) is a private address',
+    );
+  });
+});
+
+describe('asset downloads on one machine', () => {
+  it('may reach loopback', async () => {
+    const { result } = await fetchOne(`${base}/clip.wav`, { localMode: true });
+    expect(result).toBeInstanceOf(Map);
+    expect(seen.map((s) => s.path)).toEqual(['/clip.wav']);
+  });
+
+  it('still refuse link-local and private addresses', async () => {
+    expectRefused((await fetchOne('http://169.254.169.254/', { localMode: true })).result, 'link-local');
+  });
+
+  it('check every redirect hop', async () => {
+    redirectTo = 'http://169.254.169.254/latest/meta-data/iam/';
+    expectRefused(
+      (await fetchOne(`${base}/redirect`, { localMode: true })).result,
+      '169.254.169.254 is a link-local address',
+    );
+    redirectTo = `${base}/after-redirect.wav`;
+    const { result } = await fetchOne(`${base}/redirect`, { localMode: true });
+    expect(result).toBeInstanceOf(Map);
+    expect(seen.map((s) => s.path)).toEqual(['/redirect', '/redirect', '/after-redirect.wav']);
+  });
+
+  it('connect to the address that was checked (one lookup per connection, no second answer)', async () => {
+    const answers = [[{ address: '127.0.0.1', family: 4 }], [{ address: '10.9.9.9', family: 4 }]];
+    let lookups = 0;
+    const egress: EgressPolicy = {
+      allowLoopback: true,
+      resolve: async () => answers[Math.min(lookups++, 1)] as { address: string; family: number }[],
+    };
+    const { result } = await fetchOne(`http://media.test:${port}/pinned.wav`, { egress, localMode: true });
+    expect(result).toBeInstanceOf(Map);
+    expect(lookups).toBe(1);
+    expect(seen).toEqual([
+      { path: '/pinned.wav', headers: expect.objectContaining({ host: `media.test:${port}` }) },
+    ]);
+  });
+
+  it('stop at the size cap, announced or not, leaving nothing behind', async () => {
+    for (const path of ['/big', '/big-chunked']) {
+      const { result, directory } = await fetchOne(`${base}${path}`, { localMode: true, maxBytes: 1 << 20 });
+      expectRefused(result, 'larger than the 1048576 byte limit');
+      expect(readdirSync(directory).every((name) => !name.endsWith('.partial'))).toBe(true);
+    }
+  });
+});
+
+describe('webhooks', () => {
+  it('are refused, not retried, when the receiver is a non-public address in the cloud', async () => {
+    const sender = createWebhookSender({ wait: async () => {} });
+    const delivery = await sender.send({
+      url: `${base}/hook`,
+      method: 'POST',
+      headers: {},
+      body: { jobId: 'j' },
+      webhookId: 'msg_j_failed',
+    });
+    expect(delivery).toEqual({
+      delivered: false,
+      attempts: 1,
+      reason: `127.0.0.1 is a loopback address; only public addresses are allowed (${base}/hook)`,
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('reach loopback on one machine', async () => {
+    const sender = createWebhookSender({ wait: async () => {}, egress: LOCAL_EGRESS });
+    const delivery = await sender.send({
+      url: `${base}/hook`,
+      method: 'POST',
+      headers: {},
+      body: {},
+      webhookId: 'w',
+    });
+    expect(delivery).toMatchObject({ delivered: true });
+  });
+});
