@@ -85,7 +85,8 @@ function deps(overrides: Partial<ProcessDeps> = {}): ProcessDeps & { renders: nu
     bucket,
     presignSeconds: 86_400,
     limits: { maxHeadersSize: 1024, maxMetadataSize: 1024 },
-    localMode: false,
+    // The webhook receiver of these tests listens on loopback, which only local mode may reach.
+    localMode: true,
     leaseMs: 15 * 60_000,
     progressIntervalMs: 0,
     ...overrides,
@@ -189,6 +190,17 @@ describe('processJob', () => {
     const record = await table.store.get(message.jobId);
     expect(record?.error).toBe(
       "Invalid job specification:\n  - Field 'timeline -> 0 -> start': Input should be greater than or equal to 0",
+    );
+    expect(hooksFor(message.jobId)).toHaveLength(1);
+  });
+
+  it('fails a spec this deployment does not allow (another bucket as destination), with its webhook', async () => {
+    const message = await enqueue(
+      specFor({ output: { filename: 'x', destination: 's3://someone-elses-bucket/out/' } }),
+    );
+    expect(await processJob(message, deps())).toEqual({ action: 'done', status: 'failed' });
+    expect((await table.store.get(message.jobId))?.error).toBe(
+      `Invalid job specification:\n  - Field 'output -> destination': Bucket 'someone-elses-bucket' is not an output bucket of this deployment (allowed: ${bucket})`,
     );
     expect(hooksFor(message.jobId)).toHaveLength(1);
   });
