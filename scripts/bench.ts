@@ -11,7 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJobSpec } from '@auto-vid/shared';
-import { FFMPEG, probeMedia } from '../src/processor/render/ffmpeg.ts';
+import { ffmpegBinary, probeMedia } from '../src/processor/render/ffmpeg.ts';
 import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from '../src/processor/render/plan.ts';
 import { renderJob } from '../src/processor/render-job.ts';
 import type { SpeechSynthesizer } from '../src/processor/speech/speech-synthesizer.ts';
@@ -37,7 +37,7 @@ const SCENARIOS: readonly Scenario[] = [
 ];
 
 function ffmpeg(args: string[]): void {
-  const result = spawnSync(FFMPEG, ['-v', 'error', '-y', ...args], {
+  const result = spawnSync(ffmpegBinary(), ['-v', 'error', '-y', ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (result.status !== 0) throw new Error(`ffmpeg failed making bench media: ${args.join(' ')}`);
@@ -154,7 +154,7 @@ async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
     ];
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(FFMPEG, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(ffmpegBinary(), args, { stdio: ['ignore', 'ignore', 'inherit'] });
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bare ffmpeg exited ${code}`))));
     });

@@ -5,7 +5,7 @@ import { type JobSpec, measureProcessingTime, resolveOutputFilename, type TtsEve
 import type { S3Client } from '@aws-sdk/client-s3';
 import { fetchAssets } from './assets/fetch-assets.ts';
 import type { RetryPolicy } from './assets/http-download.ts';
-import { MediaProbeError, PermanentError } from './errors.ts';
+import { MediaProbeError, PermanentError, RenderInterruptedError } from './errors.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from './render/plan.ts';
@@ -68,7 +68,16 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     // Downloads and speech run side by side; when one fails the other is stopped and awaited, so
     // nothing is still writing into the job folder when it is removed.
     const inner = new AbortController();
-    const signal = ports.signal ? AbortSignal.any([ports.signal, inner.signal]) : inner.signal;
+    // The deadline covers downloads and speech too: a stalled source must not outlive the attempt.
+    const deadline =
+      ports.deadlineAt === undefined
+        ? undefined
+        : AbortSignal.timeout(Math.max(0, ports.deadlineAt - Date.now()));
+    const signal = AbortSignal.any([
+      inner.signal,
+      ...(ports.signal ? [ports.signal] : []),
+      ...(deadline ? [deadline] : []),
+    ]);
     let firstFailure: { error: unknown } | undefined;
     const stopOthersOnFailure = <T>(task: Promise<T>) =>
       task.catch((error: unknown) => {
@@ -93,7 +102,12 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
         ),
       ),
     ]);
-    if (firstFailure) throw firstFailure.error;
+    if (firstFailure) {
+      if (deadline?.aborted)
+        throw new RenderInterruptedError('Render stopped: the time left for this attempt ran out');
+      if (ports.signal?.aborted) throw new RenderInterruptedError('Render stopped: aborted');
+      throw firstFailure.error;
+    }
     const paths = (fetched as PromiseFulfilledResult<Map<string, string>>).value;
     const speechPaths = (synthesised as PromiseFulfilledResult<string[]>).value;
     report(5);

@@ -1,101 +1,20 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJobRecord, type JobMessage, type JobSpec } from '@auto-vid/shared';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3OutputStore } from '../../src/jobs/output-store.ts';
-import { createWebhookSender, WEBHOOK_USER_AGENT } from '../../src/jobs/webhook-sender.ts';
-import { LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
+import { describe, expect, it } from 'vitest';
+import type { JobStore } from '../../src/jobs/job-store.ts';
+import { WEBHOOK_USER_AGENT } from '../../src/jobs/webhook-sender.ts';
 import { failDeadLetteredJob } from '../../src/processor/dead-letter.ts';
 import { RenderInterruptedError } from '../../src/processor/errors.ts';
-import { type ProcessDeps, processJob } from '../../src/processor/process-job.ts';
-import { type RenderPorts, renderJob } from '../../src/processor/render-job.ts';
-import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
+import { processJob } from '../../src/processor/process-job.ts';
 import { useEmulators } from '../support/emulators.ts';
-import { createJobTable, type JobTable } from '../support/job-table.ts';
-import { makeTone, makeVideo, probeDuration, probeStreams } from '../support/media.ts';
-import {
-  type ReceivedWebhook,
-  startWebhookReceiver,
-  type WebhookReceiver,
-} from '../support/webhook-receiver.ts';
+import { probeDuration, probeStreams } from '../support/media.ts';
+import { HARNESS_SECRET, useProcessorHarness } from '../support/processor-harness.ts';
 
 const stack = useEmulators();
-const SECRET = `whsec_${Buffer.from('a test signing secret of 32 byte').toString('base64')}`;
-const media = mkdtempSync(join(tmpdir(), 'auto-vid-process-media-'));
-let table: JobTable;
-let receiver: WebhookReceiver;
-let bucket: string;
-
-beforeAll(async () => {
-  table = await createJobTable(stack.emulators);
-  receiver = await startWebhookReceiver();
-  bucket = await stack.createBucket('jobs');
-  const video = readFileSync(makeVideo(media, 'v.mp4', 2));
-  const music = readFileSync(makeTone(media, 'm.wav', 220, 4));
-  await stack.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'assets/t/v.mp4', Body: video }));
-  await stack.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'assets/t/m.wav', Body: music }));
-});
-afterAll(() => receiver.close());
-
-function specFor(extra: Record<string, unknown> = {}) {
-  return {
-    jobInfo: { projectId: 'p-7' },
-    assets: {
-      video: { id: 'v', source: `s3://${bucket}/assets/t/v.mp4` },
-      audio: [{ id: 'm', source: `s3://${bucket}/assets/t/m.wav` }],
-    },
-    backgroundMusic: { playlist: ['m'] },
-    timeline: [{ start: 0.5, type: 'tts', data: { text: 'Hello.', duckingLevel: 0.3 } }],
-    output: { filename: 'final' },
-    notifications: {
-      webhook: { url: receiver.url, headers: { 'X-Token': 'abc' }, metadata: { orderId: 42 } },
-    },
-    ...extra,
-  };
-}
-
-/** Submits a record the way the submit handler does, and returns its queue message. */
-async function enqueue(spec: unknown): Promise<JobMessage> {
-  const record = createJobRecord({
-    jobId: crypto.randomUUID(),
-    jobInfo: {},
-    now: new Date(),
-    ttlSeconds: 3600,
-  });
-  await table.store.create(record);
-  return { jobId: record.jobId, jobSpec: spec, submittedAt: record.submittedAt };
-}
-
-/** The processor's ports on the embedded S3 and DynamoDB; `renders` counts real renders. */
-function deps(overrides: Partial<ProcessDeps> = {}): ProcessDeps & { renders: number } {
-  const run: ProcessDeps & { renders: number } = {
-    renders: 0,
-    jobs: table.store,
-    outputs: createS3OutputStore(stack.s3),
-    webhooks: createWebhookSender({ secret: async () => SECRET, wait: async () => {}, egress: LOCAL_EGRESS }),
-    render: (spec: JobSpec, ports: RenderPorts) => {
-      run.renders++;
-      return renderJob(spec, ports);
-    },
-    speech: createEspeakSynthesizer(),
-    s3: stack.s3,
-    bucket,
-    presignSeconds: 86_400,
-    limits: { maxHeadersSize: 1024, maxMetadataSize: 1024 },
-    // The webhook receiver of these tests listens on loopback, which only local mode may reach.
-    localMode: true,
-    leaseMs: 15 * 60_000,
-    progressIntervalMs: 0,
-    ...overrides,
-  };
-  return run;
-}
-
-const hooksFor = (jobId: string): ReceivedWebhook[] =>
-  receiver.received.filter((hook) => JSON.parse(hook.body).jobId === jobId);
+const harness = useProcessorHarness(stack);
+const { specFor, enqueue, deps, hooksFor } = harness;
+const SECRET = HARNESS_SECRET;
 
 describe('processJob', () => {
   it('renders, uploads, presigns, completes and sends one signed webhook', async () => {
@@ -105,9 +24,9 @@ describe('processJob', () => {
     expect(outcome).toEqual({ action: 'done', status: 'completed' });
     expect(run.renders).toBe(1);
 
-    const record = await table.store.get(message.jobId);
+    const record = await harness.table.store.get(message.jobId);
     expect(record?.status).toBe('completed');
-    expect(record?.output.s3Uri).toBe(`s3://${bucket}/outputs/final.mp4`);
+    expect(record?.output.s3Uri).toBe(`s3://${harness.bucket}/outputs/final.mp4`);
     expect(record?.attempts).toBe(1);
     expect(record).not.toHaveProperty('progress');
 
@@ -115,7 +34,7 @@ describe('processJob', () => {
     expect(download.status).toBe(200);
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(bytes.length).toBe(record?.output.size);
-    const local = join(media, `${message.jobId}.mp4`);
+    const local = join(harness.media, `${message.jobId}.mp4`);
     writeFileSync(local, bytes);
     expect(Math.abs(probeDuration(local) - 2)).toBeLessThanOrEqual(1 / 30);
     expect(probeStreams(local).map((s) => s.codec_name)).toEqual(['h264', 'aac']);
@@ -136,7 +55,7 @@ describe('processJob', () => {
       jobId: message.jobId,
       status: 'completed',
       submittedAt: message.submittedAt,
-      output: { s3Uri: `s3://${bucket}/outputs/final.mp4`, size: bytes.length },
+      output: { s3Uri: `s3://${harness.bucket}/outputs/final.mp4`, size: bytes.length },
       metadata: { orderId: 42 },
       error: null,
     });
@@ -166,13 +85,13 @@ describe('processJob', () => {
 
   it('fails at once with a webhook when an asset is missing (a permanent fault)', async () => {
     const spec = specFor();
-    spec.assets.video.source = `s3://${bucket}/assets/t/missing.mp4`;
+    spec.assets.video.source = `s3://${harness.bucket}/assets/t/missing.mp4`;
     const message = await enqueue(spec);
     expect(await processJob(message, deps())).toEqual({ action: 'done', status: 'failed' });
-    const record = await table.store.get(message.jobId);
+    const record = await harness.table.store.get(message.jobId);
     expect(record?.status).toBe('failed');
     expect(record?.error).toBe(
-      `Asset 'v' (s3://${bucket}/assets/t/missing.mp4) could not be fetched: NoSuchKey`,
+      `Asset 'v' (s3://${harness.bucket}/assets/t/missing.mp4) could not be fetched: NoSuchKey`,
     );
     const [hook] = hooksFor(message.jobId);
     expect(JSON.parse(hook?.body ?? '{}')).toMatchObject({
@@ -187,7 +106,7 @@ describe('processJob', () => {
     const spec = specFor({ timeline: [{ start: -1, type: 'tts', data: { text: 'x' } }] });
     const message = await enqueue(spec);
     expect(await processJob(message, deps())).toEqual({ action: 'done', status: 'failed' });
-    const record = await table.store.get(message.jobId);
+    const record = await harness.table.store.get(message.jobId);
     expect(record?.error).toBe(
       "Invalid job specification:\n  - Field 'timeline -> 0 -> start': Input should be greater than or equal to 0",
     );
@@ -199,8 +118,8 @@ describe('processJob', () => {
       specFor({ output: { filename: 'x', destination: 's3://someone-elses-bucket/out/' } }),
     );
     expect(await processJob(message, deps())).toEqual({ action: 'done', status: 'failed' });
-    expect((await table.store.get(message.jobId))?.error).toBe(
-      `Invalid job specification:\n  - Field 'output -> destination': Bucket 'someone-elses-bucket' is not an output bucket of this deployment (allowed: ${bucket})`,
+    expect((await harness.table.store.get(message.jobId))?.error).toBe(
+      `Invalid job specification:\n  - Field 'output -> destination': Bucket 'someone-elses-bucket' is not an output bucket of this deployment (allowed: ${harness.bucket})`,
     );
     expect(hooksFor(message.jobId)).toHaveLength(1);
   });
@@ -218,14 +137,14 @@ describe('processJob', () => {
         action: 'retry',
         reason: 'Render stopped: the time left for this attempt ran out',
       });
-      const record = await table.store.get(message.jobId);
+      const record = await harness.table.store.get(message.jobId);
       expect(record?.status).toBe('retrying');
       expect(record?.attempts).toBe(receive);
     }
     expect(hooksFor(message.jobId)).toHaveLength(0);
 
     expect(await failDeadLetteredJob(message, deps())).toBe('failed');
-    const record = await table.store.get(message.jobId);
+    const record = await harness.table.store.get(message.jobId);
     expect(record?.status).toBe('failed');
     expect(record?.error).toBe(
       'Processing failed after 3 attempts: Render stopped: the time left for this attempt ran out',
@@ -239,11 +158,11 @@ describe('processJob', () => {
   it('writes progress to the table while rendering', async () => {
     const message = await enqueue(specFor({ output: { filename: 'progress' } }));
     const seen: number[] = [];
-    const jobs = table.store;
+    const jobs = harness.table.store;
     const watching = deps({
       jobs: {
         ...jobs,
-        reportProgress: async (...args) => {
+        reportProgress: async (...args: Parameters<JobStore['reportProgress']>) => {
           seen.push(args[2]);
           return jobs.reportProgress(...args);
         },
@@ -256,10 +175,10 @@ describe('processJob', () => {
   });
 
   it('keeps a completed job completed when the webhook receiver is down', async () => {
-    receiver.respondWith(503, 503, 503);
+    harness.receiver.respondWith(503, 503, 503);
     const message = await enqueue(specFor({ output: { filename: 'down' } }));
     expect(await processJob(message, deps())).toEqual({ action: 'done', status: 'completed' });
     expect(hooksFor(message.jobId)).toHaveLength(3);
-    expect((await table.store.get(message.jobId))?.status).toBe('completed');
+    expect((await harness.table.store.get(message.jobId))?.status).toBe('completed');
   });
 });

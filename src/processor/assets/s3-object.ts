@@ -4,6 +4,16 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
+/** The promise, or the abort reason as soon as the signal fires, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Streams one object to a file (the body never sits whole in memory); returns its content type. */
 export async function downloadS3Object(
   s3: S3Client,
@@ -11,10 +21,11 @@ export async function downloadS3Object(
   targetPath: string,
   signal?: AbortSignal,
 ): Promise<{ contentType: string | undefined }> {
-  const object = await s3.send(
+  const request = s3.send(
     new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
     signal ? { abortSignal: signal } : {},
   );
+  const object = signal ? await untilAborted(request, signal) : await request;
   await pipeline(object.Body as Readable, createWriteStream(targetPath), signal ? { signal } : {});
   return { contentType: object.ContentType };
 }

@@ -3,12 +3,12 @@ import { runProcess } from '../run-process.ts';
 import { buildProbeArgs, type MediaProbe, parseProbe } from './probe.ts';
 import { createProgressParser } from './progress.ts';
 
-/** Binaries, overridable for images that ship their own static builds. */
-export const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
-export const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
+/** Binaries, overridable for images that ship their own static builds (read at each run). */
+export const ffmpegBinary = (): string => process.env.FFMPEG_PATH || 'ffmpeg';
+export const ffprobeBinary = (): string => process.env.FFPROBE_PATH || 'ffprobe';
 
 export async function probeMedia(path: string, label: string): Promise<MediaProbe> {
-  const result = await runProcess(FFPROBE, buildProbeArgs(path), { stderrLines: 5 });
+  const result = await runProcess(ffprobeBinary(), buildProbeArgs(path), { stderrLines: 5 });
   const probe = result.exitCode === 0 ? parseProbe(result.stdout) : undefined;
   if (!probe) {
     const detail = result.stderrTail.join(' ').trim() || 'no duration or streams found';
@@ -32,7 +32,7 @@ export interface FfmpegRunOptions {
 export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptions): Promise<void> {
   const onLine = createProgressParser(options.duration, options.onProgress ?? (() => {}));
   const result = await runProcess(
-    FFMPEG,
+    ffmpegBinary(),
     ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', ...args],
     {
       onStdoutLine: onLine,

@@ -6,7 +6,7 @@ import { SpeechSynthesisError } from '../errors.ts';
 import { runProcess } from '../run-process.ts';
 import type { SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
 
-const ESPEAK = process.env.ESPEAK_PATH ?? 'espeak-ng';
+const espeakBinary = (): string => process.env.ESPEAK_PATH || 'espeak-ng';
 
 /** The nearest espeak-ng voice of each Polly language. */
 const ESPEAK_LANGUAGES: Record<PollyLanguageCode, string> = {
@@ -80,7 +80,10 @@ export function createEspeakSynthesizer(): SpeechSynthesizer {
         '-f',
         textPath,
       ];
-      const result = await runProcess(ESPEAK, args, { stderrLines: 5, ...(signal ? { signal } : {}) });
+      const result = await runProcess(espeakBinary(), args, {
+        stderrLines: 5,
+        ...(signal ? { signal } : {}),
+      });
       if (result.exitCode !== 0) {
         throw new SpeechSynthesisError(
           `espeak-ng failed: ${result.stderrTail.join(' ') || `exit ${result.exitCode}`}`,

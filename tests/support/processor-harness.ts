@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createJobRecord, type JobMessage, type JobSpec } from '@auto-vid/shared';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
+import { createS3OutputStore } from '../../src/jobs/output-store.ts';
+import { createWebhookSender } from '../../src/jobs/webhook-sender.ts';
+import { LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
+import type { ProcessDeps } from '../../src/processor/process-job.ts';
+import { type RenderPorts, renderJob } from '../../src/processor/render-job.ts';
+import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
+import type { EmulatorHandle } from './emulators.ts';
+import { createJobTable, type JobTable } from './job-table.ts';
+import { makeTone, makeVideo } from './media.ts';
+import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
+
+export const HARNESS_SECRET = `whsec_${Buffer.from('a test signing secret of 32 byte').toString('base64')}`;
+
+export type LogLine = { level: string; message: string; fields: Record<string, unknown> };
+
+/**
+ * The processor's world on the embedded S3 and DynamoDB: a jobs table, a bucket with a 2 s video
+ * and a music track under assets/t/, a webhook receiver on loopback, and the ports wired as the
+ * Lambda wires them (local mode, for the loopback receiver).
+ */
+export function useProcessorHarness(stack: EmulatorHandle) {
+  const media = mkdtempSync(join(tmpdir(), 'auto-vid-harness-media-'));
+  const state = {} as { table: JobTable; receiver: WebhookReceiver; bucket: string };
+  beforeAll(async () => {
+    state.table = await createJobTable(stack.emulators);
+    state.receiver = await startWebhookReceiver();
+    state.bucket = await stack.createBucket('jobs');
+    const video = readFileSync(makeVideo(media, 'v.mp4', 2));
+    const music = readFileSync(makeTone(media, 'm.wav', 220, 4));
+    await stack.s3.send(new PutObjectCommand({ Bucket: state.bucket, Key: 'assets/t/v.mp4', Body: video }));
+    await stack.s3.send(new PutObjectCommand({ Bucket: state.bucket, Key: 'assets/t/m.wav', Body: music }));
+  });
+  afterAll(() => state.receiver?.close());
+
+  const harness = {
+    media,
+    get table() {
+      return state.table;
+    },
+    get receiver() {
+      return state.receiver;
+    },
+    get bucket() {
+      return state.bucket;
+    },
+
+    specFor(extra: Record<string, unknown> = {}) {
+      return {
+        jobInfo: { projectId: 'p-7' },
+        assets: {
+          video: { id: 'v', source: `s3://${state.bucket}/assets/t/v.mp4` },
+          audio: [{ id: 'm', source: `s3://${state.bucket}/assets/t/m.wav` }],
+        },
+        backgroundMusic: { playlist: ['m'] },
+        timeline: [{ start: 0.5, type: 'tts', data: { text: 'Hello.', duckingLevel: 0.3 } }],
+        output: { filename: 'final' },
+        notifications: {
+          webhook: { url: state.receiver.url, headers: { 'X-Token': 'abc' }, metadata: { orderId: 42 } },
+        },
+        ...extra,
+      };
+    },
+
+    /** Records a job the way the submit handler does, and returns its queue message. */
+    async enqueue(spec: unknown): Promise<JobMessage> {
+      const record = createJobRecord({
+        jobId: crypto.randomUUID(),
+        jobInfo: {},
+        now: new Date(),
+        ttlSeconds: 3600,
+      });
+      await state.table.store.create(record);
+      return { jobId: record.jobId, jobSpec: spec, submittedAt: record.submittedAt };
+    },
+
+    /** The processor's ports; `renders` counts real renders and `logs` collects log lines. */
+    deps(overrides: Partial<ProcessDeps> = {}): ProcessDeps & { renders: number; logs: LogLine[] } {
+      const run: ProcessDeps & { renders: number; logs: LogLine[] } = {
+        renders: 0,
+        logs: [],
+        jobs: state.table.store,
+        outputs: createS3OutputStore(stack.s3),
+        webhooks: createWebhookSender({
+          secret: async () => HARNESS_SECRET,
+          wait: async () => {},
+          egress: LOCAL_EGRESS,
+        }),
+        render: (spec: JobSpec, ports: RenderPorts) => {
+          run.renders++;
+          return renderJob(spec, ports);
+        },
+        speech: createEspeakSynthesizer(),
+        s3: stack.s3,
+        bucket: state.bucket,
+        presignSeconds: 86_400,
+        limits: { maxHeadersSize: 1024, maxMetadataSize: 1024 },
+        // The webhook receiver listens on loopback, which only local mode may reach.
+        localMode: true,
+        leaseMs: 15 * 60_000,
+        progressIntervalMs: 0,
+        log: (level, message, fields = {}) => run.logs.push({ level, message, fields }),
+        ...overrides,
+      };
+      return run;
+    },
+
+    hooksFor(jobId: string): ReceivedWebhook[] {
+      return state.receiver.received.filter((hook) => JSON.parse(hook.body).jobId === jobId);
+    },
+  };
+  return harness;
+}
