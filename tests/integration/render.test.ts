@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -211,6 +211,40 @@ async function closedPort(): Promise<number> {
   await new Promise((done) => server.close(done));
   return port;
 }
+
+describe('hostile strings in a spec', () => {
+  it("change nothing in the render: ids, texts and the file name with ; [ ' $() and newlines", async () => {
+    const hostile = "x'];[0:a]volume=0[m];$(touch /tmp/pwned)\n`id`";
+    const result = await renderJob(
+      parseJobSpec({
+        assets: {
+          video: { id: `v${hostile}`, source: media.video12 },
+          audio: [
+            { id: `music${hostile}`, source: media.a440 },
+            { id: `sfx${hostile}`, source: media.sfx1500 },
+          ],
+        },
+        backgroundMusic: { playlist: [`music${hostile}`], loop: true, volume: 1, crossfadeDuration: 0 },
+        timeline: [
+          {
+            start: 2,
+            type: 'tts',
+            data: { text: `Say ${hostile} aloud; [brackets] and $(dollars)\nnew line.` },
+          },
+          { start: 8, type: 'audio', data: { assetId: `sfx${hostile}`, volume: 1 } },
+        ],
+        output: { filename: "out;[a]'$(b)" },
+      }),
+      ports(),
+    );
+    expect(result.localPath.endsWith("out;[a]'$(b).mp4")).toBe(true);
+    expect(Math.abs(result.duration - 12)).toBeLessThanOrEqual(1 / 30);
+    // The music plays at full volume throughout: no injected volume=0 reached the graph.
+    expect(levelDb(readPcm(result.localPath, 440), 0.5, 1.5)).toBeCloseTo(TONE_DB, 0);
+    expect(levelDb(readPcm(result.localPath, 1500), 8.2, 9)).toBeGreaterThan(TONE_DB - 3);
+    expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+});
 
 describe('failures', () => {
   function emptyTempRoot() {
