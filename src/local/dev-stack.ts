@@ -27,6 +27,8 @@ export interface DevStackOptions {
   /** How long a render in progress may go on after a stop is asked for. */
   readonly shutdownGraceMs?: number;
   readonly log?: (fields: Record<string, unknown>) => void;
+  /** Workers on (default); off, messages stay on the queues (load measurements). */
+  readonly workers?: boolean;
   /** The functions' log level (the template's LOG_LEVEL otherwise). */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
@@ -42,6 +44,9 @@ export interface DevStack {
 }
 
 const NON_FINAL = ['submitted', 'processing', 'retrying'];
+
+/** Each stack started in this process loads its own instances of the handler modules. */
+let stacksStarted = 0;
 
 async function loadApiKey(dataDir: string, given: string | undefined): Promise<string> {
   if (given) return given;
@@ -98,9 +103,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }
     if (unfinished.length > 0) log({ message: 'Unfinished jobs resumed', count: unfinished.length });
 
+    // Handlers wire their clients once per module, as on Lambda; a second stack in the same
+    // process (tests, the reliability script) must not inherit the first one's endpoints.
+    const instance = ++stacksStarted;
     const load = async (logicalId: string): Promise<Handler> => {
       const { moduleUrl, exportName } = local.handlerFor(logicalId);
-      return (await import(moduleUrl))[exportName] as Handler;
+      return (await import(`${moduleUrl}?stack=${instance}`))[exportName] as Handler;
     };
     // The processor gets the stop signal so a render cut by Ctrl-C is a retryable fault.
     const { createProcessJobsHandler, wireProcessorFromEnv } = await import('../handlers/process-jobs.ts');
@@ -114,7 +122,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         .filter((e) => e.Type === 'SQS')
         .map((e) => ({ logicalId, queueLogicalId: e.queueLogicalId as string })),
     );
-    for (const { logicalId, queueLogicalId } of eventSources) {
+    for (const { logicalId, queueLogicalId } of options.workers === false ? [] : eventSources) {
       const queue = local.queues.get(queueLogicalId);
       if (!queue) throw new Error(`${logicalId} reads ${queueLogicalId}, which the template does not define`);
       const handler = logicalId === 'VideoProcessorFunction' ? processor : await load(logicalId);

@@ -133,6 +133,11 @@ export class LocalQueue {
     return times.length === 0 ? undefined : Math.min(...times);
   }
 
+  /** Bodies of every message held, visible or not (for checks and reports). */
+  bodies(): string[] {
+    return [...this.#messages.values()].map((m) => m.body);
+  }
+
   get size(): number {
     return this.#messages.size;
   }
