@@ -182,9 +182,13 @@ describe('ffmpeg and media faults', () => {
     chmodSync(crash, 0o755);
     process.env.FFMPEG_PATH = crash;
     const message = await enqueue(specFor({ output: { filename: 'crash' } }));
-    expect(await processJob(message, deps())).toEqual({ action: 'done', status: 'failed' });
+    const run = deps();
+    expect(await processJob(message, run)).toEqual({ action: 'done', status: 'failed' });
     expect((await finalOf(message.jobId))?.error).toMatch(/^ffmpeg failed: Segmentation fault \(injected\)/);
     expect(hooksFor(message.jobId)).toHaveLength(1);
+    expect(run.logs.filter((l) => l.level === 'error').map((l) => [l.message, l.fields.jobId])).toEqual([
+      ['Job failed', message.jobId],
+    ]);
   });
 
   it('corrupt media fails the job at once', async () => {
@@ -206,6 +210,13 @@ describe('ffmpeg and media faults', () => {
     const record = await finalOf(message.jobId);
     expect(record).toMatchObject({ status: 'failed', attempts: 3 });
     expect(hooksFor(message.jobId)).toHaveLength(1);
+    expect(run.logs.map((l) => l.message)).toEqual([
+      ...Array(3)
+        .fill(['Job claimed', 'Job hit a fault that may pass; the message will be redelivered'])
+        .flat(),
+      'Job failed: its message reached the dead-letter queue',
+      'Webhook delivered',
+    ]);
   });
 });
 
