@@ -131,7 +131,7 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
 
     let output: JobRecord['output'];
     if (destination.kind === 's3') {
-      await storeOutput(deps.outputs, result.localPath, destination.location);
+      await storeOutput(deps.outputs, result.localPath, destination.location, attemptSignal(deps));
       const url = await deps.outputs.presignGet(destination.location, deps.presignSeconds);
       output = {
         url,
@@ -180,10 +180,30 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
 const FINAL_S3_ERRORS = new Set(['NoSuchBucket', 'AccessDenied', 'InvalidBucketName', 'AllAccessDisabled']);
 
 /** Uploads the MP4; a destination that cannot exist or be written fails the job at once. */
-async function storeOutput(outputs: OutputStore, path: string, location: S3Location): Promise<void> {
+/** Stops with the host (deps.signal) or when the attempt's time runs out (deps.deadlineAt). */
+function attemptSignal(deps: Pick<ProcessDeps, 'signal' | 'deadlineAt'>): AbortSignal | undefined {
+  const signals = [
+    ...(deps.signal ? [deps.signal] : []),
+    ...(deps.deadlineAt === undefined
+      ? []
+      : [AbortSignal.timeout(Math.max(0, deps.deadlineAt - Date.now()))]),
+  ];
+  return signals.length === 0 ? undefined : AbortSignal.any(signals);
+}
+
+async function storeOutput(
+  outputs: OutputStore,
+  path: string,
+  location: S3Location,
+  signal?: AbortSignal,
+): Promise<void> {
   try {
-    await outputs.upload(path, location);
+    await outputs.upload(path, location, signal);
+    if (signal?.aborted) throw signal.reason;
   } catch (error) {
+    if (signal?.aborted) {
+      throw new TransientError('Upload stopped: the time left for this attempt ran out', { cause: error });
+    }
     const name = (error as { name?: string }).name ?? 'Error';
     const where = `s3://${location.bucket}/${location.key}`;
     if (FINAL_S3_ERRORS.has(name))

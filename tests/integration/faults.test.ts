@@ -114,6 +114,34 @@ describe('S3 faults', () => {
   });
 });
 
+describe('a slow S3 upload', () => {
+  it('is cut at the deadline and left to a retry, which completes', async () => {
+    const real = deps().outputs;
+    let stalls = 1;
+    const slowOutputs: OutputStore = {
+      ...real,
+      upload: (path, location, signal) =>
+        stalls-- > 0
+          ? new Promise((_, reject) =>
+              signal?.addEventListener('abort', () => reject(signal.reason), { once: true }),
+            )
+          : real.upload(path, location, signal),
+    };
+    const message = await enqueue(specFor({ output: { filename: 'upload-slow' } }));
+    const first = await processJob(message, deps({ outputs: slowOutputs, deadlineAt: Date.now() + 6_000 }));
+    expect(first).toEqual({
+      action: 'retry',
+      reason: 'Upload stopped: the time left for this attempt ran out',
+    });
+    expect((await finalOf(message.jobId))?.status).toBe('retrying');
+    expect(await processJob(message, deps({ outputs: slowOutputs }))).toEqual({
+      action: 'done',
+      status: 'completed',
+    });
+    expect(hooksFor(message.jobId).map((h) => JSON.parse(h.body).status)).toEqual(['completed']);
+  });
+});
+
 describe('DynamoDB throttling', () => {
   it('on claim: the message comes back and the job is neither lost nor rendered twice', async () => {
     const real = harness.table.store;
