@@ -74,10 +74,10 @@ function loadSpec(stack: DevStack, i: number) {
   };
 }
 
-async function loadScenario(): Promise<void> {
-  note('load: 2,000 submits from 50 clients …');
-  const stack = await startDevStack({
-    dataDir: mkdtempSync(join(tmpdir(), 'auto-vid-load-')),
+/** A local stack with the usage plan out of the way and no workers, so queued messages can be counted. */
+function startQueueOnlyStack(name: string): Promise<DevStack> {
+  return startDevStack({
+    dataDir: mkdtempSync(join(tmpdir(), `auto-vid-${name}-`)),
     port: 0,
     rate: 1e6,
     burst: 1e6,
@@ -85,6 +85,11 @@ async function loadScenario(): Promise<void> {
     workers: false,
     ...quiet,
   });
+}
+
+async function loadScenario(): Promise<void> {
+  note('load: 2,000 submits from 50 clients …');
+  const stack = await startQueueOnlyStack('load');
   try {
     const total = 2_000;
     const clients = 50;
@@ -168,15 +173,7 @@ async function usagePlanScenario(): Promise<void> {
 
 async function idempotencyScenario(): Promise<void> {
   note('idempotency: 10 parallel identical requests …');
-  const stack = await startDevStack({
-    dataDir: mkdtempSync(join(tmpdir(), 'auto-vid-idem-')),
-    port: 0,
-    rate: 1e6,
-    burst: 1e6,
-    quota: 1e9,
-    workers: false,
-    ...quiet,
-  });
+  const stack = await startQueueOnlyStack('idem');
   try {
     const responses = await Promise.all(
       Array.from({ length: 10 }, () =>
