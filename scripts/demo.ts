@@ -159,12 +159,13 @@ async function main(): Promise<void> {
     if (view.status === 'failed') throw new Error(`The job failed: ${view.error}`);
 
     step('Receiving the webhook');
+    let timer: NodeJS.Timeout | undefined;
     const hook = await Promise.race([
       receiver.received,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('No webhook within 30 s')), 30_000),
-      ),
-    ]);
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('No webhook within 30 s')), 30_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     const secret = readFileSync(join(dataDir, 'webhook-secret'), 'utf8').trim();
     const payload = new Webhook(secret).verify(hook.body, hook.headers) as Record<string, unknown>;
     err.write(
@@ -200,5 +201,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-// Everything is closed by now; the embedded DynamoDB may still hold a 30 s shutdown timer of its own.
-process.exit(0);

@@ -111,5 +111,3 @@ async function main(argv: string[]): Promise<void> {
 }
 
 await main(process.argv);
-// Everything is closed by now; the embedded DynamoDB may still hold a 30 s shutdown timer of its own.
-process.exit(process.exitCode ?? 0);

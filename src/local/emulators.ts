@@ -67,8 +67,9 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
     },
     async close() {
-      const closed = once(dynamo, 'close');
-      dynamo.close();
+      // dynalite's close stops the server, then closes its database; its callback comes once both
+      // are done (and clears dynalite's own 30 s shutdown timer).
+      const closed = new Promise<void>((resolve) => dynamo.close(() => resolve()));
       // SDK clients keep connections alive; without this `close` waits for them to time out.
       dynamo.closeAllConnections();
       await closed;
