@@ -6,7 +6,7 @@ import {
   quoteForMessage,
   type SpecProblem,
 } from '@auto-vid/shared';
-import { classifyAddress } from '../net/egress-guard.ts';
+import { classifyAddress } from '../net/address-kind.ts';
 
 export interface DeploymentRules {
   /** File paths (sources, destination folders) and loopback URLs are for one machine only. */

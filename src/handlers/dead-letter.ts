@@ -2,13 +2,12 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { createDynamoDocumentClient } from '../aws/clients.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import type { JobStore } from '../jobs/job-store.ts';
-import { createWebhookSender, type WebhookSender } from '../jobs/webhook-sender.ts';
-import { CLOUD_EGRESS, LOCAL_EGRESS } from '../net/egress-guard.ts';
+import type { WebhookSender } from '../jobs/webhook-sender.ts';
 import { failDeadLetteredJob } from '../processor/dead-letter.ts';
 import { readSettings, required } from '../settings.ts';
 import { createLogger } from './logger.ts';
-import { webhookSecretSource } from './process-jobs.ts';
 import { sqsJobHandler } from './sqs-batch.ts';
+import { createConfiguredWebhookSender } from './webhooks.ts';
 
 const logger = createLogger('auto-vid-dead-letter');
 
@@ -36,10 +35,7 @@ export const handler = (event: SQSEvent, context: Context) => {
         createDynamoDocumentClient(),
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
-      webhooks: createWebhookSender({
-        secret: webhookSecretSource(settings),
-        egress: settings.localMode ? LOCAL_EGRESS : CLOUD_EGRESS,
-      }),
+      webhooks: createConfiguredWebhookSender(settings),
       limits: settings.limits,
     });
   }

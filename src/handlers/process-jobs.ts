@@ -1,18 +1,16 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { createDynamoDocumentClient, createS3Client } from '../aws/clients.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createS3OutputStore } from '../jobs/output-store.ts';
-import { createWebhookSender } from '../jobs/webhook-sender.ts';
-import { CLOUD_EGRESS, LOCAL_EGRESS } from '../net/egress-guard.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
 import { renderJob } from '../processor/render-job.ts';
 import { createEspeakSynthesizer } from '../processor/speech/espeak.ts';
 import { createPollySynthesizer } from '../processor/speech/polly.ts';
 import { createS3SpeechCache, withSpeechCache } from '../processor/speech/speech-cache.ts';
-import { readSettings, required, type Settings } from '../settings.ts';
+import { readSettings, required } from '../settings.ts';
 import { createLogger } from './logger.ts';
 import { RedeliverError, sqsJobHandler } from './sqs-batch.ts';
+import { createConfiguredWebhookSender } from './webhooks.ts';
 
 const logger = createLogger('auto-vid-processor');
 
@@ -31,14 +29,6 @@ export function createProcessJobsHandler(
     if (outcome.action === 'retry')
       throw new RedeliverError(`Job ${message.jobId} comes back later: ${outcome.reason}`);
   });
-}
-
-/** The webhook signing secret: given directly (local stack) or read from Secrets Manager, cached. */
-export function webhookSecretSource(settings: Settings): () => Promise<string | undefined> {
-  if (settings.webhookSecret) return async () => settings.webhookSecret;
-  const arn = settings.webhookSecretArn;
-  if (!arn) return async () => undefined;
-  return async () => (await getSecret<string>(arn, { maxAge: 300 })) ?? undefined;
 }
 
 /** The processor's ports from the environment: AWS adapters, or the local stand-ins' endpoints. */
@@ -65,10 +55,7 @@ export function wireProcessorFromEnv(env: NodeJS.ProcessEnv = process.env) {
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
       outputs: createS3OutputStore(s3),
-      webhooks: createWebhookSender({
-        secret: webhookSecretSource(settings),
-        egress: settings.localMode ? LOCAL_EGRESS : CLOUD_EGRESS,
-      }),
+      webhooks: createConfiguredWebhookSender(settings),
       render: renderJob,
       speech,
       s3,

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
 import { CLOUD_EGRESS, type EgressPolicy, findEgressBlock, guardedFetch } from '../net/egress-guard.ts';
 import {
+  describeNetworkError,
   describeUrl,
   HTTP_RETRY_POLICY,
   isRetryableStatus,
@@ -43,8 +44,7 @@ const OWN_HEADERS = ['content-type', 'user-agent', 'webhook-id', 'webhook-timest
 
 function describeFailure(error: unknown, timedOut: boolean, policy: RetryPolicy): string {
   if (timedOut) return `no answer within ${policy.timeoutMs / 1000} s`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+  return describeNetworkError(error);
 }
 
 /**
@@ -91,8 +91,8 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
             return { delivered: true, attempts: attempt, status: response.status };
           }
           reason = `HTTP ${response.status} from ${describeUrl(new URL(request.url))}`;
-          retryable =
-            response.status < 300 || response.status >= 400 ? isRetryableStatus(response.status) : false;
+          // A redirect is not followed, so it is as final as a 4xx.
+          retryable = response.status >= 400 && isRetryableStatus(response.status);
         } catch (error) {
           const blocked = findEgressBlock(error);
           if (blocked) retryable = false;

@@ -20,6 +20,7 @@ import { checkDeploymentRules } from '../api/deployment-rules.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore, S3Location } from '../jobs/output-store.ts';
 import type { WebhookSender } from '../jobs/webhook-sender.ts';
+import { type AttemptLimits, interruptedError, watchAttempt } from './attempt.ts';
 import { isRetryable, PermanentError, TransientError } from './errors.ts';
 import type { RenderPorts, RenderResult } from './render-job.ts';
 import type { SpeechSynthesizer } from './speech/speech-synthesizer.ts';
@@ -131,7 +132,7 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
 
     let output: JobRecord['output'];
     if (destination.kind === 's3') {
-      await storeOutput(deps.outputs, result.localPath, destination.location, attemptSignal(deps));
+      await storeOutput(deps.outputs, result.localPath, destination.location, deps);
       const url = await deps.outputs.presignGet(destination.location, deps.presignSeconds);
       output = {
         url,
@@ -161,7 +162,7 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
     await notify(message, completed, deps);
     return { action: 'done', status: 'completed' };
   } catch (error) {
-    const reason = (error as Error).message.split('\n').join(' | ');
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n').join(' | ');
     if (isRetryable(error) || !(error instanceof Error) || isUnexpected(error)) {
       log('warn', 'Job hit a fault that may pass; the message will be redelivered', {
         jobId,
@@ -179,31 +180,22 @@ export async function processJob(message: JobMessage, deps: ProcessDeps): Promis
 
 const FINAL_S3_ERRORS = new Set(['NoSuchBucket', 'AccessDenied', 'InvalidBucketName', 'AllAccessDisabled']);
 
-/** Uploads the MP4; a destination that cannot exist or be written fails the job at once. */
-/** Stops with the host (deps.signal) or when the attempt's time runs out (deps.deadlineAt). */
-function attemptSignal(deps: Pick<ProcessDeps, 'signal' | 'deadlineAt'>): AbortSignal | undefined {
-  const signals = [
-    ...(deps.signal ? [deps.signal] : []),
-    ...(deps.deadlineAt === undefined
-      ? []
-      : [AbortSignal.timeout(Math.max(0, deps.deadlineAt - Date.now()))]),
-  ];
-  return signals.length === 0 ? undefined : AbortSignal.any(signals);
-}
-
+/**
+ * Uploads the MP4 within the attempt's limits; a destination that cannot exist or be written fails
+ * the job at once, other faults are left to a retry.
+ */
 async function storeOutput(
   outputs: OutputStore,
   path: string,
   location: S3Location,
-  signal?: AbortSignal,
+  limits: AttemptLimits,
 ): Promise<void> {
+  const attempt = watchAttempt(limits);
   try {
-    await outputs.upload(path, location, signal);
-    if (signal?.aborted) throw signal.reason;
+    await outputs.upload(path, location, attempt.signal);
   } catch (error) {
-    if (signal?.aborted) {
-      throw new TransientError('Upload stopped: the time left for this attempt ran out', { cause: error });
-    }
+    const stoppedBy = attempt.stoppedBy();
+    if (stoppedBy) throw interruptedError('Upload', stoppedBy);
     const name = (error as { name?: string }).name ?? 'Error';
     const where = `s3://${location.bucket}/${location.key}`;
     if (FINAL_S3_ERRORS.has(name))

@@ -5,7 +5,8 @@ import { type JobSpec, measureProcessingTime, resolveOutputFilename, type TtsEve
 import type { S3Client } from '@aws-sdk/client-s3';
 import { fetchAssets } from './assets/fetch-assets.ts';
 import type { RetryPolicy } from './assets/http-download.ts';
-import { MediaProbeError, PermanentError, RenderInterruptedError } from './errors.ts';
+import { interruptedError, watchAttempt } from './attempt.ts';
+import { MediaProbeError, PermanentError } from './errors.ts';
 import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from './render/plan.ts';
@@ -68,16 +69,9 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     // Downloads and speech run side by side; when one fails the other is stopped and awaited, so
     // nothing is still writing into the job folder when it is removed.
     const inner = new AbortController();
-    // The deadline covers downloads and speech too: a stalled source must not outlive the attempt.
-    const deadline =
-      ports.deadlineAt === undefined
-        ? undefined
-        : AbortSignal.timeout(Math.max(0, ports.deadlineAt - Date.now()));
-    const signal = AbortSignal.any([
-      inner.signal,
-      ...(ports.signal ? [ports.signal] : []),
-      ...(deadline ? [deadline] : []),
-    ]);
+    // The attempt's deadline covers downloads and speech too: a stalled source must not outlive it.
+    const attempt = watchAttempt(ports, inner.signal);
+    const signal = attempt.signal as AbortSignal;
     let firstFailure: { error: unknown } | undefined;
     const stopOthersOnFailure = <T>(task: Promise<T>) =>
       task.catch((error: unknown) => {
@@ -103,10 +97,8 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
       ),
     ]);
     if (firstFailure) {
-      if (deadline?.aborted)
-        throw new RenderInterruptedError('Render stopped: the time left for this attempt ran out');
-      if (ports.signal?.aborted) throw new RenderInterruptedError('Render stopped: aborted');
-      throw firstFailure.error;
+      const stoppedBy = attempt.stoppedBy();
+      throw stoppedBy ? interruptedError('Render', stoppedBy) : firstFailure.error;
     }
     const paths = (fetched as PromiseFulfilledResult<Map<string, string>>).value;
     const speechPaths = (synthesised as PromiseFulfilledResult<string[]>).value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAddress } from '../../src/net/egress-guard.ts';
+import { classifyAddress } from '../../src/net/address-kind.ts';
 
 describe('classifyAddress', () => {
   it.each([

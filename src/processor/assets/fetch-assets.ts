@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { parseAssetSource } from '@auto-vid/shared';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CLOUD_EGRESS, type EgressPolicy, LOCAL_EGRESS } from '../../net/egress-guard.ts';
+import { type EgressPolicy, egressFor } from '../../net/egress-guard.ts';
 import { AssetFetchError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { describeUrl, downloadWithRetry, type RetryPolicy } from './http-download.ts';
@@ -67,8 +67,7 @@ export async function fetchAsset(
   if (source.kind === 'http') {
     const target = join(context.directory, `asset-${index}${safeExtension(source.url.pathname)}`);
     const outcome = await downloadWithRetry(source.url, target, {
-      egress: context.localMode ? LOCAL_EGRESS : CLOUD_EGRESS,
-      ...(context.egress ? { egress: context.egress } : {}),
+      egress: context.egress ?? egressFor(context.localMode),
       ...(context.maxBytes !== undefined ? { maxBytes: context.maxBytes } : {}),
       ...(context.httpPolicy ? { policy: context.httpPolicy } : {}),
       ...(context.signal ? { signal: context.signal } : {}),

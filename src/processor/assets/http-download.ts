@@ -89,7 +89,8 @@ async function downloadOnce(url: URL, target: string, options: DownloadOptions):
   }
 }
 
-function describeNetworkError(error: unknown): string {
+/** The most telling part of a failed fetch: the socket's error code when there is one. */
+export function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }

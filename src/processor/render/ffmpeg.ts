@@ -1,4 +1,5 @@
-import { MediaProbeError, RenderError, RenderInterruptedError } from '../errors.ts';
+import { interruptedError } from '../attempt.ts';
+import { MediaProbeError, RenderError } from '../errors.ts';
 import { runProcess } from '../run-process.ts';
 import { buildProbeArgs, type MediaProbe, parseProbe } from './probe.ts';
 import { createProgressParser } from './progress.ts';
@@ -42,9 +43,9 @@ export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptio
     },
   );
   if (result.killedBy === 'deadline') {
-    throw new RenderInterruptedError('Render stopped: the time left for this attempt ran out');
+    throw interruptedError('Render', 'deadline');
   }
-  if (result.killedBy === 'abort') throw new RenderInterruptedError('Render stopped: aborted');
+  if (result.killedBy === 'abort') throw interruptedError('Render', 'abort');
   if (result.exitCode !== 0) {
     const tail = result.stderrTail.join('\n').trim() || `exit code ${result.exitCode}`;
     throw new RenderError(`ffmpeg failed: ${tail}`);
