@@ -1,13 +1,13 @@
 // npm run build [LogicalId …]: every deployable artifact, built the way `sam build` builds it.
 //   - each esbuild function with the BuildProperties template.yaml gives it → dist/<LogicalId>/
 //   - the SharedLayer by its own Makefile                                  → dist/SharedLayer/
-//   - the processor bundle the container image runs (shared code inside)    → dist/VideoProcessorFunction/
+//   - each image function's bundle (shared code inside)                   → dist/<LogicalId>/
 // processor-container/Dockerfile runs `node scripts/build.ts VideoProcessorFunction`.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import { loadTemplate } from '../src/local/template.ts';
+import { functionCode, loadTemplate } from '../src/local/template.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const template = loadTemplate(new URL('../template.yaml', import.meta.url));
@@ -75,21 +75,27 @@ const zipFunctions = Object.entries(template.Resources).flatMap(([id, resource])
     : [],
 );
 
-// The image has no layer: the processor bundle carries the shared code, with the same settings
-// as the zip functions otherwise.
+// An image has no layer: its bundle carries the shared code, with the zip functions' settings
+// otherwise, from the entry point its Dockerfile's CMD names.
 const [first] = zipFunctions;
-const processor = {
-  id: 'VideoProcessorFunction',
-  properties: {
-    ...(first?.properties as EsbuildProperties),
-    External: [],
-    EntryPoints: ['src/handlers/process-jobs.ts'],
-  },
-};
+const imageFunctions = Object.entries(template.Resources).flatMap(([id, resource]) =>
+  resource.Type === 'AWS::Serverless::Function' && resource.Properties?.PackageType === 'Image'
+    ? [
+        {
+          id,
+          properties: {
+            ...(first?.properties as EsbuildProperties),
+            External: [],
+            EntryPoints: [functionCode(template, id).entryPoint],
+          },
+        },
+      ]
+    : [],
+);
 
 const wanted = new Set(process.argv.slice(2));
 const selected = (id: string) => wanted.size === 0 || wanted.has(id);
-for (const { id, properties } of [...zipFunctions, processor]) {
+for (const { id, properties } of [...zipFunctions, ...imageFunctions]) {
   if (selected(id)) await buildFunction(id, properties);
 }
 if (selected('SharedLayer')) buildLayer();

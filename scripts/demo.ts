@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
+import { formatProgressBar } from '../src/cli/progress-bar.ts';
 import { startDevStack } from '../src/local/dev-stack.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -84,9 +85,7 @@ async function startReceiver() {
 }
 
 function drawProgress(status: string, percent: number): void {
-  const width = 30;
-  const filled = Math.round((percent / 100) * width);
-  const line = `  ${status.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}%`;
+  const line = `  ${status.padEnd(10)} ${formatProgressBar(percent)}`;
   err.write(err.isTTY ? `\r${line}` : `${line}\n`);
 }
 

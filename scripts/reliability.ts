@@ -14,9 +14,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDocumentClient } from '../src/aws/clients.ts';
 import { type DevStack, startDevStack } from '../src/local/dev-stack.ts';
+import { scanAll } from '../src/local/job-scan.ts';
 
 const quiet = { log: () => {}, logLevel: 'ERROR' as const };
 const rows: string[][] = [];
@@ -44,22 +44,8 @@ async function call(
   return { status: response.status, json, ms: performance.now() - started };
 }
 
-async function scanJobs(stack: DevStack): Promise<Record<string, unknown>[]> {
-  const client = createDynamoDocumentClient(process.env);
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: stack.local.stack.physicalName('JobsTable'),
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+function scanJobs(stack: DevStack): Promise<Record<string, unknown>[]> {
+  return scanAll(createDynamoDocumentClient(process.env), stack.local.stack.physicalName('JobsTable'));
 }
 
 const bucketOf = (stack: DevStack) => stack.local.stack.physicalName('S3Bucket');

@@ -8,6 +8,7 @@ import { renderJob } from '../processor/render-job.ts';
 import { createEspeakSynthesizer } from '../processor/speech/espeak.ts';
 import { createS3SpeechCache, withSpeechCache } from '../processor/speech/speech-cache.ts';
 import type { SpeechSynthesizer } from '../processor/speech/speech-synthesizer.ts';
+import { formatProgressBar } from './progress-bar.ts';
 
 export interface RenderCommandOptions {
   readonly out?: string;
@@ -48,11 +49,7 @@ async function chooseOutputDirectory(
 }
 
 function drawProgress(err: Io['err'], percent: number): void {
-  const width = 30;
-  const filled = Math.round((percent / 100) * width);
-  err.write(
-    `\rRendering [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}%`,
-  );
+  err.write(`\rRendering ${formatProgressBar(percent)}`);
 }
 
 /** `auto-vid render <spec.json>`: renders locally; exit 0 on success, 1 with a one-line reason. */
@@ -82,7 +79,10 @@ export async function runRenderCommand(
     const outputDirectory = await chooseOutputDirectory(spec.output.destination, options.out);
     await mkdir(outputDirectory, { recursive: true });
     if (!(await stat(outputDirectory)).isDirectory()) throw new Error(`${outputDirectory} is not a folder`);
-    const usesS3 = [spec.assets.video, ...spec.assets.audio].some((a) => a.source.startsWith('s3://'));
+    const usesS3 = [spec.assets.video, ...spec.assets.audio].some((a) => {
+      const parsed = parseAssetSource(a.source);
+      return parsed.ok && parsed.source.kind === 's3';
+    });
     const s3 =
       usesS3 || (options.tts === 'polly' && process.env.S3_BUCKET_NAME) ? createS3Client() : undefined;
     const result = await renderJob(spec, {

@@ -17,7 +17,11 @@ const NAMES = {
   '#leaseUntil': 'leaseUntil',
   '#progress': 'progress',
   '#error': 'error',
+  '#output': 'output',
 } as const;
+
+/** The job is still held by this attempt of the processor. */
+const HELD_BY_ATTEMPT = '#status = :processing AND #attempts = :attempt';
 
 function isConditionFailure(error: unknown): boolean {
   return (
@@ -66,6 +70,21 @@ export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: 
         .Item,
     );
 
+  /** An update that applies only while `attempt` still holds the job. */
+  const updateHeld = (
+    jobId: string,
+    attempt: number,
+    updateExpression: string,
+    values: Record<string, unknown>,
+  ) =>
+    update({
+      Key: { jobId },
+      UpdateExpression: updateExpression,
+      ConditionExpression: HELD_BY_ATTEMPT,
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: { ':processing': 'processing', ':attempt': attempt, ...values },
+    });
+
   return {
     async create(record) {
       await client.send(
@@ -102,55 +121,35 @@ export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: 
     },
 
     async reportProgress(jobId, attempt, progress, now) {
-      const record = await update({
-        Key: { jobId },
-        UpdateExpression: 'SET #progress = :progress, #updatedAt = :now',
-        ConditionExpression: '#status = :processing AND #attempts = :attempt',
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: {
-          ':progress': progress,
-          ':now': now.toISOString(),
-          ':processing': 'processing',
-          ':attempt': attempt,
-        },
+      const record = await updateHeld(jobId, attempt, 'SET #progress = :progress, #updatedAt = :now', {
+        ':progress': progress,
+        ':now': now.toISOString(),
       });
       return record !== undefined;
     },
 
     complete(jobId, attempt, result, now) {
-      return update({
-        Key: { jobId },
-        UpdateExpression:
-          'SET #status = :completed, #updatedAt = :now, completedAt = :now, processingTime = :time, #output = :output, #error = :null REMOVE #progress, #leaseUntil',
-        ConditionExpression: '#status = :processing AND #attempts = :attempt',
-        ExpressionAttributeNames: { ...NAMES, '#output': 'output' },
-        ExpressionAttributeValues: {
+      return updateHeld(
+        jobId,
+        attempt,
+        'SET #status = :completed, #updatedAt = :now, completedAt = :now, processingTime = :time, #output = :output, #error = :null REMOVE #progress, #leaseUntil',
+        {
           ':completed': 'completed',
-          ':processing': 'processing',
           ':now': now.toISOString(),
           ':time': result.processingTime,
           ':output': result.output,
-          ':attempt': attempt,
           ':null': null,
         },
-      });
+      );
     },
 
     markRetrying(jobId, attempt, error, now) {
-      return update({
-        Key: { jobId },
-        UpdateExpression:
-          'SET #status = :retrying, #updatedAt = :now, #error = :error REMOVE #progress, #leaseUntil',
-        ConditionExpression: '#status = :processing AND #attempts = :attempt',
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: {
-          ':retrying': 'retrying',
-          ':processing': 'processing',
-          ':now': now.toISOString(),
-          ':error': error,
-          ':attempt': attempt,
-        },
-      });
+      return updateHeld(
+        jobId,
+        attempt,
+        'SET #status = :retrying, #updatedAt = :now, #error = :error REMOVE #progress, #leaseUntil',
+        { ':retrying': 'retrying', ':now': now.toISOString(), ':error': error },
+      );
     },
 
     fail(jobId, error, now, extra = {}) {

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDocumentClient } from '../aws/clients.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { type Gateway, type GatewayRoute, startGateway } from './gateway.ts';
+import { scanAll } from './job-scan.ts';
 import { type LocalStack, startLocalStack } from './local-stack.ts';
 import { attachQueueJournal } from './queue-journal.ts';
 import { createUsagePlan, type UsagePlanLimits } from './usage-plan.ts';
@@ -87,10 +87,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const jobsTable = local.stack.physicalName('JobsTable');
     const documents = createDynamoDocumentClient(process.env);
     const jobs = createDynamoJobStore(documents, jobsTable);
-    const { Items = [] } = await documents.send(
-      new ScanCommand({ TableName: jobsTable, ConsistentRead: true }),
-    );
-    const unfinished = Items.filter((item) => NON_FINAL.includes(String(item.status)));
+    const jobsNow = await scanAll(documents, jobsTable);
+    const unfinished = jobsNow.filter((item) => NON_FINAL.includes(String(item.status)));
     for (const item of unfinished) {
       if (item.status === 'processing') {
         await jobs.markRetrying(

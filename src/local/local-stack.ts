@@ -9,7 +9,7 @@ import { LocalQueue } from './local-queue.ts';
 import { ensureBucket, ensureTable } from './provision.ts';
 import { LOCAL_ACCOUNT_ID, type SqsEndpoint, startSqsEndpoint } from './sqs-endpoint.ts';
 import { type ResolvedStack, resolveStack } from './stack.ts';
-import { loadTemplate, type SamTemplate } from './template.ts';
+import { functionCode, loadTemplate, type SamTemplate } from './template.ts';
 
 export const LOCAL_STACK_NAME = 'local';
 export const LOCAL_REGION = 'us-east-1';
@@ -73,16 +73,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const byName = new Map<string, LocalQueue>();
   let sqs: SqsEndpoint | undefined;
   try {
-    // Resolve once without URLs to learn the queue names, then build queues dead letters first.
-    const names = resolveStack(template, {
+    // Queue URLs are only asked for once the SQS endpoint below is listening.
+    const stack = resolveStack(template, {
       stackName: LOCAL_STACK_NAME,
       accountId: LOCAL_ACCOUNT_ID,
       region: LOCAL_REGION,
-      queueUrl: (name) => name,
+      queueUrl: (name) => {
+        if (!sqs) throw new Error('The local SQS endpoint is not started yet');
+        return sqs.queueUrl(name);
+      },
       ...(options.parameters ? { parameters: options.parameters } : {}),
     });
-    const definitions = names.queues();
-    const ordered = [...definitions].sort((a, b) => Number(Boolean(a.redrive)) - Number(Boolean(b.redrive)));
+    // Dead-letter queues first, so a queue can be given its redrive target.
+    const ordered = [...stack.queues()].sort(
+      (a, b) => Number(Boolean(a.redrive)) - Number(Boolean(b.redrive)),
+    );
     for (const definition of ordered) {
       const deadLetter = definition.redrive ? queues.get(definition.redrive.deadLetterLogicalId) : undefined;
       const queue = new LocalQueue({
@@ -96,13 +101,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     sqs = await startSqsEndpoint(byName);
     const endpoint = sqs;
-    const stack = resolveStack(template, {
-      stackName: LOCAL_STACK_NAME,
-      accountId: LOCAL_ACCOUNT_ID,
-      region: LOCAL_REGION,
-      queueUrl: (name) => endpoint.queueUrl(name),
-      ...(options.parameters ? { parameters: options.parameters } : {}),
-    });
 
     const dynamo = createDynamoClient({ ...emulators.env });
     for (const table of stack.tables()) await ensureTable(dynamo, table);
@@ -129,21 +127,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         };
       },
       handlerFor(logicalId) {
-        const resource = template.Resources[logicalId];
-        if (resource?.Type !== 'AWS::Serverless::Function') {
-          throw new Error(`template.yaml has no function ${logicalId}`);
-        }
-        const properties = resource.Properties ?? {};
-        const isImage = properties.PackageType === 'Image';
-        const handler = isImage ? 'process-jobs.handler' : String(properties.Handler);
-        const entry = isImage
-          ? 'src/handlers/process-jobs.ts'
-          : (resource.Metadata?.BuildProperties as { EntryPoints?: string[] } | undefined)?.EntryPoints?.[0];
-        if (!entry) throw new Error(`${logicalId} has no esbuild entry point in template.yaml`);
-        const exportName = handler.slice(handler.lastIndexOf('.') + 1);
+        const { handler, entryPoint } = functionCode(template, logicalId);
         return {
-          moduleUrl: pathToFileURL(resolve(new URL('../..', import.meta.url).pathname, entry)).href,
-          exportName,
+          moduleUrl: pathToFileURL(resolve(new URL('../..', import.meta.url).pathname, entryPoint)).href,
+          exportName: handler.slice(handler.lastIndexOf('.') + 1),
         };
       },
       async close() {

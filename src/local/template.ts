@@ -73,3 +73,33 @@ export function parameterDefault(template: SamTemplate, name: string): string {
   if (parameter?.Default === undefined) throw new Error(`template.yaml has no default for parameter ${name}`);
   return String(parameter.Default);
 }
+
+/** Where a function's code starts: its handler (`file.export`) and the source file esbuild bundles. */
+export interface FunctionCode {
+  readonly handler: string;
+  readonly entryPoint: string;
+}
+
+/**
+ * A function's handler and entry point as the template defines them: the esbuild entry point of a
+ * zip function, or for an image the `CMD` of its Dockerfile (`src/handlers/<file>.ts`).
+ */
+export function functionCode(
+  template: SamTemplate,
+  logicalId: string,
+  root: URL = new URL('../../', import.meta.url),
+): FunctionCode {
+  const resource = template.Resources[logicalId];
+  if (resource?.Type !== 'AWS::Serverless::Function')
+    throw new Error(`template.yaml has no function ${logicalId}`);
+  if (resource.Properties?.PackageType === 'Image') {
+    const dockerfile = readFileSync(new URL(String(resource.Metadata?.Dockerfile), root), 'utf8');
+    const handler = /^CMD \["([\w-]+\.\w+)"\]/m.exec(dockerfile)?.[1];
+    if (!handler) throw new Error(`The Dockerfile of ${logicalId} has no CMD ["file.handler"]`);
+    return { handler, entryPoint: `src/handlers/${handler.slice(0, handler.lastIndexOf('.'))}.ts` };
+  }
+  const entryPoint = (resource.Metadata?.BuildProperties as { EntryPoints?: string[] } | undefined)
+    ?.EntryPoints?.[0];
+  if (!entryPoint) throw new Error(`${logicalId} has no esbuild entry point in template.yaml`);
+  return { handler: String(resource.Properties?.Handler), entryPoint };
+}

@@ -29,6 +29,19 @@ const awsError = (name: string, status: number) =>
     $metadata: { httpStatusCode: status },
   });
 
+/** `real`, except that its first call is answered by `fault`. */
+function faultyOnce<A extends unknown[], R>(
+  real: (...args: A) => Promise<R>,
+  fault: (...args: A) => Promise<R>,
+) {
+  let faulted = false;
+  return (...args: A): Promise<R> => {
+    if (faulted) return real(...args);
+    faulted = true;
+    return fault(...args);
+  };
+}
+
 async function finalOf(jobId: string) {
   return harness.table.store.get(jobId);
 }
@@ -84,13 +97,9 @@ describe('S3 faults', () => {
 
   it('a 5xx on upload leaves the job to a retry; access denied fails it at once', async () => {
     const real = deps().outputs;
-    let failures = 1;
     const flakyOutputs: OutputStore = {
       ...real,
-      upload: async (...args) => {
-        if (failures-- > 0) throw awsError('ServiceUnavailable', 503);
-        return real.upload(...args);
-      },
+      upload: faultyOnce(real.upload, () => Promise.reject(awsError('ServiceUnavailable', 503))),
     };
     const message = await enqueue(specFor({ output: { filename: 'upload-5xx' } }));
     expect(await deliverLikeSqs(message, deps({ outputs: flakyOutputs }))).toEqual({
@@ -117,15 +126,15 @@ describe('S3 faults', () => {
 describe('a slow S3 upload', () => {
   it('is cut at the deadline and left to a retry, which completes', async () => {
     const real = deps().outputs;
-    let stalls = 1;
     const slowOutputs: OutputStore = {
       ...real,
-      upload: (path, location, signal) =>
-        stalls-- > 0
-          ? new Promise((_, reject) =>
-              signal?.addEventListener('abort', () => reject(signal.reason), { once: true }),
-            )
-          : real.upload(path, location, signal),
+      upload: faultyOnce(
+        real.upload,
+        (_path, _location, signal) =>
+          new Promise((_, reject) =>
+            signal?.addEventListener('abort', () => reject(signal.reason), { once: true }),
+          ),
+      ),
     };
     const message = await enqueue(specFor({ output: { filename: 'upload-slow' } }));
     const first = await processJob(message, deps({ outputs: slowOutputs, deadlineAt: Date.now() + 6_000 }));
@@ -145,13 +154,11 @@ describe('a slow S3 upload', () => {
 describe('DynamoDB throttling', () => {
   it('on claim: the message comes back and the job is neither lost nor rendered twice', async () => {
     const real = harness.table.store;
-    let throttled = 1;
     const jobs: JobStore = {
       ...real,
-      claim: async (...args) => {
-        if (throttled-- > 0) throw awsError('ProvisionedThroughputExceededException', 400);
-        return real.claim(...args);
-      },
+      claim: faultyOnce(real.claim, () =>
+        Promise.reject(awsError('ProvisionedThroughputExceededException', 400)),
+      ),
     };
     const message = await enqueue(specFor({ output: { filename: 'ddb-throttle' } }));
     const run = deps({ jobs });

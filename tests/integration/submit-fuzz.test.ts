@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JobQueue } from '../../src/jobs/job-queue.ts';
 import type { JobStore } from '../../src/jobs/job-store.ts';
-import { buildFullSpec, withValue } from '../support/spec-builders.ts';
+import { buildFullSpec, pathsOf, withValue } from '../support/spec-builders.ts';
 
 // Ten thousand requests would print ten thousand INFO lines; the logger reads its level at import.
 process.env.LOG_LEVEL = 'ERROR';
@@ -75,11 +75,6 @@ async function assertContained(body: string | null, contentType?: string): Promi
   }
 }
 
-function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  if (value === null || typeof value !== 'object') return [prefix];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
-  return [prefix, ...entries.flatMap(([key, child]) => pathsOf(child, [...prefix, key]))];
-}
 const specPaths = pathsOf(buildFullSpec()).filter((p) => p.length > 0);
 
 const weirdString = fc.oneof(

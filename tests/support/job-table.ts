@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDocumentClient } from '../../src/aws/clients.ts';
 import { createDynamoJobStore } from '../../src/jobs/dynamo-job-store.ts';
 import type { JobStore } from '../../src/jobs/job-store.ts';
 import type { Emulators } from '../../src/local/emulators.ts';
+import { scanAll } from '../../src/local/job-scan.ts';
 import { ensureTable } from '../../src/local/provision.ts';
 
 let tables = 0;
@@ -30,9 +31,8 @@ export async function createJobTable(emulators: Emulators): Promise<JobTable> {
     name,
     store: createDynamoJobStore(client, name),
     client,
-    async scan() {
-      const { Items = [] } = await client.send(new ScanCommand({ TableName: name, ConsistentRead: true }));
-      return Items;
+    scan() {
+      return scanAll(client, name);
     },
   };
 }

@@ -39,3 +39,10 @@ export function withValue(spec: unknown, path: readonly (string | number)[], val
   } else node[last] = value;
   return copy;
 }
+
+/** Every path to a node or leaf of `value` (the root included as []), to mutate a spec anywhere. */
+export function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [prefix];
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  return [prefix, ...entries.flatMap(([key, child]) => pathsOf(child, [...prefix, key]))];
+}

@@ -1,7 +1,7 @@
 import { JobSpecValidationError, validateJobSpec } from '@auto-vid/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFullSpec, withValue } from '../support/spec-builders.ts';
+import { buildFullSpec, pathsOf, withValue } from '../support/spec-builders.ts';
 
 const LINE = /^ {2}- Field '[^\n]*': [^\n]+$/;
 
@@ -15,13 +15,6 @@ function assertWellBehaved(input: unknown): void {
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.length).toBe(result.error.problems.length);
   for (const line of lines) expect(line).toMatch(LINE);
-}
-
-// Every path to a leaf or node of the full spec, to mutate it.
-function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  if (value === null || typeof value !== 'object') return [prefix];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
-  return [prefix, ...entries.flatMap(([key, child]) => pathsOf(child, [...prefix, key]))];
 }
 
 const fullSpecPaths = pathsOf(buildFullSpec()).filter((path) => path.length > 0);
