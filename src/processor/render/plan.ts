@@ -183,8 +183,8 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
       ...videoCodecArgs(spec, copy, duration),
       '-c:a',
       'aac',
-      // ffmpeg's fast AAC search: half the time of the default two-loop search, and at 128k and
-      // up the difference is not audible; the audio encode is most of a fast-path render.
+      // ffmpeg's fast AAC search: 0.22 s against 0.37 s for the default two-loop search on 30 s of
+      // stereo at 192k; on the fast path the audio encode is a large part of the run.
       '-aac_coder',
       'fast',
       '-b:a',
