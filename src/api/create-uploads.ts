@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { formatPath } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
+import type { Clock } from '../clock.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
+import { parseJsonBody } from './request-body.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
 
 export const MAX_UPLOAD_FILES = 20;
@@ -49,7 +51,7 @@ export interface UploadsDeps {
   readonly store: OutputStore;
   readonly bucket: string;
   readonly expiresInSeconds: number;
-  readonly now?: () => Date;
+  readonly clock: Clock;
   readonly newId?: () => string;
 }
 
@@ -61,15 +63,10 @@ export async function createUploads(
   body: string | undefined,
   deps: UploadsDeps,
 ): Promise<APIGatewayProxyResult> {
-  const now = (deps.now ?? (() => new Date()))();
-  if (body === undefined || body.trim() === '') return errorResponse(400, 'Missing request body', now);
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return errorResponse(400, 'Invalid JSON in request body', now);
-  }
-  const parsed = uploadsRequestSchema.safeParse(json);
+  const now = deps.clock();
+  const request = parseJsonBody(body, now);
+  if (!request.ok) return request.response;
+  const parsed = uploadsRequestSchema.safeParse(request.json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => ({
       path: formatPath(issue.path as (string | number)[]),

@@ -7,6 +7,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { Clock } from '../clock.ts';
 import { errorResponse } from './responses.ts';
 
 /** How long the same `Idempotency-Key` keeps answering with the same job. */
@@ -36,7 +37,7 @@ interface KeyedRequest {
 export function createIdempotentSubmit(
   submit: (body: string | undefined) => Promise<APIGatewayProxyResult>,
   persistenceStore: BasePersistenceLayer,
-  options: { now?: () => Date; waitMs?: number; pollMs?: number } = {},
+  options: { clock: Clock; waitMs?: number; pollMs?: number },
 ) {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
@@ -51,7 +52,7 @@ export function createIdempotentSubmit(
     },
     { persistenceStore, config },
   );
-  const now = options.now ?? (() => new Date());
+  const now = options.clock;
   const waitMs = options.waitMs ?? 10_000;
   const pollMs = options.pollMs ?? 200;
 

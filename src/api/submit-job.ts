@@ -7,9 +7,11 @@ import {
   type WebhookSizeLimits,
 } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { Clock } from '../clock.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { JobStore } from '../jobs/job-store.ts';
-import { checkDeploymentRules, type DeploymentRules } from './deployment-rules.ts';
+import { checkDeploymentRules, type DeploymentRules } from '../policy/deployment-rules.ts';
+import { parseJsonBody } from './request-body.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
 
 /** SQS's classic message limit: the message carries the whole spec, so the body must fit. */
@@ -22,7 +24,7 @@ export interface SubmitDeps {
   readonly ttlSeconds: number;
   /** What this deployment allows beyond the contract (local mode, output buckets). */
   readonly rules?: DeploymentRules;
-  readonly now?: () => Date;
+  readonly clock: Clock;
   readonly newJobId?: () => string;
   readonly log?: (level: 'info' | 'error', message: string, fields: Record<string, unknown>) => void;
 }
@@ -32,23 +34,10 @@ export interface SubmitDeps {
  * never left without a queue message: when queueing fails the record becomes `failed`.
  */
 export async function submitJob(body: string | undefined, deps: SubmitDeps): Promise<APIGatewayProxyResult> {
-  const now = (deps.now ?? (() => new Date()))();
-  if (body === undefined || body.trim() === '') return errorResponse(400, 'Missing request body', now);
-  const size = Buffer.byteLength(body, 'utf8');
-  if (size > MAX_SUBMIT_BODY_BYTES) {
-    return errorResponse(
-      413,
-      `Request body too large: ${size} bytes (the limit is ${MAX_SUBMIT_BODY_BYTES} bytes)`,
-      now,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return errorResponse(400, 'Invalid JSON in request body', now);
-  }
-  const validation = validateJobSpec(json, deps.limits);
+  const now = deps.clock();
+  const parsed = parseJsonBody(body, now, { maxBytes: MAX_SUBMIT_BODY_BYTES });
+  if (!parsed.ok) return parsed.response;
+  const validation = validateJobSpec(parsed.json, deps.limits);
   if (!validation.ok) {
     return errorResponse(400, validation.error.message, now, { details: validation.error.problems });
   }
@@ -66,13 +55,13 @@ export async function submitJob(body: string | undefined, deps: SubmitDeps): Pro
   });
   await deps.jobs.create(record);
   try {
-    await deps.queue.send({ jobId, jobSpec: json, submittedAt: record.submittedAt });
+    await deps.queue.send({ jobId, jobSpec: parsed.json, submittedAt: record.submittedAt });
   } catch (error) {
     deps.log?.('error', 'Queueing the job failed; marking it failed', {
       jobId,
       error: (error as Error).message,
     });
-    await deps.jobs.fail(jobId, 'Failed to queue job', (deps.now ?? (() => new Date()))());
+    await deps.jobs.fail(jobId, 'Failed to queue job', deps.clock());
     return errorResponse(500, 'Failed to queue job', now, { jobId });
   }
   deps.log?.('info', 'Job submitted', { jobId });

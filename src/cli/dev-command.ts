@@ -21,9 +21,9 @@ export async function runDevCommand(
   const stack = await startDevStack({
     dataDir: options.dataDir,
     port: options.port,
-    ...(options.rate !== undefined ? { rate: options.rate } : {}),
-    ...(options.burst !== undefined ? { burst: options.burst } : {}),
-    ...(options.quota !== undefined ? { quota: options.quota } : {}),
+    rate: options.rate,
+    burst: options.burst,
+    quota: options.quota,
     shutdownGraceMs: options.grace * 1000,
   });
   const { url, apiKey, limits } = stack;

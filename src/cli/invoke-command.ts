@@ -29,22 +29,21 @@ export async function runInvokeCommand(
   }
   const local = await startLocalStack({ dataDir: options.dataDir });
   try {
-    let target: { moduleUrl: string; exportName: string };
     try {
-      target = local.handlerFor(logicalId);
+      local.handlerFor(logicalId);
     } catch (error) {
       io.err.write(`${(error as Error).message}\n`);
       return 2;
     }
-    // As Lambda does: the environment is in place before the module loads.
-    Object.assign(process.env, local.environmentFor(logicalId));
-    const module = (await import(target.moduleUrl)) as Record<string, unknown>;
-    const handler = module[target.exportName] as (event: unknown, context: Context) => Promise<unknown>;
     const context = createLambdaContext(
       local.stack.physicalName(logicalId),
       local.stack.functionTimeout(logicalId),
     );
     try {
+      // As on Lambda, the function is wired from its own environment (here the template's) and a
+      // fault while wiring is the invocation's error.
+      const handler =
+        await local.wireFunction<(event: unknown, context: Context) => Promise<unknown>>(logicalId);
       const result = await handler(event, context);
       io.out.write(`${JSON.stringify(result ?? null)}\n`);
       for (const [id, queue] of local.queues) {

@@ -2,12 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createJobRecord, parseAssetSource, toJobView, validateJobSpec } from '@auto-vid/shared';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../aws/clients.ts';
 import { renderJob } from '../processor/render-job.ts';
-import { createEspeakSynthesizer } from '../processor/speech/espeak.ts';
-import { createS3SpeechCache, withSpeechCache } from '../processor/speech/speech-cache.ts';
-import type { SpeechSynthesizer } from '../processor/speech/speech-synthesizer.ts';
+import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
 import { formatProgressBar } from './progress-bar.ts';
 
 export interface RenderCommandOptions {
@@ -19,21 +16,6 @@ export interface RenderCommandOptions {
 interface Io {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
   readonly err: NodeJS.WritableStream & { isTTY?: boolean };
-}
-
-/** espeak-ng, or Polly (cached in `S3_BUCKET_NAME` under cache/tts/ when that is set). */
-async function createSpeech(
-  kind: RenderCommandOptions['tts'],
-  s3: S3Client | undefined,
-): Promise<SpeechSynthesizer> {
-  if (kind === 'espeak') return createEspeakSynthesizer();
-  const { createPollySynthesizer } = await import('../processor/speech/polly.ts');
-  const bucket = process.env.S3_BUCKET_NAME;
-  if (!s3 || !bucket) return createPollySynthesizer();
-  return withSpeechCache(createPollySynthesizer(), createS3SpeechCache(s3, bucket), {
-    onCacheError: (operation, key, error) =>
-      process.stderr.write(`Speech cache ${operation} of ${key} failed: ${(error as Error).message}\n`),
-  });
 }
 
 /** output.destination when it is a folder, else --out, else the working directory. */
@@ -83,14 +65,20 @@ export async function runRenderCommand(
       const parsed = parseAssetSource(a.source);
       return parsed.ok && parsed.source.kind === 's3';
     });
-    const s3 =
-      usesS3 || (options.tts === 'polly' && process.env.S3_BUCKET_NAME) ? createS3Client() : undefined;
+    // Polly's audio is cached in S3_BUCKET_NAME under cache/tts/ when that is set.
+    const bucket = options.tts === 'polly' ? process.env.S3_BUCKET_NAME : undefined;
+    const s3 = usesS3 || bucket ? createS3Client() : undefined;
     const result = await renderJob(spec, {
-      speech: await createSpeech(options.tts, s3),
-      ...(s3 ? { s3 } : {}),
+      speech: createSpeechSynthesizer({
+        engine: options.tts,
+        cache: s3 && bucket ? { s3, bucket } : undefined,
+        onCacheError: (operation, key, error) =>
+          io.err.write(`Speech cache ${operation} of ${key} failed: ${(error as Error).message}\n`),
+      }),
+      s3,
       localMode: true,
       outputDirectory,
-      ...(showBar ? { onProgress: (percent: number) => drawProgress(io.err, percent) } : {}),
+      onProgress: showBar ? (percent: number) => drawProgress(io.err, percent) : undefined,
     });
     if (showBar) io.err.write('\n');
     if (options.json) {

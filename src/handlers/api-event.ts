@@ -7,6 +7,9 @@ import { errorResponse } from '../api/responses.ts';
 
 export type ApiEvent = z.infer<typeof APIGatewayProxyEventSchema>;
 
+/** An API function as Lambda calls it: any event in, a proxy result out. */
+export type ApiLambda = (event: unknown) => Promise<APIGatewayProxyResult>;
+
 /**
  * The frame every API handler shares: parse the proxy event, run the use-case, and turn anything
  * unexpected into PARITY's 500 (logged with its stack, never shown to the client).
@@ -14,7 +17,7 @@ export type ApiEvent = z.infer<typeof APIGatewayProxyEventSchema>;
 export function apiHandler(
   logger: Logger,
   run: (event: ApiEvent) => Promise<APIGatewayProxyResult>,
-): (event: unknown) => Promise<APIGatewayProxyResult> {
+): ApiLambda {
   return async (rawEvent) => {
     const parsed = parse(rawEvent, undefined, APIGatewayProxyEventSchema, true);
     if (!parsed.success) {

@@ -1,28 +1,33 @@
-import { createUploads } from '../api/create-uploads.ts';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { createUploads, type UploadsDeps } from '../api/create-uploads.ts';
 import { readBody } from '../api/responses.ts';
 import { createS3Client } from '../aws/clients.ts';
-import { createS3OutputStore, type OutputStore } from '../jobs/output-store.ts';
+import { systemClock } from '../clock.ts';
+import { createS3OutputStore } from '../jobs/output-store.ts';
 import { readSettings, required } from '../settings.ts';
-import { apiHandler } from './api-event.ts';
+import { type ApiLambda, apiHandler } from './api-event.ts';
+import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 
-const logger = createLogger('auto-vid-uploads');
+const SERVICE = 'auto-vid-uploads';
 
-export function createUploadsHandler(deps: { store: OutputStore; bucket: string; expiresInSeconds: number }) {
+export function createUploadsHandler(deps: UploadsDeps, logger: Logger = createLogger(SERVICE)): ApiLambda {
   return apiHandler(logger, (event) => createUploads(readBody(event), deps));
 }
 
-let wired: ReturnType<typeof createUploadsHandler> | undefined;
-
-/** POST /uploads. */
-export const handler = (event: unknown) => {
-  if (!wired) {
-    const settings = readSettings();
-    wired = createUploadsHandler({
-      store: createS3OutputStore(createS3Client()),
+/** POST /uploads, wired from a function's environment. */
+export function wire(env: NodeJS.ProcessEnv): ApiLambda {
+  const settings = readSettings(env);
+  return createUploadsHandler(
+    {
+      store: createS3OutputStore(createS3Client(env)),
       bucket: required(settings.bucket, 'S3_BUCKET_NAME'),
       expiresInSeconds: settings.uploadUrlSeconds,
-    });
-  }
-  return wired(event);
-};
+      clock: systemClock,
+    },
+    createLogger(SERVICE, env),
+  );
+}
+
+/** The Lambda entry point: wired once per container from its environment. */
+export const handler: ApiLambda = wireOnFirstCall(wire);

@@ -1,43 +1,48 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDocumentClient } from '../aws/clients.ts';
+import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
-import type { JobStore } from '../jobs/job-store.ts';
-import type { WebhookSender } from '../jobs/webhook-sender.ts';
-import { failDeadLetteredJob } from '../processor/dead-letter.ts';
+import { type DeadLetterDeps, failDeadLetteredJob } from '../processor/dead-letter.ts';
+import { createJobNotifier } from '../processor/job-notifier.ts';
 import { readSettings, required } from '../settings.ts';
-import { createLogger } from './logger.ts';
-import { sqsJobHandler } from './sqs-batch.ts';
+import { wireOnFirstCall } from './lambda-entry.ts';
+import { createLogger, toLog } from './logger.ts';
+import { type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
 import { createConfiguredWebhookSender } from './webhooks.ts';
 
-const logger = createLogger('auto-vid-dead-letter');
+const SERVICE = 'auto-vid-dead-letter';
 
-export function createDeadLetterHandler(deps: {
-  jobs: JobStore;
-  webhooks: WebhookSender;
-  limits: { maxHeadersSize: number; maxMetadataSize: number };
-}) {
+export function createDeadLetterHandler(
+  deps: DeadLetterDeps,
+  logger: Logger = createLogger(SERVICE),
+): SqsLambda {
   return sqsJobHandler(logger, async (message) => {
-    await failDeadLetteredJob(message, {
-      ...deps,
-      log: (level, text, fields) => logger[level](text, fields ?? {}),
-    });
+    await failDeadLetteredJob(message, deps);
   });
 }
 
-let wired: ReturnType<typeof createDeadLetterHandler> | undefined;
-
-/** The dead-letter queue's consumer: ends each job `failed` with its failure webhook. */
-export const handler = (event: SQSEvent, context: Context) => {
-  if (!wired) {
-    const settings = readSettings();
-    wired = createDeadLetterHandler({
+/** The dead-letter queue's consumer, wired from a function's environment. */
+export function wire(env: NodeJS.ProcessEnv): SqsLambda {
+  const settings = readSettings(env);
+  const logger = createLogger(SERVICE, env);
+  const log = toLog(logger);
+  return createDeadLetterHandler(
+    {
       jobs: createDynamoJobStore(
-        createDynamoDocumentClient(),
+        createDynamoDocumentClient(env),
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
-      webhooks: createConfiguredWebhookSender(settings),
-      limits: settings.limits,
-    });
-  }
-  return wired(event, context);
-};
+      notifier: createJobNotifier({
+        webhooks: createConfiguredWebhookSender(settings),
+        limits: settings.limits,
+        log,
+      }),
+      clock: systemClock,
+      log,
+    },
+    logger,
+  );
+}
+
+/** The Lambda entry point: ends each dead-lettered job `failed` with its failure webhook. */
+export const handler: SqsLambda = wireOnFirstCall(wire);

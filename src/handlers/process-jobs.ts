@@ -1,80 +1,103 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDocumentClient, createS3Client } from '../aws/clients.ts';
+import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createS3OutputStore } from '../jobs/output-store.ts';
+import { createJobNotifier } from '../processor/job-notifier.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
-import { renderJob } from '../processor/render-job.ts';
-import { createEspeakSynthesizer } from '../processor/speech/espeak.ts';
-import { createPollySynthesizer } from '../processor/speech/polly.ts';
-import { createS3SpeechCache, withSpeechCache } from '../processor/speech/speech-cache.ts';
+import { createRenderer } from '../processor/render-job.ts';
+import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
 import { readSettings, required } from '../settings.ts';
-import { createLogger } from './logger.ts';
-import { RedeliverError, sqsJobHandler } from './sqs-batch.ts';
+import { wireOnFirstCall } from './lambda-entry.ts';
+import { createLogger, toLog } from './logger.ts';
+import { RedeliverError, type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
 import { createConfiguredWebhookSender } from './webhooks.ts';
 
-const logger = createLogger('auto-vid-processor');
+const SERVICE = 'auto-vid-processor';
 
 /** Longest a Lambda runs (900 s): a claim older than this belongs to a dead attempt. */
 export const PROCESSOR_LEASE_MS = 900_000;
+/** Least time between two progress writes: enough for a live bar, few table writes. */
+const PROGRESS_INTERVAL_MS = 2_000;
+
+export interface ProcessorHost {
+  /** Kept back from the Lambda's remaining time to record the outcome after a cut render. */
+  readonly deadlineMarginMs: number;
+  /** The host stopping (the local stack's Ctrl-C): the render in progress is cut as a retryable fault. */
+  readonly stopSignal?: AbortSignal;
+}
 
 export function createProcessJobsHandler(
-  deps: Omit<ProcessDeps, 'deadlineAt' | 'log'> & { deadlineMarginMs: number },
-) {
+  deps: ProcessDeps,
+  host: ProcessorHost,
+  logger: Logger = createLogger(SERVICE),
+): SqsLambda {
   return sqsJobHandler(logger, async (message, _record, context) => {
-    const outcome = await processJob(message, {
-      ...deps,
-      deadlineAt: Date.now() + context.getRemainingTimeInMillis() - deps.deadlineMarginMs,
-      log: (level, text, fields) => logger[level](text, fields ?? {}),
+    const outcome = await processJob(message, deps, {
+      signal: host.stopSignal,
+      deadlineAt: Date.now() + context.getRemainingTimeInMillis() - host.deadlineMarginMs,
     });
     if (outcome.action === 'retry')
       throw new RedeliverError(`Job ${message.jobId} comes back later: ${outcome.reason}`);
   });
 }
 
-/** The processor's ports from the environment: AWS adapters, or the local stand-ins' endpoints. */
-export function wireProcessorFromEnv(env: NodeJS.ProcessEnv = process.env) {
+/**
+ * The processor wired from a function's environment: AWS adapters, or the local stand-ins' endpoints
+ * when the environment names them. `stopSignal` is the local stack's.
+ */
+export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal } = {}): SqsLambda {
   const settings = readSettings(env);
+  const logger = createLogger(SERVICE, env);
+  const log = toLog(logger);
   const bucket = required(settings.bucket, 'S3_BUCKET_NAME');
   const s3 = createS3Client(env);
-  const speech =
-    settings.speechEngine === 'espeak'
-      ? createEspeakSynthesizer()
-      : withSpeechCache(createPollySynthesizer(), createS3SpeechCache(s3, bucket), {
-          onCacheError: (operation, key, error) =>
-            logger.warn('Speech cache fault; synthesising instead', {
-              operation,
-              key,
-              error: (error as Error).message,
-            }),
-        });
-  return {
-    settings,
-    deps: {
-      jobs: createDynamoJobStore(
-        createDynamoDocumentClient(env),
-        required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
-      ),
-      outputs: createS3OutputStore(s3),
+  const speech = createSpeechSynthesizer({
+    engine: settings.speechEngine,
+    cache: { s3, bucket },
+    env,
+    onCacheError: (operation, key, error) =>
+      log('warn', 'Speech cache fault; synthesising instead', {
+        operation,
+        key,
+        error: (error as Error).message,
+      }),
+  });
+  const deps: ProcessDeps = {
+    jobs: createDynamoJobStore(
+      createDynamoDocumentClient(env),
+      required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
+    ),
+    outputs: createS3OutputStore(s3),
+    notifier: createJobNotifier({
       webhooks: createConfiguredWebhookSender(settings),
-      render: renderJob,
+      limits: settings.limits,
+      log,
+    }),
+    render: createRenderer({
       speech,
       s3,
+      localMode: settings.localMode,
+      maxAssetBytes: settings.maxAssetBytes,
+    }),
+    config: {
       bucket,
       outputBuckets: settings.outputBuckets,
-      maxAssetBytes: settings.maxAssetBytes,
       presignSeconds: settings.presignSeconds,
       limits: settings.limits,
       localMode: settings.localMode,
       leaseMs: PROCESSOR_LEASE_MS,
-      deadlineMarginMs: settings.deadlineMarginMs,
+      progressIntervalMs: PROGRESS_INTERVAL_MS,
     },
+    clock: systemClock,
+    log,
   };
+  return createProcessJobsHandler(
+    deps,
+    { deadlineMarginMs: settings.deadlineMarginMs, stopSignal: options.stopSignal },
+    logger,
+  );
 }
 
-let wired: ReturnType<typeof createProcessJobsHandler> | undefined;
-
-/** SQS → one job per record (BatchSize 1), partial batch responses. */
-export const handler = (event: SQSEvent, context: Context) => {
-  wired ??= createProcessJobsHandler(wireProcessorFromEnv().deps);
-  return wired(event, context);
-};
+/** The Lambda entry point: one job per record (BatchSize 1), partial batch responses. */
+export const handler: SqsLambda = wireOnFirstCall(wire);

@@ -3,6 +3,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
+/** An SQS-triggered function as Lambda calls it. */
+export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
 /** Thrown for a record that must come back: Powertools reports it as a batch item failure. */
 export class RedeliverError extends Error {
   override readonly name = 'RedeliverError';
@@ -17,7 +20,7 @@ export class RedeliverError extends Error {
 export function sqsJobHandler(
   logger: Logger,
   handle: (message: JobMessage, record: SQSRecord, context: Context) => Promise<void>,
-): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+): SqsLambda {
   const processor = new BatchProcessor(EventType.SQS);
   return (event, context) =>
     processPartialResponse(

@@ -1,18 +1,24 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { createIdempotentSubmit } from '../api/idempotent-submit.ts';
 import { readBody } from '../api/responses.ts';
 import { type SubmitDeps, submitJob } from '../api/submit-job.ts';
 import { createDynamoClient, createDynamoDocumentClient, createSqsClient } from '../aws/clients.ts';
+import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createSqsJobQueue } from '../jobs/job-queue.ts';
 import { readSettings, required } from '../settings.ts';
-import { apiHandler, headerValue } from './api-event.ts';
+import { type ApiLambda, apiHandler, headerValue } from './api-event.ts';
+import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 
-const logger = createLogger('auto-vid-submit');
+const SERVICE = 'auto-vid-submit';
 
-export function createSubmitHandler(deps: Omit<SubmitDeps, 'log'> & { idempotency?: BasePersistenceLayer }) {
+export function createSubmitHandler(
+  deps: Omit<SubmitDeps, 'log'> & { idempotency?: BasePersistenceLayer },
+  logger: Logger = createLogger(SERVICE),
+): ApiLambda {
   const submit = (body: string | undefined) =>
     submitJob(body, {
       ...deps,
@@ -21,7 +27,9 @@ export function createSubmitHandler(deps: Omit<SubmitDeps, 'log'> & { idempotenc
         logger[level](message, fields);
       },
     });
-  const keyed = deps.idempotency ? createIdempotentSubmit(submit, deps.idempotency) : undefined;
+  const keyed = deps.idempotency
+    ? createIdempotentSubmit(submit, deps.idempotency, { clock: deps.clock })
+    : undefined;
   return apiHandler(logger, (event) => {
     const key = headerValue(event, 'Idempotency-Key');
     const body = readBody(event);
@@ -29,31 +37,31 @@ export function createSubmitHandler(deps: Omit<SubmitDeps, 'log'> & { idempotenc
   });
 }
 
-let wired: ReturnType<typeof createSubmitHandler> | undefined;
-
-/** POST /submit. */
-export const handler = (event: unknown) => {
-  if (!wired) {
-    const settings = readSettings();
-    const idempotencyTable = settings.idempotencyTable;
-    wired = createSubmitHandler({
+/** POST /submit, wired from a function's environment. */
+export function wire(env: NodeJS.ProcessEnv): ApiLambda {
+  const settings = readSettings(env);
+  const idempotencyTable = settings.idempotencyTable;
+  return createSubmitHandler(
+    {
       jobs: createDynamoJobStore(
-        createDynamoDocumentClient(),
+        createDynamoDocumentClient(env),
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
-      queue: createSqsJobQueue(createSqsClient(), required(settings.queueUrl, 'SQS_JOB_QUEUE_URL')),
+      queue: createSqsJobQueue(createSqsClient(env), required(settings.queueUrl, 'SQS_JOB_QUEUE_URL')),
       limits: settings.limits,
       ttlSeconds: settings.jobTtlSeconds,
       rules: { localMode: settings.localMode, outputBuckets: settings.outputBuckets },
-      ...(idempotencyTable
-        ? {
-            idempotency: new DynamoDBPersistenceLayer({
-              tableName: idempotencyTable,
-              awsSdkV3Client: createDynamoClient(),
-            }),
-          }
-        : {}),
-    });
-  }
-  return wired(event);
-};
+      clock: systemClock,
+      idempotency: idempotencyTable
+        ? new DynamoDBPersistenceLayer({
+            tableName: idempotencyTable,
+            awsSdkV3Client: createDynamoClient(env),
+          })
+        : undefined,
+    },
+    createLogger(SERVICE, env),
+  );
+}
+
+/** The Lambda entry point: wired once per container from its environment. */
+export const handler: ApiLambda = wireOnFirstCall(wire);

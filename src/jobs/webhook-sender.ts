@@ -2,12 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
 import { CLOUD_EGRESS, type EgressPolicy, findEgressBlock, guardedFetch } from '../net/egress-guard.ts';
 import {
+  backoffBefore,
   describeNetworkError,
   describeUrl,
   HTTP_RETRY_POLICY,
   isRetryableStatus,
   type RetryPolicy,
-} from '../processor/assets/http-download.ts';
+} from '../net/http-retry.ts';
 
 export const WEBHOOK_USER_AGENT = 'auto-vid-webhook/1.0';
 
@@ -103,7 +104,7 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
         if (!retryable || attempt === policy.attempts || signal?.aborted) {
           return { delivered: false, attempts: attempt, reason };
         }
-        await wait(policy.backoffSeconds[attempt - 1] ?? 1);
+        await wait(backoffBefore(policy, attempt));
       }
       return { delivered: false, attempts: policy.attempts, reason };
     },

@@ -45,9 +45,6 @@ export interface DevStack {
 
 const NON_FINAL = ['submitted', 'processing', 'retrying'];
 
-/** Each stack started in this process loads its own instances of the handler modules. */
-let stacksStarted = 0;
-
 async function loadApiKey(dataDir: string, given: string | undefined): Promise<string> {
   if (given) return given;
   const path = join(dataDir, 'api-key');
@@ -78,14 +75,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       attachQueueJournal(queue, join(dataDir, 'queues', `${logicalId}.jsonl`));
     }
 
-    // One process hosts every function: each one's variables, which agree where they overlap.
     const functions = Object.entries(loadFunctions(local));
-    for (const [logicalId] of functions) Object.assign(process.env, local.environmentFor(logicalId));
-    if (options.logLevel) process.env.LOG_LEVEL = options.logLevel;
 
     // Nothing else runs this stack's jobs: a job left `processing` by an earlier run was cut off.
     const jobsTable = local.stack.physicalName('JobsTable');
-    const documents = createDynamoDocumentClient(process.env);
+    const documents = createDynamoDocumentClient(local.emulators.env);
     const jobs = createDynamoJobStore(documents, jobsTable);
     const jobsNow = await scanAll(documents, jobsTable);
     const unfinished = jobsNow.filter((item) => NON_FINAL.includes(String(item.status)));
@@ -101,19 +95,13 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }
     if (unfinished.length > 0) log({ message: 'Unfinished jobs resumed', count: unfinished.length });
 
-    // Handlers wire their clients once per module, as on Lambda; a second stack in the same
-    // process (tests, the reliability script) must not inherit the first one's endpoints.
-    const instance = ++stacksStarted;
-    const load = async (logicalId: string): Promise<Handler> => {
-      const { moduleUrl, exportName } = local.handlerFor(logicalId);
-      return (await import(`${moduleUrl}?stack=${instance}`))[exportName] as Handler;
+    // Each function is wired from its own environment; the processor also gets the stop signal, so
+    // a render cut by Ctrl-C is a retryable fault.
+    const wireOptions = {
+      env: options.logLevel ? { LOG_LEVEL: options.logLevel } : undefined,
+      stopSignal: shutdown.signal,
     };
-    // The processor gets the stop signal so a render cut by Ctrl-C is a retryable fault.
-    const { createProcessJobsHandler, wireProcessorFromEnv } = await import('../handlers/process-jobs.ts');
-    const processor = createProcessJobsHandler({
-      ...wireProcessorFromEnv(process.env).deps,
-      signal: shutdown.signal,
-    });
+    const load = (logicalId: string) => local.wireFunction<Handler>(logicalId, wireOptions);
 
     const eventSources = functions.flatMap(([logicalId, events]) =>
       events
@@ -123,7 +111,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     for (const { logicalId, queueLogicalId } of options.workers === false ? [] : eventSources) {
       const queue = local.queues.get(queueLogicalId);
       if (!queue) throw new Error(`${logicalId} reads ${queueLogicalId}, which the template does not define`);
-      const handler = logicalId === 'VideoProcessorFunction' ? processor : await load(logicalId);
+      const handler = await load(logicalId);
       workers.push(
         startQueueWorker({
           queue,

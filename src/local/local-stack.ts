@@ -23,6 +23,13 @@ export interface LocalStackOptions {
   readonly parameters?: Readonly<Record<string, string>>;
 }
 
+export interface WireOptions {
+  /** Variables laid over the function's own (a log level, say). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Handed to a function that can be stopped by its host (the processor). */
+  readonly stopSignal?: AbortSignal;
+}
+
 export interface LocalStack {
   readonly stack: ResolvedStack;
   readonly emulators: Emulators;
@@ -33,6 +40,11 @@ export interface LocalStack {
   environmentFor(logicalId: string): Record<string, string>;
   /** The module and export that implement a function's handler. */
   handlerFor(logicalId: string): { moduleUrl: string; exportName: string };
+  /**
+   * A function ready to call, wired by its module's `wire(env)` from the environment Lambda would
+   * give it here (plus `env`), so process.env is never touched and each stack has its own clients.
+   */
+  wireFunction<F>(logicalId: string, options?: WireOptions): Promise<F>;
   close(): Promise<void>;
 }
 
@@ -109,29 +121,42 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const bucket of stack.buckets()) await ensureBucket(s3, bucket, bucketCors(stack, bucket));
     s3.destroy();
     const webhookSecret = await loadWebhookSecret(dataDir);
+    const environmentFor = (logicalId: string): Record<string, string> => {
+      const { WEBHOOK_SECRET_ARN: _arn, ...fromTemplate } = stack.functionEnvironment(logicalId);
+      return {
+        ...fromTemplate,
+        ...emulators.env,
+        AWS_ENDPOINT_URL_SQS: endpoint.endpoint,
+        AUTO_VID_LOCAL_MODE: 'true',
+        SPEECH_ENGINE: 'espeak',
+        WEBHOOK_SECRET: webhookSecret,
+      };
+    };
+    const handlerFor = (logicalId: string) => {
+      const { handler, entryPoint } = functionCode(template, logicalId);
+      return {
+        moduleUrl: pathToFileURL(resolve(new URL('../..', import.meta.url).pathname, entryPoint)).href,
+        exportName: handler.slice(handler.lastIndexOf('.') + 1),
+      };
+    };
 
     return {
       stack,
       emulators,
       sqs: endpoint,
       queues,
-      environmentFor(logicalId) {
-        const { WEBHOOK_SECRET_ARN: _arn, ...fromTemplate } = stack.functionEnvironment(logicalId);
-        return {
-          ...fromTemplate,
-          ...emulators.env,
-          AWS_ENDPOINT_URL_SQS: endpoint.endpoint,
-          AUTO_VID_LOCAL_MODE: 'true',
-          SPEECH_ENGINE: 'espeak',
-          WEBHOOK_SECRET: webhookSecret,
+      environmentFor,
+      handlerFor,
+      async wireFunction<F>(logicalId: string, wireOptions: WireOptions = {}) {
+        const module = (await import(handlerFor(logicalId).moduleUrl)) as {
+          wire?: (env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal }) => F;
         };
-      },
-      handlerFor(logicalId) {
-        const { handler, entryPoint } = functionCode(template, logicalId);
-        return {
-          moduleUrl: pathToFileURL(resolve(new URL('../..', import.meta.url).pathname, entryPoint)).href,
-          exportName: handler.slice(handler.lastIndexOf('.') + 1),
-        };
+        if (typeof module.wire !== 'function')
+          throw new Error(`The handler module of ${logicalId} exports no wire(env)`);
+        return module.wire(
+          { ...environmentFor(logicalId), ...wireOptions.env },
+          { stopSignal: wireOptions.stopSignal },
+        );
       },
       async close() {
         await endpoint.close();

@@ -1,6 +1,15 @@
 import type { JobMessage } from '@auto-vid/shared';
+import type { Clock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
-import { type Log, notify, type ProcessDeps } from './process-job.ts';
+import type { JobNotifier } from './job-notifier.ts';
+import type { Log } from './log.ts';
+
+export interface DeadLetterDeps {
+  readonly jobs: JobStore;
+  readonly notifier: JobNotifier;
+  readonly clock: Clock;
+  readonly log: Log;
+}
 
 /**
  * A message that exhausted its receives: the job ends `failed` with the last fault it met and its
@@ -8,25 +17,24 @@ import { type Log, notify, type ProcessDeps } from './process-job.ts';
  */
 export async function failDeadLetteredJob(
   message: JobMessage,
-  deps: Pick<ProcessDeps, 'webhooks' | 'limits'> & { jobs: JobStore; now?: () => Date; log?: Log },
+  deps: DeadLetterDeps,
 ): Promise<'failed' | 'already-final'> {
-  const now = (deps.now ?? (() => new Date()))();
   const current = await deps.jobs.get(message.jobId);
   const attempts = current?.attempts ?? 0;
   const lastFault = current?.error ? `: ${current.error}` : '';
   const reason = `Processing failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${lastFault}`;
-  const failed = await deps.jobs.fail(message.jobId, reason, now);
+  const failed = await deps.jobs.fail(message.jobId, reason, deps.clock());
   if (!failed) {
-    deps.log?.('info', 'Dead-lettered job was already final', {
+    deps.log('info', 'Dead-lettered job was already final', {
       jobId: message.jobId,
       status: current?.status,
     });
     return 'already-final';
   }
-  deps.log?.('error', 'Job failed: its message reached the dead-letter queue', {
+  deps.log('error', 'Job failed: its message reached the dead-letter queue', {
     jobId: message.jobId,
     error: reason,
   });
-  await notify(message, failed, deps);
+  await deps.notifier.notify(message, failed);
   return 'failed';
 }

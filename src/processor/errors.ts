@@ -53,6 +53,11 @@ export class SpeechSynthesisError extends ProcessorError {
   }
 }
 
-export function isRetryable(error: unknown): boolean {
-  return error instanceof ProcessorError && error.retryable;
+/**
+ * Only a fault known to be permanent ends a job at once. Everything else (our transient errors,
+ * AWS SDK faults, network errors, bugs) is left to a retry: a redelivery costs one more attempt,
+ * a wrong `failed` costs the user the job.
+ */
+export function isPermanent(error: unknown): boolean {
+  return error instanceof ProcessorError && !error.retryable;
 }

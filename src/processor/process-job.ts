@@ -4,278 +4,161 @@ import { join } from 'node:path';
 import {
   formatSpecProblems,
   type JobMessage,
-  type JobRecord,
+  type JobOutput,
   type JobSpec,
-  measureProcessingTime,
-  parseAssetSource,
-  parseS3Destination,
-  readWebhookTarget,
-  resolveOutputFilename,
-  toJobView,
   validateJobSpec,
   type WebhookSizeLimits,
 } from '@auto-vid/shared';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { checkDeploymentRules } from '../api/deployment-rules.ts';
+import type { Clock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
-import type { OutputStore, S3Location } from '../jobs/output-store.ts';
-import type { WebhookSender } from '../jobs/webhook-sender.ts';
-import { type AttemptLimits, interruptedError, watchAttempt } from './attempt.ts';
-import { isRetryable, PermanentError, TransientError } from './errors.ts';
-import type { RenderPorts, RenderResult } from './render-job.ts';
-import type { SpeechSynthesizer } from './speech/speech-synthesizer.ts';
+import type { OutputStore } from '../jobs/output-store.ts';
+import { checkDeploymentRules } from '../policy/deployment-rules.ts';
+import type { AttemptLimits } from './attempt.ts';
+import type { JobNotifier } from './job-notifier.ts';
+import { chooseDestination, describeOutput, storeOutput } from './job-output.ts';
+import {
+  type ClaimedJob,
+  failJob,
+  type ProcessOutcome,
+  recordCompletion,
+  settleFailure,
+} from './job-settlement.ts';
+import type { Log } from './log.ts';
+import type { Renderer } from './render-job.ts';
 
-export type Log = (
-  level: 'debug' | 'info' | 'warn' | 'error',
-  message: string,
-  fields?: Record<string, unknown>,
-) => void;
+export type { ProcessOutcome } from './job-settlement.ts';
 
-export interface ProcessDeps {
-  readonly jobs: JobStore;
-  readonly outputs: OutputStore;
-  readonly webhooks: WebhookSender;
-  readonly render: (spec: JobSpec, ports: RenderPorts) => Promise<RenderResult>;
-  readonly speech: SpeechSynthesizer;
-  readonly s3?: S3Client;
+/** What a processor deployment is set up with. */
+export interface ProcessConfig {
   /** The stack's bucket: default output location `s3://<bucket>/outputs/`. */
   readonly bucket: string;
-  /** Buckets a spec's destination may name (the stack's bucket by default). */
-  readonly outputBuckets?: readonly string[];
-  /** Largest http(s) asset, bytes. */
-  readonly maxAssetBytes?: number;
+  /** Buckets a spec's destination may name. */
+  readonly outputBuckets: readonly string[];
   readonly presignSeconds: number;
   readonly limits: WebhookSizeLimits;
   /** File-path sources and folder destinations are allowed only here (CLI and local stack). */
   readonly localMode: boolean;
   /** How long a claim holds before a redelivered message may take the job over. */
   readonly leaseMs: number;
-  /** Epoch ms by which the render must stop (the Lambda's remaining time minus a margin). */
-  readonly deadlineAt?: number;
-  readonly progressIntervalMs?: number;
-  /** Stops the render (as a retryable fault) when the host shuts down. */
-  readonly signal?: AbortSignal;
+  /** Least time between two progress writes to the table. */
+  readonly progressIntervalMs: number;
+  /** Parent folder of the per-job output folders (the system's temp folder by default). */
   readonly tempRoot?: string;
-  readonly now?: () => Date;
-  readonly log?: Log;
 }
+
+export interface ProcessDeps {
+  readonly jobs: JobStore;
+  readonly outputs: OutputStore;
+  readonly notifier: JobNotifier;
+  readonly render: Renderer;
+  readonly config: ProcessConfig;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+/** What bounds one delivery: the host's stop, and the Lambda's remaining time minus a margin. */
+export type Delivery = AttemptLimits;
 
 /**
- * What became of one message: `done` (delete it: completed, failed for good, or a duplicate of a
- * finished job) or `retry` (leave it to come back: a transient fault, or another worker holds it).
+ * The job use-case: claim → check the spec and this deployment's rules → render with progress →
+ * store and presign → record the completion, or settle the failure.
  */
-export type ProcessOutcome =
-  | { readonly action: 'done'; readonly status: string }
-  | { readonly action: 'retry'; readonly reason: string };
-
-const DEFAULT_PROGRESS_INTERVAL_MS = 2_000;
-
-/** The webhook id of a job's final state: the same on every retry of the same notification. */
-export function buildWebhookId(jobId: string, status: string): string {
-  return `msg_${jobId}_${status}`;
+export async function processJob(
+  message: JobMessage,
+  deps: ProcessDeps,
+  delivery: Delivery = {},
+): Promise<ProcessOutcome> {
+  const claim = await claimJob(message, deps);
+  if (!claim.claimed) return claim.outcome;
+  const { job } = claim;
+  const checked = checkSpec(message, deps.config);
+  if (!checked.ok) return failJob(job, checked.reason, deps);
+  try {
+    const output = await renderAndStore(job, checked.spec, deps, delivery);
+    return await recordCompletion(job, output, deps);
+  } catch (error) {
+    return settleFailure(job, error, deps);
+  }
 }
 
-/** The job use-case: claim → validate → render → upload → presign → complete → notify. */
-export async function processJob(message: JobMessage, deps: ProcessDeps): Promise<ProcessOutcome> {
-  const now = deps.now ?? (() => new Date());
-  const log = deps.log ?? (() => {});
+type Claim =
+  | { readonly claimed: true; readonly job: ClaimedJob }
+  | { readonly claimed: false; readonly outcome: ProcessOutcome };
+
+/** Takes the job for this delivery; a job another delivery holds comes back later, a final one is done. */
+async function claimJob(message: JobMessage, deps: ProcessDeps): Promise<Claim> {
   const { jobId } = message;
-  const claimedAt = now();
-  const claim = await deps.jobs.claim(jobId, claimedAt, new Date(claimedAt.getTime() + deps.leaseMs));
-  if (!claim.claimed) {
-    const status = claim.record?.status;
-    if (status === 'processing') {
-      log('info', 'Job is being processed by another delivery; leaving this one for later', { jobId });
-      return { action: 'retry', reason: 'job is being processed elsewhere' };
-    }
-    log('info', 'Nothing to do for this delivery', { jobId, status: status ?? 'unknown job' });
-    return { action: 'done', status: status ?? 'unknown' };
+  const claimedAt = deps.clock();
+  const claim = await deps.jobs.claim(jobId, claimedAt, new Date(claimedAt.getTime() + deps.config.leaseMs));
+  if (claim.claimed) {
+    const attempt = claim.record.attempts ?? 1;
+    deps.log('info', 'Job claimed', { jobId, attempt });
+    return { claimed: true, job: { message, attempt, claimedAt } };
   }
-  const attempt = claim.record.attempts ?? 1;
-  log('info', 'Job claimed', { jobId, attempt });
+  const status = claim.record?.status;
+  if (status === 'processing') {
+    deps.log('info', 'Job is being processed by another delivery; leaving this one for later', { jobId });
+    return { claimed: false, outcome: { action: 'retry', reason: 'job is being processed elsewhere' } };
+  }
+  deps.log('info', 'Nothing to do for this delivery', { jobId, status: status ?? 'unknown job' });
+  return { claimed: false, outcome: { action: 'done', status: status ?? 'unknown' } };
+}
 
-  const validation = validateJobSpec(message.jobSpec, deps.limits);
-  if (!validation.ok) {
-    return failJob(message, attempt, validation.error.message, claimedAt, deps);
-  }
-  const spec = validation.spec;
-  const refused = checkDeploymentRules(spec, {
-    localMode: deps.localMode,
-    outputBuckets: deps.outputBuckets ?? [deps.bucket],
+/** The contract, then this deployment's rules: submit checked both, but a message may be older than a change. */
+function checkSpec(
+  message: JobMessage,
+  config: ProcessConfig,
+): { readonly ok: true; readonly spec: JobSpec } | { readonly ok: false; readonly reason: string } {
+  const validation = validateJobSpec(message.jobSpec, config.limits);
+  if (!validation.ok) return { ok: false, reason: validation.error.message };
+  const refused = checkDeploymentRules(validation.spec, {
+    localMode: config.localMode,
+    outputBuckets: config.outputBuckets,
   });
-  if (refused.length > 0) return failJob(message, attempt, formatSpecProblems(refused), claimedAt, deps);
+  if (refused.length > 0) return { ok: false, reason: formatSpecProblems(refused) };
+  return { ok: true, spec: validation.spec };
+}
 
-  const work = await mkdtemp(join(deps.tempRoot ?? tmpdir(), 'auto-vid-out-'));
+/** Renders into a temp folder (or the destination folder), uploads, presigns; the folder is always removed. */
+async function renderAndStore(
+  job: ClaimedJob,
+  spec: JobSpec,
+  deps: ProcessDeps,
+  delivery: Delivery,
+): Promise<JobOutput> {
+  const work = await mkdtemp(join(deps.config.tempRoot ?? tmpdir(), 'auto-vid-out-'));
   try {
-    const destination = chooseDestination(spec, deps);
-    let lastReport = 0;
-    const interval = deps.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+    const destination = chooseDestination(spec, deps.config);
     const result = await deps.render(spec, {
-      speech: deps.speech,
-      ...(deps.s3 ? { s3: deps.s3 } : {}),
-      localMode: deps.localMode,
       outputDirectory: destination.kind === 'folder' ? destination.path : work,
-      ...(deps.deadlineAt !== undefined ? { deadlineAt: deps.deadlineAt } : {}),
-      ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(deps.maxAssetBytes !== undefined ? { maxAssetBytes: deps.maxAssetBytes } : {}),
-      onProgress: (percent) => {
-        const at = Date.now();
-        if (percent <= 0 || percent >= 100 || at - lastReport < interval) return;
-        lastReport = at;
-        deps.jobs
-          .reportProgress(jobId, attempt, percent, now())
-          .catch((error: unknown) =>
-            log('warn', 'Progress update failed', { jobId, error: (error as Error).message }),
-          );
-      },
+      onProgress: progressRecorder(job, deps),
+      signal: delivery.signal,
+      deadlineAt: delivery.deadlineAt,
     });
-
-    let output: JobRecord['output'];
     if (destination.kind === 's3') {
-      await storeOutput(deps.outputs, result.localPath, destination.location, deps);
-      const url = await deps.outputs.presignGet(destination.location, deps.presignSeconds);
-      output = {
-        url,
-        urlExpiresAt: new Date(now().getTime() + deps.presignSeconds * 1000).toISOString(),
-        s3Uri: `s3://${destination.location.bucket}/${destination.location.key}`,
-        duration: result.duration,
-        size: result.size,
-      };
-    } else {
-      output = { url: null, urlExpiresAt: null, s3Uri: null, duration: result.duration, size: result.size };
+      await storeOutput(deps.outputs, result.localPath, destination.location, delivery);
     }
-    const finishedAt = now();
-    const completed = await deps.jobs.complete(
-      jobId,
-      attempt,
-      { output, processingTime: measureProcessingTime(claimedAt, finishedAt) },
-      finishedAt,
-    );
-    if (!completed) {
-      log('warn', 'The job changed hands before it could be completed; dropping this result', {
-        jobId,
-        attempt,
-      });
-      return { action: 'done', status: 'superseded' };
-    }
-    log('info', 'Job completed', { jobId, attempt, duration: result.duration, size: result.size });
-    await notify(message, completed, deps);
-    return { action: 'done', status: 'completed' };
-  } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).split('\n').join(' | ');
-    if (isRetryable(error) || !(error instanceof Error) || isUnexpected(error)) {
-      log('warn', 'Job hit a fault that may pass; the message will be redelivered', {
-        jobId,
-        attempt,
-        error: reason,
-      });
-      await deps.jobs.markRetrying(jobId, attempt, reason, now());
-      return { action: 'retry', reason };
-    }
-    return failJob(message, attempt, reason, claimedAt, deps);
+    return await describeOutput(result, destination, deps.outputs, {
+      seconds: deps.config.presignSeconds,
+      now: deps.clock(),
+    });
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }
 }
 
-const FINAL_S3_ERRORS = new Set(['NoSuchBucket', 'AccessDenied', 'InvalidBucketName', 'AllAccessDisabled']);
-
-/**
- * Uploads the MP4 within the attempt's limits; a destination that cannot exist or be written fails
- * the job at once, other faults are left to a retry.
- */
-async function storeOutput(
-  outputs: OutputStore,
-  path: string,
-  location: S3Location,
-  limits: AttemptLimits,
-): Promise<void> {
-  const attempt = watchAttempt(limits);
-  try {
-    await outputs.upload(path, location, attempt.signal);
-  } catch (error) {
-    const stoppedBy = attempt.stoppedBy();
-    if (stoppedBy) throw interruptedError('Upload', stoppedBy);
-    const name = (error as { name?: string }).name ?? 'Error';
-    const where = `s3://${location.bucket}/${location.key}`;
-    if (FINAL_S3_ERRORS.has(name))
-      throw new PermanentError(`The output could not be stored at ${where}: ${name}`);
-    throw new TransientError(
-      `The output could not be stored at ${where}: ${name}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-/** AWS SDK faults, network errors and bugs are not known to be permanent: they get retried. */
-function isUnexpected(error: Error): boolean {
-  return !('retryable' in error);
-}
-
-type Destination =
-  | { readonly kind: 's3'; readonly location: S3Location }
-  | { readonly kind: 'folder'; readonly path: string };
-
-function chooseDestination(spec: JobSpec, deps: Pick<ProcessDeps, 'bucket' | 'localMode'>): Destination {
-  const filename = resolveOutputFilename(spec);
-  const destination = spec.output.destination;
-  if (destination) {
-    const s3 = parseS3Destination(destination);
-    if (s3) return { kind: 's3', location: { bucket: s3.bucket, key: `${s3.prefix}${filename}` } };
-    const parsed = parseAssetSource(destination);
-    if (deps.localMode && parsed.ok && parsed.source.kind === 'file') {
-      return { kind: 'folder', path: parsed.source.path };
-    }
-  }
-  return { kind: 's3', location: { bucket: deps.bucket, key: `outputs/${filename}` } };
-}
-
-async function failJob(
-  message: JobMessage,
-  attempt: number,
-  reason: string,
-  claimedAt: Date,
-  deps: ProcessDeps,
-): Promise<ProcessOutcome> {
-  const now = deps.now ?? (() => new Date());
-  const failedAt = now();
-  const failed = await deps.jobs.fail(message.jobId, reason, failedAt, {
-    attempt,
-    processingTime: measureProcessingTime(claimedAt, failedAt),
-  });
-  deps.log?.('error', 'Job failed', { jobId: message.jobId, attempt, error: reason });
-  if (failed) await notify(message, failed, deps);
-  return { action: 'done', status: 'failed' };
-}
-
-/** Sends the final webhook when the spec asked for one; its outcome never changes the job's. */
-export async function notify(
-  message: JobMessage,
-  record: JobRecord,
-  deps: Pick<ProcessDeps, 'webhooks' | 'limits' | 'log'>,
-): Promise<void> {
-  const target = readWebhookTarget(message.jobSpec, deps.limits);
-  if (!target) return;
-  const delivery = await deps.webhooks.send({
-    url: target.url,
-    method: target.method,
-    headers: target.headers ?? {},
-    body: { ...toJobView(record), metadata: target.metadata ?? {} },
-    webhookId: buildWebhookId(record.jobId, record.status),
-  });
-  if (delivery.delivered) {
-    deps.log?.('info', 'Webhook delivered', {
-      jobId: record.jobId,
-      attempts: delivery.attempts,
-      status: delivery.status,
-    });
-  } else {
-    deps.log?.('warn', 'Webhook not delivered', {
-      jobId: record.jobId,
-      attempts: delivery.attempts,
-      reason: delivery.reason,
-    });
-  }
+/** Writes progress to the table at most once per interval; a failed write never stops the render. */
+function progressRecorder(job: ClaimedJob, deps: ProcessDeps): (percent: number) => void {
+  const { jobId } = job.message;
+  let lastWrite = 0;
+  return (percent) => {
+    const at = Date.now();
+    if (percent <= 0 || percent >= 100 || at - lastWrite < deps.config.progressIntervalMs) return;
+    lastWrite = at;
+    deps.jobs
+      .reportProgress(jobId, job.attempt, percent, deps.clock())
+      .catch((error: unknown) =>
+        deps.log('warn', 'Progress update failed', { jobId, error: (error as Error).message }),
+      );
+  };
 }

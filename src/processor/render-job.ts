@@ -1,34 +1,33 @@
 import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JobSpec, measureProcessingTime, resolveOutputFilename, type TtsEvent } from '@auto-vid/shared';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { fetchAssets } from './assets/fetch-assets.ts';
-import type { RetryPolicy } from './assets/http-download.ts';
-import { interruptedError, watchAttempt } from './attempt.ts';
-import { MediaProbeError, PermanentError } from './errors.ts';
-import { mapWithConcurrency } from './map-with-concurrency.ts';
+import { type JobSpec, measureProcessingTime, resolveOutputFilename } from '@auto-vid/shared';
+import { PermanentError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
-import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from './render/plan.ts';
-import { PlaylistTooShortError } from './render/playlist.ts';
-import type { SpeechSynthesizer } from './speech/speech-synthesizer.ts';
+import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
+import { PlaylistTooShortError } from './render/plan/playlist.ts';
+import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
+import { probeInputs } from './render/probe-inputs.ts';
+import { selectUsedInputs } from './render/used-inputs.ts';
 
-export interface RenderPorts {
-  readonly speech: SpeechSynthesizer;
-  readonly s3?: S3Client;
-  /** File-path asset sources are accepted only in local mode. */
-  readonly localMode: boolean;
+/** What a renderer is built with: the same for every job of a process. */
+export interface RendererPorts extends Omit<GatherPorts, 'signal' | 'deadlineAt'> {
+  /** Parent folder of the per-job temp folders (the system's temp folder by default). */
+  readonly tempRoot?: string;
+}
+
+/** What one render is given. */
+export interface RenderRun {
   /** Folder the MP4 is written to (created by the caller). */
   readonly outputDirectory: string;
   readonly onProgress?: (percent: number) => void;
+  /** Stops the render (a retryable fault) when the host shuts down. */
   readonly signal?: AbortSignal;
   /** Epoch ms after which the render is stopped with a retryable error. */
   readonly deadlineAt?: number;
-  readonly httpPolicy?: RetryPolicy;
-  /** Largest http(s) asset, bytes. */
-  readonly maxAssetBytes?: number;
-  readonly tempRoot?: string;
 }
+
+export type RenderPorts = RendererPorts & RenderRun;
 
 export interface RenderResult {
   readonly localPath: string;
@@ -41,145 +40,101 @@ export interface RenderResult {
   readonly copiedVideo: boolean;
 }
 
-const SPEECH_CONCURRENCY = 4;
-const PROBE_CONCURRENCY = 4;
+export type Renderer = (spec: JobSpec, run: RenderRun) => Promise<RenderResult>;
+
+/** Binds the ports once (at wiring), so each job passes only what is its own. */
+export function createRenderer(ports: RendererPorts): Renderer {
+  return (spec, run) => renderJob(spec, { ...ports, ...run });
+}
 
 /**
- * The render use-case shared by the CLI and the processor Lambda: fetch, synthesise, probe, plan,
- * one ffmpeg run. The per-job temp folder is removed whatever happens; the MP4 appears in the
- * output folder only once it is complete.
+ * The render use-case shared by the CLI and the processor Lambda: select the inputs in use, gather
+ * them as local files, probe them, run the plan (one ffmpeg run), publish the MP4. The per-job temp
+ * folder is removed whatever happens; the MP4 appears in the output folder only once complete.
  */
 export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<RenderResult> {
   const startedAt = new Date();
-  const work = await mkdtemp(join(ports.tempRoot ?? tmpdir(), 'auto-vid-job-'));
-  const finalPath = join(ports.outputDirectory, resolveOutputFilename(spec));
-  const partialPath = join(ports.outputDirectory, `.${resolveOutputFilename(spec)}.${process.pid}.partial`);
   const report = (percent: number) => ports.onProgress?.(Math.round(percent));
+  const workspace = await openWorkspace(spec, ports);
   try {
     report(0);
-    const usedAudioIds = new Set([
-      ...(spec.backgroundMusic?.playlist ?? []),
-      ...spec.timeline.flatMap((e) => (e.type === 'audio' ? [e.data.assetId] : [])),
-    ]);
-    const assets = [spec.assets.video, ...spec.assets.audio.filter((a) => usedAudioIds.has(a.id))];
-    const ttsEvents = spec.timeline.flatMap((event, index) =>
-      event.type === 'tts' ? [{ event, index }] : [],
-    );
-
-    // Downloads and speech run side by side; when one fails the other is stopped and awaited, so
-    // nothing is still writing into the job folder when it is removed.
-    const inner = new AbortController();
-    // The attempt's deadline covers downloads and speech too: a stalled source must not outlive it.
-    const attempt = watchAttempt(ports, inner.signal);
-    const signal = attempt.signal as AbortSignal;
-    let firstFailure: { error: unknown } | undefined;
-    const stopOthersOnFailure = <T>(task: Promise<T>) =>
-      task.catch((error: unknown) => {
-        firstFailure ??= { error };
-        inner.abort();
-        throw error;
-      });
-    const [fetched, synthesised] = await Promise.allSettled([
-      stopOthersOnFailure(
-        fetchAssets(assets, {
-          directory: work,
-          localMode: ports.localMode,
-          signal,
-          ...(ports.s3 ? { s3: ports.s3 } : {}),
-          ...(ports.httpPolicy ? { httpPolicy: ports.httpPolicy } : {}),
-          ...(ports.maxAssetBytes !== undefined ? { maxBytes: ports.maxAssetBytes } : {}),
-        }),
-      ),
-      stopOthersOnFailure(
-        mapWithConcurrency(ttsEvents, SPEECH_CONCURRENCY, ({ event }: { event: TtsEvent }) =>
-          ports.speech.synthesize(event.data, work, signal),
-        ),
-      ),
-    ]);
-    if (firstFailure) {
-      const stoppedBy = attempt.stoppedBy();
-      throw stoppedBy ? interruptedError('Render', stoppedBy) : firstFailure.error;
-    }
-    const paths = (fetched as PromiseFulfilledResult<Map<string, string>>).value;
-    const speechPaths = (synthesised as PromiseFulfilledResult<string[]>).value;
+    const inputs = selectUsedInputs(spec);
+    const media = await gatherMedia(inputs, ports, workspace.directory);
     report(5);
-
-    const videoPath = paths.get(spec.assets.video.id) as string;
-    const audioIds = [...usedAudioIds];
-    // Every input is probed once, all at the same time.
-    const [videoProbe, audioProbes, speechProbes] = await Promise.all([
-      probeMedia(videoPath, `Video asset '${spec.assets.video.id}'`),
-      mapWithConcurrency(audioIds, PROBE_CONCURRENCY, (id) =>
-        probeMedia(paths.get(id) as string, `Audio asset '${id}'`),
-      ),
-      mapWithConcurrency(speechPaths, PROBE_CONCURRENCY, (path, i) =>
-        probeMedia(path, `Speech for timeline event ${ttsEvents[i]?.index}`),
-      ),
-    ]);
-    if (!videoProbe.video)
-      throw new MediaProbeError(`Video asset '${spec.assets.video.id}' has no video stream`);
-    const audioAssets = new Map<string, PreparedAudio>(
-      audioIds.map((id, i) => [
-        id,
-        {
-          path: paths.get(id) as string,
-          duration: audioProbes[i]?.duration ?? 0,
-          formatName: audioProbes[i]?.formatName ?? '',
-        },
-      ]),
-    );
-    const speech = new Map<number, PreparedAudio>(
-      ttsEvents.map(({ index }, i) => [
-        index,
-        {
-          path: speechPaths[i] as string,
-          duration: speechProbes[i]?.duration ?? 0,
-          formatName: speechProbes[i]?.formatName ?? '',
-        },
-      ]),
-    );
+    const probed = await probeInputs(spec, inputs, media);
     report(10);
-
-    const plan = planOrFail(() =>
-      buildRenderPlan({
-        spec,
-        video: { path: videoPath, probe: videoProbe },
-        audioAssets,
-        speech,
-        outputPath: partialPath,
-      }),
-    );
-    const scriptPath = join(work, 'filtergraph.txt');
-    await writeFile(scriptPath, plan.filterGraph, 'utf8');
-    await runFfmpeg(buildFfmpegArgs(plan, scriptPath), {
-      duration: plan.duration,
-      onProgress: (percent) => report(10 + percent * 0.89),
-      ...(ports.signal ? { signal: ports.signal } : {}),
-      ...(ports.deadlineAt !== undefined ? { deadlineAt: ports.deadlineAt } : {}),
-    });
-    await rename(partialPath, finalPath);
-    const size = (await stat(finalPath)).size;
-    const output = await probeMedia(finalPath, 'Rendered output');
+    const plan = planOrFail(() => buildRenderPlan({ spec, ...probed, outputPath: workspace.partialPath }));
+    await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));
+    const published = await publish(workspace);
     report(100);
     return {
-      localPath: finalPath,
-      duration: Math.round(output.duration * 1000) / 1000,
-      size,
+      ...published,
       processingTime: measureProcessingTime(startedAt, new Date()),
       copiedVideo: plan.copiesVideo,
     };
   } finally {
-    // Cleanup never hides the outcome: a leftover temp folder is not worth a failed job.
-    await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
-    await rm(partialPath, { force: true }).catch(() => undefined);
+    await workspace.remove();
   }
 }
 
-function planOrFail<T>(build: () => T): T {
+/** The job's temp folder, and the output's name while it is written and once it is complete. */
+interface Workspace {
+  readonly directory: string;
+  readonly partialPath: string;
+  readonly finalPath: string;
+  remove(): Promise<void>;
+}
+
+async function openWorkspace(spec: JobSpec, ports: RenderPorts): Promise<Workspace> {
+  const directory = await mkdtemp(join(ports.tempRoot ?? tmpdir(), 'auto-vid-job-'));
+  const filename = resolveOutputFilename(spec);
+  const partialPath = join(ports.outputDirectory, `.${filename}.${process.pid}.partial`);
+  return {
+    directory,
+    partialPath,
+    finalPath: join(ports.outputDirectory, filename),
+    // Cleanup never hides the outcome: a leftover temp folder is not worth a failed job.
+    async remove() {
+      await rm(directory, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+      await rm(partialPath, { force: true }).catch(() => undefined);
+    },
+  };
+}
+
+function planOrFail(build: () => RenderPlan): RenderPlan {
   try {
     return build();
   } catch (error) {
     if (error instanceof PlaylistTooShortError) throw new PermanentError(error.message);
     throw error;
   }
+}
+
+/** The filtergraph goes through a script file: a command line has a length limit, a file has not. */
+async function runPlan(
+  plan: RenderPlan,
+  workspace: Workspace,
+  run: RenderRun,
+  onProgress: (percent: number) => void,
+): Promise<void> {
+  const scriptPath = join(workspace.directory, 'filtergraph.txt');
+  await writeFile(scriptPath, plan.filterGraph, 'utf8');
+  await runFfmpeg(buildFfmpegArgs(plan, scriptPath), {
+    duration: plan.duration,
+    onProgress,
+    signal: run.signal,
+    deadlineAt: run.deadlineAt,
+  });
+}
+
+/** Moves the complete MP4 into place and measures what was made. */
+async function publish(workspace: Workspace): Promise<Pick<RenderResult, 'localPath' | 'duration' | 'size'>> {
+  await rename(workspace.partialPath, workspace.finalPath);
+  const size = (await stat(workspace.finalPath)).size;
+  const output = await probeMedia(workspace.finalPath, 'Rendered output');
+  return {
+    localPath: workspace.finalPath,
+    duration: Math.round(output.duration * 1000) / 1000,
+    size,
+  };
 }

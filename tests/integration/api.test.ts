@@ -33,7 +33,7 @@ const submit = (body: string | undefined, jobId = crypto.randomUUID()) =>
     queue: createSqsJobQueue(sqs, QUEUE_URL),
     limits: LIMITS,
     ttlSeconds: 604_800,
-    now: () => FIXED_NOW,
+    clock: () => FIXED_NOW,
     newJobId: () => jobId,
   });
 
@@ -140,7 +140,7 @@ describe('GET /status/{jobId}', () => {
   it('returns the job view without ttl', async () => {
     const jobId = crypto.randomUUID();
     await submit(JSON.stringify(buildFullSpec()), jobId);
-    const response = await getJobStatus(jobId, { jobs: table.store, now: () => FIXED_NOW });
+    const response = await getJobStatus(jobId, { jobs: table.store, clock: () => FIXED_NOW });
     expect(response.statusCode).toBe(200);
     const view = bodyOf(response);
     expect(view.jobId).toBe(jobId);
@@ -151,7 +151,7 @@ describe('GET /status/{jobId}', () => {
 
   it('answers 404 for an unknown job', async () => {
     const jobId = crypto.randomUUID();
-    const response = await getJobStatus(jobId, { jobs: table.store, now: () => FIXED_NOW });
+    const response = await getJobStatus(jobId, { jobs: table.store, clock: () => FIXED_NOW });
     expect(response.statusCode).toBe(404);
     expect(bodyOf(response)).toEqual({
       error: `Job ${jobId} not found`,
@@ -164,7 +164,7 @@ describe('GET /status/{jobId}', () => {
     ['../etc/passwd', 'Invalid jobId: expected a UUID'],
   ])('answers 400 to %j without asking the table', async (jobId, error) => {
     const jobs = { ...table.store, get: () => Promise.reject(new Error('the table must not be asked')) };
-    const response = await getJobStatus(jobId, { jobs, now: () => FIXED_NOW });
+    const response = await getJobStatus(jobId, { jobs, clock: () => FIXED_NOW });
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).error).toBe(error);
   });
@@ -184,7 +184,7 @@ describe('POST /uploads', () => {
         store: createS3OutputStore(stack.s3),
         bucket,
         expiresInSeconds: 3600,
-        now: () => FIXED_NOW,
+        clock: () => FIXED_NOW,
         newId: () => 'u-1',
       },
     );
@@ -226,6 +226,7 @@ describe('POST /uploads', () => {
       store: createS3OutputStore(stack.s3),
       bucket: 'unused-bucket',
       expiresInSeconds: 3600,
+      clock: () => FIXED_NOW,
     });
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).error).toContain(expected);

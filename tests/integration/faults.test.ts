@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JobStore } from '../../src/jobs/job-store.ts';
 import type { OutputStore } from '../../src/jobs/output-store.ts';
 import { failDeadLetteredJob } from '../../src/processor/dead-letter.ts';
-import { processJob } from '../../src/processor/process-job.ts';
+import { type Delivery, processJob } from '../../src/processor/process-job.ts';
 import { createPollySynthesizer } from '../../src/processor/speech/polly.ts';
 import { useEmulators } from '../support/emulators.ts';
 import { makeTone } from '../support/media.ts';
@@ -47,9 +47,13 @@ async function finalOf(jobId: string) {
 }
 
 /** Delivers the message until it is done or has been received three times, then the DLQ path. */
-async function deliverLikeSqs(message: Awaited<ReturnType<typeof enqueue>>, run: ReturnType<typeof deps>) {
+async function deliverLikeSqs(
+  message: Awaited<ReturnType<typeof enqueue>>,
+  run: ReturnType<typeof deps>,
+  delivery: Delivery = {},
+) {
   for (let receive = 1; receive <= 3; receive++) {
-    const outcome = await processJob(message, run);
+    const outcome = await processJob(message, run, delivery);
     if (outcome.action === 'done') return outcome;
   }
   await failDeadLetteredJob(message, run);
@@ -69,7 +73,7 @@ describe('S3 faults', () => {
       .rejectsOnce(awsError('InternalError', 500))
       .callsFake((input) => stack.s3.send(new GetObjectCommand(input)));
     const message = await enqueue(specFor({ output: { filename: 's3-5xx' } }));
-    const run = deps({ s3: flaky });
+    const run = deps({ renderPorts: { s3: flaky } });
     expect(await deliverLikeSqs(message, run)).toEqual({ action: 'done', status: 'completed' });
     expect((await finalOf(message.jobId))?.attempts).toBe(2);
     expect(run.logs.map((l) => l.message)).toContain(
@@ -84,7 +88,9 @@ describe('S3 faults', () => {
       .on(GetObjectCommand)
       .callsFake(() => new Promise(() => {})); // never answers
     const message = await enqueue(specFor({ output: { filename: 's3-slow' } }));
-    expect(await deliverLikeSqs(message, deps({ s3: stalled, deadlineAt: Date.now() + 300 }))).toEqual({
+    expect(
+      await deliverLikeSqs(message, deps({ renderPorts: { s3: stalled } }), { deadlineAt: Date.now() + 300 }),
+    ).toEqual({
       action: 'dead-lettered',
     });
     const record = await finalOf(message.jobId);
@@ -137,7 +143,9 @@ describe('a slow S3 upload', () => {
       ),
     };
     const message = await enqueue(specFor({ output: { filename: 'upload-slow' } }));
-    const first = await processJob(message, deps({ outputs: slowOutputs, deadlineAt: Date.now() + 6_000 }));
+    const first = await processJob(message, deps({ outputs: slowOutputs }), {
+      deadlineAt: Date.now() + 6_000,
+    });
     expect(first).toEqual({
       action: 'retry',
       reason: 'Upload stopped: the time left for this attempt ran out',
@@ -188,7 +196,9 @@ describe('Polly faults', () => {
     pollyMock.reset();
     pollyMock.on(SynthesizeSpeechCommand).rejectsOnce(awsError('ThrottlingException', 400)).resolves(clip());
     const message = await enqueue(specFor({ output: { filename: 'polly-throttle' } }));
-    expect(await deliverLikeSqs(message, deps({ speech: createPollySynthesizer(polly) }))).toEqual({
+    expect(
+      await deliverLikeSqs(message, deps({ renderPorts: { speech: createPollySynthesizer(polly) } })),
+    ).toEqual({
       action: 'done',
       status: 'completed',
     });
@@ -199,7 +209,7 @@ describe('Polly faults', () => {
     pollyMock.reset();
     pollyMock.on(SynthesizeSpeechCommand).rejects(awsError('InvalidSsmlException', 400));
     const message = await enqueue(specFor({ output: { filename: 'polly-400' } }));
-    const run = deps({ speech: createPollySynthesizer(polly) });
+    const run = deps({ renderPorts: { speech: createPollySynthesizer(polly) } });
     expect(await processJob(message, run)).toEqual({ action: 'done', status: 'failed' });
     expect((await finalOf(message.jobId))?.error).toBe(
       'Polly InvalidSsmlException: InvalidSsmlException (injected)',
@@ -240,8 +250,10 @@ describe('ffmpeg and media faults', () => {
 
   it('a render that passes the deadline is retried, then dead-lettered as failed with one webhook', async () => {
     const message = await enqueue(specFor({ output: { filename: 'deadline' } }));
-    const run = deps({ deadlineAt: Date.now() - 1 });
-    expect(await deliverLikeSqs(message, run)).toEqual({ action: 'dead-lettered' });
+    const run = deps();
+    expect(await deliverLikeSqs(message, run, { deadlineAt: Date.now() - 1 })).toEqual({
+      action: 'dead-lettered',
+    });
     const record = await finalOf(message.jobId);
     expect(record).toMatchObject({ status: 'failed', attempts: 3 });
     expect(hooksFor(message.jobId)).toHaveLength(1);

@@ -31,25 +31,18 @@ const context = (id: string) => createLambdaContext(id, local.stack.functionTime
 
 beforeAll(async () => {
   local = await startLocalStack({ dataDir: mkdtempSync(join(tmpdir(), 'auto-vid-handlers-')) });
-  // Every function shares the Globals; the processor's own variables are a superset for these tests.
-  Object.assign(
-    process.env,
-    local.environmentFor('SubmitJobFunction'),
-    local.environmentFor('VideoProcessorFunction'),
-  );
-  const load = async (id: string) => {
-    const { moduleUrl, exportName } = local.handlerFor(id);
-    return (await import(moduleUrl))[exportName];
-  };
+  // Each function wired from its own environment, as Lambda would give it.
+  const load = (id: string) => local.wireFunction<never>(id);
   handlers.submit = await load('SubmitJobFunction');
   handlers.status = await load('GetStatusFunction');
   handlers.uploads = await load('CreateUploadsFunction');
   handlers.process = await load('VideoProcessorFunction');
   handlers.deadLetter = await load('DeadLetterFunction');
-  jobs = createDynamoJobStore(createDynamoDocumentClient(process.env), local.stack.physicalName('JobsTable'));
+  const env = local.environmentFor('VideoProcessorFunction');
+  jobs = createDynamoJobStore(createDynamoDocumentClient(env), local.stack.physicalName('JobsTable'));
 
   const media = mkdtempSync(join(tmpdir(), 'auto-vid-handlers-media-'));
-  const s3 = createS3Client(process.env);
+  const s3 = createS3Client(env);
   const bucket = local.stack.physicalName('S3Bucket');
   await s3.send(
     new PutObjectCommand({
@@ -168,7 +161,9 @@ describe('processor logs', () => {
     for (const record of records) expect(record.jobId).toBe(submitted.jobId);
     const all = lines.join('\n');
     expect(all).not.toMatch(/X-Amz-Signature|X-Amz-Credential/);
-    expect(all).not.toContain(process.env.WEBHOOK_SECRET);
+    const secret = local.environmentFor('VideoProcessorFunction').WEBHOOK_SECRET;
+    expect(secret).toMatch(/^whsec_/);
+    expect(all).not.toContain(secret);
     expect((await jobs.get(submitted.jobId))?.output.url).toMatch(/X-Amz-Signature/);
   });
 });

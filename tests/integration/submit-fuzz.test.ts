@@ -1,13 +1,12 @@
 import type { JobMessage, JobRecord } from '@auto-vid/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
+import { createLogger } from '../../src/handlers/logger.ts';
+import { createSubmitHandler } from '../../src/handlers/submit-job.ts';
 import type { JobQueue } from '../../src/jobs/job-queue.ts';
 import type { JobStore } from '../../src/jobs/job-store.ts';
 import { buildFullSpec, pathsOf, withValue } from '../support/spec-builders.ts';
-
-// Ten thousand requests would print ten thousand INFO lines; the logger reads its level at import.
-process.env.LOG_LEVEL = 'ERROR';
-const { createSubmitHandler } = await import('../../src/handlers/submit-job.ts');
 
 // The handler's own behaviour under hostile bodies; the stores behind it are tested on dynalite
 // elsewhere, so here they only record what the handler asked of them.
@@ -18,13 +17,18 @@ const jobs = {
   fail: async () => undefined,
 } as unknown as JobStore;
 const queue: JobQueue = { send: async (message) => void messages.push(message) };
-const handler = createSubmitHandler({
-  jobs,
-  queue,
-  limits: { maxHeadersSize: 1024, maxMetadataSize: 1024 },
-  ttlSeconds: 3600,
-  rules: { localMode: false, outputBuckets: ['test-bucket'] },
-});
+const handler = createSubmitHandler(
+  {
+    jobs,
+    queue,
+    limits: { maxHeadersSize: 1024, maxMetadataSize: 1024 },
+    ttlSeconds: 3600,
+    rules: { localMode: false, outputBuckets: ['test-bucket'] },
+    clock: systemClock,
+  },
+  // Ten thousand requests would print ten thousand INFO lines.
+  createLogger('auto-vid-submit', { LOG_LEVEL: 'ERROR' }),
+);
 
 function proxyEvent(body: string | null, contentType = 'application/json') {
   return {

@@ -1,14 +1,17 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createJobRecord, type JobMessage, type JobSpec } from '@auto-vid/shared';
+import { createJobRecord, type JobMessage } from '@auto-vid/shared';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
 import { createS3OutputStore } from '../../src/jobs/output-store.ts';
 import { createWebhookSender } from '../../src/jobs/webhook-sender.ts';
 import { LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
-import type { ProcessDeps } from '../../src/processor/process-job.ts';
-import { type RenderPorts, renderJob } from '../../src/processor/render-job.ts';
+import { createJobNotifier } from '../../src/processor/job-notifier.ts';
+import type { Log } from '../../src/processor/log.ts';
+import type { ProcessConfig, ProcessDeps } from '../../src/processor/process-job.ts';
+import { createRenderer, type RendererPorts } from '../../src/processor/render-job.ts';
 import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
 import type { EmulatorHandle } from './emulators.ts';
 import { createJobTable, type JobTable } from './job-table.ts';
@@ -18,6 +21,14 @@ import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from
 export const HARNESS_SECRET = `whsec_${Buffer.from('a test signing secret of 32 byte').toString('base64')}`;
 
 export type LogLine = { level: string; message: string; fields: Record<string, unknown> };
+
+/** What a test may change of the processor's world: any port, the renderer's ports, the settings. */
+export type HarnessOverrides = Partial<Omit<ProcessDeps, 'config'>> & {
+  readonly renderPorts?: Partial<RendererPorts>;
+  readonly config?: Partial<ProcessConfig>;
+};
+
+export type HarnessDeps = ProcessDeps & { renders: number; logs: LogLine[] };
 
 /**
  * The processor's world on the embedded S3 and DynamoDB: a jobs table, a bucket with a 2 s video
@@ -80,32 +91,45 @@ export function useProcessorHarness(stack: EmulatorHandle) {
     },
 
     /** The processor's ports; `renders` counts real renders and `logs` collects log lines. */
-    deps(overrides: Partial<ProcessDeps> = {}): ProcessDeps & { renders: number; logs: LogLine[] } {
-      const run: ProcessDeps & { renders: number; logs: LogLine[] } = {
+    deps(overrides: HarnessOverrides = {}): HarnessDeps {
+      const { renderPorts, config, ...ports } = overrides;
+      const log: Log = (level, message, fields = {}) => run.logs.push({ level, message, fields });
+      const render = createRenderer({
+        speech: createEspeakSynthesizer(),
+        s3: stack.s3,
+        // The webhook receiver listens on loopback, which only local mode may reach.
+        localMode: true,
+        ...renderPorts,
+      });
+      const limits = { maxHeadersSize: 1024, maxMetadataSize: 1024 };
+      const webhooks = createWebhookSender({
+        secret: async () => HARNESS_SECRET,
+        wait: async () => {},
+        egress: LOCAL_EGRESS,
+      });
+      const run: HarnessDeps = {
         renders: 0,
         logs: [],
         jobs: state.table.store,
         outputs: createS3OutputStore(stack.s3),
-        webhooks: createWebhookSender({
-          secret: async () => HARNESS_SECRET,
-          wait: async () => {},
-          egress: LOCAL_EGRESS,
-        }),
-        render: (spec: JobSpec, ports: RenderPorts) => {
+        notifier: createJobNotifier({ webhooks, limits, log }),
+        render: (spec, job) => {
           run.renders++;
-          return renderJob(spec, ports);
+          return render(spec, job);
         },
-        speech: createEspeakSynthesizer(),
-        s3: stack.s3,
-        bucket: state.bucket,
-        presignSeconds: 86_400,
-        limits: { maxHeadersSize: 1024, maxMetadataSize: 1024 },
-        // The webhook receiver listens on loopback, which only local mode may reach.
-        localMode: true,
-        leaseMs: 15 * 60_000,
-        progressIntervalMs: 0,
-        log: (level, message, fields = {}) => run.logs.push({ level, message, fields }),
-        ...overrides,
+        config: {
+          bucket: state.bucket,
+          outputBuckets: [state.bucket],
+          presignSeconds: 86_400,
+          limits,
+          localMode: true,
+          leaseMs: 15 * 60_000,
+          progressIntervalMs: 0,
+          ...config,
+        },
+        clock: systemClock,
+        log,
+        ...ports,
       };
       return run;
     },

@@ -1,7 +1,8 @@
 import { parseJobSpec } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
-import { checkDeploymentRules } from '../../src/api/deployment-rules.ts';
 import { submitJob } from '../../src/api/submit-job.ts';
+import { systemClock } from '../../src/clock.ts';
+import { checkDeploymentRules } from '../../src/policy/deployment-rules.ts';
 import { buildFullSpec, withValue } from '../support/spec-builders.ts';
 
 const CLOUD = { localMode: false, outputBuckets: ['auto-vid-s3-bucket-prod-123456789012'] };
@@ -91,6 +92,7 @@ describe('deployment rules', () => {
         limits: { maxHeadersSize: 1024, maxMetadataSize: 1024 },
         ttlSeconds: 60,
         rules: CLOUD,
+        clock: systemClock,
       },
     );
     expect(response.statusCode).toBe(400);

@@ -3,9 +3,10 @@ import { extname, join, resolve } from 'node:path';
 import { parseAssetSource } from '@auto-vid/shared';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type EgressPolicy, egressFor } from '../../net/egress-guard.ts';
+import { describeUrl, type RetryPolicy } from '../../net/http-retry.ts';
 import { AssetFetchError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
-import { describeUrl, downloadWithRetry, type RetryPolicy } from './http-download.ts';
+import { downloadWithRetry } from './http-download.ts';
 import { downloadS3Object } from './s3-object.ts';
 
 export interface AssetRef {
@@ -68,9 +69,9 @@ export async function fetchAsset(
     const target = join(context.directory, `asset-${index}${safeExtension(source.url.pathname)}`);
     const outcome = await downloadWithRetry(source.url, target, {
       egress: context.egress ?? egressFor(context.localMode),
-      ...(context.maxBytes !== undefined ? { maxBytes: context.maxBytes } : {}),
-      ...(context.httpPolicy ? { policy: context.httpPolicy } : {}),
-      ...(context.signal ? { signal: context.signal } : {}),
+      maxBytes: context.maxBytes,
+      policy: context.httpPolicy,
+      signal: context.signal,
     });
     if (!outcome.ok)
       throw new AssetFetchError(asset.id, describeUrl(source.url), outcome.reason, outcome.retryable);

@@ -4,30 +4,15 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLOUD_EGRESS, type EgressPolicy, findEgressBlock, guardedFetch } from '../../net/egress-guard.ts';
-
-/** PARITY §5: these answers are final; 408, 429 and 5xx are retried, as are network errors. */
-const FINAL_STATUSES = new Set([400, 401, 403, 404, 405, 410, 422]);
-
-export interface RetryPolicy {
-  readonly attempts: number;
-  /** Seconds to wait before each retry: 1, 2, 4 … */
-  readonly backoffSeconds: readonly number[];
-  readonly timeoutMs: number;
-}
-
-export const HTTP_RETRY_POLICY: RetryPolicy = { attempts: 3, backoffSeconds: [1, 2, 4], timeoutMs: 30_000 };
+import {
+  backoffBefore,
+  describeNetworkError,
+  HTTP_RETRY_POLICY,
+  isRetryableStatus,
+  type RetryPolicy,
+} from '../../net/http-retry.ts';
 
 export type DownloadOutcome = { ok: true } | { ok: false; reason: string; retryable: boolean };
-
-export function isRetryableStatus(status: number): boolean {
-  if (FINAL_STATUSES.has(status)) return false;
-  return status === 408 || status === 429 || status >= 500 || status < 400;
-}
-
-/** The URL without its query string and credentials, for messages and logs. */
-export function describeUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}
 
 /** Largest asset fetched over HTTP by default: the processor has 10 GB of /tmp for all of a job. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
@@ -89,12 +74,6 @@ async function downloadOnce(url: URL, target: string, options: DownloadOptions):
   }
 }
 
-/** The most telling part of a failed fetch: the socket's error code when there is one. */
-export function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
-}
-
 /** Downloads `url` to `target`, retrying per the policy. Resolves with the last outcome. */
 export async function downloadWithRetry(
   url: URL,
@@ -108,7 +87,7 @@ export async function downloadWithRetry(
     outcome = await downloadOnce(url, target, options);
     if (outcome.ok || !outcome.retryable || attempt === policy.attempts || options.signal?.aborted)
       return outcome;
-    await wait(policy.backoffSeconds[attempt - 1] ?? policy.backoffSeconds.at(-1) ?? 1);
+    await wait(backoffBefore(policy, attempt));
   }
   return outcome;
 }

@@ -26,7 +26,7 @@ export async function downloadS3Object(
     signal ? { abortSignal: signal } : {},
   );
   const object = signal ? await untilAborted(request, signal) : await request;
-  await pipeline(object.Body as Readable, createWriteStream(targetPath), signal ? { signal } : {});
+  await pipeline(object.Body as Readable, createWriteStream(targetPath), { signal });
   return { contentType: object.ContentType };
 }
 

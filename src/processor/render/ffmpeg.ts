@@ -38,8 +38,8 @@ export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptio
     {
       onStdoutLine: onLine,
       stderrLines: 12,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.deadlineAt !== undefined ? { deadlineAt: options.deadlineAt } : {}),
+      signal: options.signal,
+      deadlineAt: options.deadlineAt,
     },
   );
   if (result.killedBy === 'deadline') {

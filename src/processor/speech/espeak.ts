@@ -82,7 +82,7 @@ export function createEspeakSynthesizer(): SpeechSynthesizer {
       ];
       const result = await runProcess(espeakBinary(), args, {
         stderrLines: 5,
-        ...(signal ? { signal } : {}),
+        signal,
       });
       if (result.exitCode !== 0) {
         throw new SpeechSynthesisError(

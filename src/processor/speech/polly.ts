@@ -32,7 +32,7 @@ async function joinParts(
   signal?: AbortSignal,
 ): Promise<string> {
   try {
-    await runFfmpeg(buildAudioJoinArgs(parts, outputPath), { duration: 0, ...(signal ? { signal } : {}) });
+    await runFfmpeg(buildAudioJoinArgs(parts, outputPath), { duration: 0, signal });
     return outputPath;
   } catch (error) {
     throw new SpeechSynthesisError(
@@ -66,7 +66,7 @@ export function createPollySynthesizer(client: PollyClient = createPollyClient()
               VoiceId: config.voiceId,
               Engine: config.engine,
               OutputFormat: 'mp3',
-              ...(config.languageCode ? { LanguageCode: config.languageCode } : {}),
+              LanguageCode: config.languageCode,
             }),
             signal ? { abortSignal: signal } : {},
           );

@@ -1,0 +1,83 @@
+import {
+  type JobOutput,
+  type JobSpec,
+  parseAssetSource,
+  parseS3Destination,
+  resolveOutputFilename,
+} from '@auto-vid/shared';
+import type { OutputStore, S3Location } from '../jobs/output-store.ts';
+import { type AttemptLimits, interruptedError, watchAttempt } from './attempt.ts';
+import { PermanentError, TransientError } from './errors.ts';
+import type { RenderResult } from './render-job.ts';
+
+/** Where a job's MP4 goes: a key in a bucket, or (local mode only) a folder on this machine. */
+export type Destination =
+  | { readonly kind: 's3'; readonly location: S3Location }
+  | { readonly kind: 'folder'; readonly path: string };
+
+/** `output.destination` + `output.filename`; the stack's bucket under `outputs/` when none is given. */
+export function chooseDestination(
+  spec: JobSpec,
+  config: { readonly bucket: string; readonly localMode: boolean },
+): Destination {
+  const filename = resolveOutputFilename(spec);
+  const destination = spec.output.destination;
+  if (destination) {
+    const s3 = parseS3Destination(destination);
+    if (s3) return { kind: 's3', location: { bucket: s3.bucket, key: `${s3.prefix}${filename}` } };
+    const parsed = parseAssetSource(destination);
+    if (config.localMode && parsed.ok && parsed.source.kind === 'file') {
+      return { kind: 'folder', path: parsed.source.path };
+    }
+  }
+  return { kind: 's3', location: { bucket: config.bucket, key: `outputs/${filename}` } };
+}
+
+const FINAL_S3_ERRORS = new Set(['NoSuchBucket', 'AccessDenied', 'InvalidBucketName', 'AllAccessDisabled']);
+
+/**
+ * Uploads the MP4 within the attempt's limits; a destination that cannot exist or be written fails
+ * the job at once, other faults are left to a retry.
+ */
+export async function storeOutput(
+  outputs: OutputStore,
+  path: string,
+  location: S3Location,
+  limits: AttemptLimits,
+): Promise<void> {
+  const attempt = watchAttempt(limits);
+  try {
+    await outputs.upload(path, location, attempt.signal);
+  } catch (error) {
+    const stoppedBy = attempt.stoppedBy();
+    if (stoppedBy) throw interruptedError('Upload', stoppedBy);
+    const name = (error as { name?: string }).name ?? 'Error';
+    const where = `s3://${location.bucket}/${location.key}`;
+    if (FINAL_S3_ERRORS.has(name))
+      throw new PermanentError(`The output could not be stored at ${where}: ${name}`);
+    throw new TransientError(
+      `The output could not be stored at ${where}: ${name}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** The job view's `output`: a presigned URL for an object in S3; only the measures for a folder. */
+export async function describeOutput(
+  result: RenderResult,
+  destination: Destination,
+  outputs: OutputStore,
+  presign: { readonly seconds: number; readonly now: Date },
+): Promise<JobOutput> {
+  const measures = { duration: result.duration, size: result.size };
+  if (destination.kind === 'folder') return { url: null, urlExpiresAt: null, s3Uri: null, ...measures };
+  const { location } = destination;
+  return {
+    url: await outputs.presignGet(location, presign.seconds),
+    urlExpiresAt: new Date(presign.now.getTime() + presign.seconds * 1000).toISOString(),
+    s3Uri: `s3://${location.bucket}/${location.key}`,
+    ...measures,
+  };
+}

@@ -1,0 +1,36 @@
+import type { PreparedAudio } from './plan-input.ts';
+
+/** One `-i` of the ffmpeg run, with the input options that go before it. */
+export interface RenderInput {
+  readonly path: string;
+  readonly options: readonly string[];
+}
+
+/**
+ * The inputs of the run in `-i` order. The video is input 0; filters refer to every other input by
+ * the index `add` returns, never by its path.
+ */
+export class InputList {
+  readonly #inputs: RenderInput[];
+
+  constructor(videoPath: string) {
+    this.#inputs = [{ path: videoPath, options: [] }];
+  }
+
+  /** Appends one audio input and returns its index. */
+  add(audio: PreparedAudio): number {
+    return this.#inputs.push({ path: audio.path, options: inputOptions(audio) }) - 1;
+  }
+
+  toArray(): RenderInput[] {
+    return [...this.#inputs];
+  }
+}
+
+/**
+ * ffmpeg reads up to 5 MB of every input to learn its streams; a WAV header already says all of
+ * it, and with hundreds of clips that reading is most of the run. The input was probed already.
+ */
+function inputOptions(audio: PreparedAudio): string[] {
+  return audio.formatName === 'wav' ? ['-probesize', '32'] : [];
+}
