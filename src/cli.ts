@@ -7,20 +7,31 @@ import { runValidateCommand } from './cli/validate-command.ts';
 /** Exit codes: 0 success, 1 the input was rejected or the job failed, 2 usage or I/O error. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
 
+const io = { out: process.stdout, err: process.stderr };
+
 function buildProgram(): Command {
   const program = new Command('auto-vid')
     .description('auto-vid: JSON video job specs rendered to MP4, on AWS or on one machine.')
     .exitOverride()
     .showHelpAfterError('(run auto-vid --help for usage)');
+  addValidateCommand(program);
+  addRenderCommand(program);
+  addInvokeCommand(program);
+  addDevCommand(program);
+  return program;
+}
 
+function addValidateCommand(program: Command): void {
   program
     .command('validate')
     .description('Check a job spec against the contract and print every problem found.')
     .argument('<spec.json>', 'path of the job spec file')
     .action(async (specPath: string) => {
-      process.exitCode = await runValidateCommand(specPath, { out: process.stdout, err: process.stderr });
+      process.exitCode = await runValidateCommand(specPath, io);
     });
+}
 
+function addRenderCommand(program: Command): void {
   program
     .command('render')
     .description(
@@ -38,12 +49,11 @@ function buildProgram(): Command {
     )
     .option('--json', 'print the job view of the result as the last line of stdout', false)
     .action(async (specPath: string, options: { out?: string; tts: 'espeak' | 'polly'; json: boolean }) => {
-      process.exitCode = await runRenderCommand(specPath, options, {
-        out: process.stdout,
-        err: process.stderr,
-      });
+      process.exitCode = await runRenderCommand(specPath, options, io);
     });
+}
 
+function addInvokeCommand(program: Command): void {
   program
     .command('invoke')
     .description(
@@ -53,18 +63,21 @@ function buildProgram(): Command {
     .argument('<event.json>', 'the event, e.g. events/submit-job.json')
     .option('--data-dir <dir>', 'where tables, objects and secrets are kept', '.auto-vid')
     .action(async (logicalId: string, eventPath: string, options: { dataDir: string }) => {
-      process.exitCode = await runInvokeCommand(logicalId, eventPath, options, {
-        out: process.stdout,
-        err: process.stderr,
-      });
+      process.exitCode = await runInvokeCommand(logicalId, eventPath, options, io);
     });
+}
 
-  const number = (name: string) => (value: string) => {
+/** A commander parser for an option that takes a number >= 0. */
+function number(name: string) {
+  return (value: string): number => {
     const parsed = Number(value);
     if (!Number.isFinite(parsed) || parsed < 0)
       throw new InvalidArgumentError(`${name} must be a number >= 0`);
     return parsed;
   };
+}
+
+function addDevCommand(program: Command): void {
   program
     .command('dev')
     .description(
@@ -93,8 +106,6 @@ function buildProgram(): Command {
         process.exitCode = await runDevCommand(options, { out: process.stdout });
       },
     );
-
-  return program;
 }
 
 async function main(argv: string[]): Promise<void> {

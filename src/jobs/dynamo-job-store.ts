@@ -1,4 +1,4 @@
-import { type JobRecord, jobRecordSchema } from '@auto-vid/shared';
+import { type JobOutput, type JobRecord, jobRecordSchema } from '@auto-vid/shared';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -44,13 +44,129 @@ function toRecord(item: Record<string, unknown> | undefined): JobRecord | undefi
 
 /** The job table in DynamoDB (or dynalite): partition key `jobId`, TTL on `ttl`. */
 export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: string): JobStore {
+  return new DynamoJobStore(client, tableName);
+}
+
+class DynamoJobStore implements JobStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.#client = client;
+    this.#tableName = tableName;
+  }
+
+  async create(record: JobRecord): Promise<void> {
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(jobId)',
+      }),
+    );
+  }
+
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    const result = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: { jobId }, ConsistentRead: true }),
+    );
+    return toRecord(result.Item);
+  }
+
+  async claim(jobId: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
+    const record = await this.#update({
+      Key: { jobId },
+      UpdateExpression:
+        'SET #status = :processing, #updatedAt = :now, #attempts = if_not_exists(#attempts, :zero) + :one, #leaseUntil = :lease, #progress = :zero',
+      ConditionExpression:
+        'attribute_exists(jobId) AND (#status IN (:submitted, :retrying) OR (#status = :processing AND #leaseUntil < :nowMs))',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: {
+        ':processing': 'processing',
+        ':submitted': 'submitted',
+        ':retrying': 'retrying',
+        ':now': now.toISOString(),
+        ':nowMs': now.getTime(),
+        ':lease': leaseUntil.getTime(),
+        ':zero': 0,
+        ':one': 1,
+      },
+    });
+    return record ? { claimed: true, record } : { claimed: false, record: await this.get(jobId) };
+  }
+
+  async reportProgress(jobId: string, attempt: number, progress: number, now: Date): Promise<boolean> {
+    const record = await this.#updateHeld(jobId, attempt, 'SET #progress = :progress, #updatedAt = :now', {
+      ':progress': progress,
+      ':now': now.toISOString(),
+    });
+    return record !== undefined;
+  }
+
+  complete(
+    jobId: string,
+    attempt: number,
+    result: { output: JobOutput; processingTime: number },
+    now: Date,
+  ): Promise<JobRecord | undefined> {
+    return this.#updateHeld(
+      jobId,
+      attempt,
+      'SET #status = :completed, #updatedAt = :now, completedAt = :now, processingTime = :time, #output = :output, #error = :null REMOVE #progress, #leaseUntil',
+      {
+        ':completed': 'completed',
+        ':now': now.toISOString(),
+        ':time': result.processingTime,
+        ':output': result.output,
+        ':null': null,
+      },
+    );
+  }
+
+  markRetrying(jobId: string, attempt: number, error: string, now: Date): Promise<JobRecord | undefined> {
+    return this.#updateHeld(
+      jobId,
+      attempt,
+      'SET #status = :retrying, #updatedAt = :now, #error = :error REMOVE #progress, #leaseUntil',
+      { ':retrying': 'retrying', ':now': now.toISOString(), ':error': error },
+    );
+  }
+
+  fail(
+    jobId: string,
+    error: string,
+    now: Date,
+    extra: { processingTime?: number; attempt?: number } = {},
+  ): Promise<JobRecord | undefined> {
+    const attemptCondition = extra.attempt === undefined ? '' : ' AND #attempts = :attempt';
+    return this.#update({
+      Key: { jobId },
+      UpdateExpression: `SET #status = :failed, #updatedAt = :now, #error = :error${
+        extra.processingTime === undefined ? '' : ', processingTime = :time'
+      } REMOVE #progress, #leaseUntil`,
+      ConditionExpression: `attribute_exists(jobId) AND NOT (#status IN (:completed, :failed))${attemptCondition}`,
+      ExpressionAttributeNames: NAMES,
+      // Values the expressions do not use are dropped by #update.
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':completed': 'completed',
+        ':now': now.toISOString(),
+        ':error': error,
+        ':time': extra.processingTime,
+        ':attempt': extra.attempt,
+      },
+    });
+  }
+
   /** Runs a conditional update; undefined when the condition does not hold. */
-  const update = async (input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>) => {
+  async #update(
+    input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
+  ): Promise<JobRecord | undefined> {
     const expressions = `${input.UpdateExpression} ${input.ConditionExpression ?? ''}`;
     try {
-      const result = await client.send(
+      const result = await this.#client.send(
         new UpdateCommand({
-          TableName: tableName,
+          TableName: this.#tableName,
           ReturnValues: 'ALL_NEW',
           ...input,
           // DynamoDB refuses names and values an expression does not use.
@@ -63,113 +179,21 @@ export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: 
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
-  };
-  const get = async (jobId: string) =>
-    toRecord(
-      (await client.send(new GetCommand({ TableName: tableName, Key: { jobId }, ConsistentRead: true })))
-        .Item,
-    );
+  }
 
   /** An update that applies only while `attempt` still holds the job. */
-  const updateHeld = (
+  #updateHeld(
     jobId: string,
     attempt: number,
     updateExpression: string,
     values: Record<string, unknown>,
-  ) =>
-    update({
+  ): Promise<JobRecord | undefined> {
+    return this.#update({
       Key: { jobId },
       UpdateExpression: updateExpression,
       ConditionExpression: HELD_BY_ATTEMPT,
       ExpressionAttributeNames: NAMES,
       ExpressionAttributeValues: { ':processing': 'processing', ':attempt': attempt, ...values },
     });
-
-  return {
-    async create(record) {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: record,
-          ConditionExpression: 'attribute_not_exists(jobId)',
-        }),
-      );
-    },
-
-    get,
-
-    async claim(jobId, now, leaseUntil): Promise<ClaimResult> {
-      const record = await update({
-        Key: { jobId },
-        UpdateExpression:
-          'SET #status = :processing, #updatedAt = :now, #attempts = if_not_exists(#attempts, :zero) + :one, #leaseUntil = :lease, #progress = :zero',
-        ConditionExpression:
-          'attribute_exists(jobId) AND (#status IN (:submitted, :retrying) OR (#status = :processing AND #leaseUntil < :nowMs))',
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: {
-          ':processing': 'processing',
-          ':submitted': 'submitted',
-          ':retrying': 'retrying',
-          ':now': now.toISOString(),
-          ':nowMs': now.getTime(),
-          ':lease': leaseUntil.getTime(),
-          ':zero': 0,
-          ':one': 1,
-        },
-      });
-      return record ? { claimed: true, record } : { claimed: false, record: await get(jobId) };
-    },
-
-    async reportProgress(jobId, attempt, progress, now) {
-      const record = await updateHeld(jobId, attempt, 'SET #progress = :progress, #updatedAt = :now', {
-        ':progress': progress,
-        ':now': now.toISOString(),
-      });
-      return record !== undefined;
-    },
-
-    complete(jobId, attempt, result, now) {
-      return updateHeld(
-        jobId,
-        attempt,
-        'SET #status = :completed, #updatedAt = :now, completedAt = :now, processingTime = :time, #output = :output, #error = :null REMOVE #progress, #leaseUntil',
-        {
-          ':completed': 'completed',
-          ':now': now.toISOString(),
-          ':time': result.processingTime,
-          ':output': result.output,
-          ':null': null,
-        },
-      );
-    },
-
-    markRetrying(jobId, attempt, error, now) {
-      return updateHeld(
-        jobId,
-        attempt,
-        'SET #status = :retrying, #updatedAt = :now, #error = :error REMOVE #progress, #leaseUntil',
-        { ':retrying': 'retrying', ':now': now.toISOString(), ':error': error },
-      );
-    },
-
-    fail(jobId, error, now, extra = {}) {
-      const attemptCondition = extra.attempt === undefined ? '' : ' AND #attempts = :attempt';
-      return update({
-        Key: { jobId },
-        UpdateExpression: `SET #status = :failed, #updatedAt = :now, #error = :error${
-          extra.processingTime === undefined ? '' : ', processingTime = :time'
-        } REMOVE #progress, #leaseUntil`,
-        ConditionExpression: `attribute_exists(jobId) AND NOT (#status IN (:completed, :failed))${attemptCondition}`,
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: {
-          ':failed': 'failed',
-          ':completed': 'completed',
-          ':now': now.toISOString(),
-          ':error': error,
-          ...(extra.processingTime === undefined ? {} : { ':time': extra.processingTime }),
-          ...(extra.attempt === undefined ? {} : { ':attempt': extra.attempt }),
-        },
-      });
-    },
-  };
+  }
 }
