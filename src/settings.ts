@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** Every setting the handlers read, with PARITY's names and defaults. */
+/** Every setting the handlers read, with the old contract's names and defaults (docs/compatibility.md). */
 const environmentSchema = z.object({
   S3_BUCKET_NAME: z.string().min(1).optional(),
   DYNAMODB_JOBS_TABLE: z.string().min(1).optional(),

@@ -6,8 +6,9 @@ export type ParsedBody =
   | { readonly ok: false; readonly response: APIGatewayProxyResult };
 
 /**
- * A route's JSON body, or the 400/413 that PARITY §2 gives for none, too much, or not JSON. Every
- * route that takes a body reads it here, so the answers agree.
+ * A route's JSON body, or its error answer: the old contract's 400s for no body and for text that
+ * is not JSON, and a 413 past the route's size limit. Every route that takes a body reads it here,
+ * so the answers agree.
  */
 export function parseJsonBody(
   body: string | undefined,

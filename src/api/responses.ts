@@ -6,7 +6,7 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
   return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
 
-/** PARITY §2 error shape: `{"error": <text>, "timestamp": <ISO-8601>}` plus additive fields. */
+/** The old contract's error shape (docs/compatibility.md): `{"error": <text>, "timestamp": <ISO-8601>}` plus additive fields. */
 export function errorResponse(
   statusCode: number,
   error: string,

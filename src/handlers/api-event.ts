@@ -12,7 +12,7 @@ export type ApiLambda = (event: unknown) => Promise<APIGatewayProxyResult>;
 
 /**
  * The frame every API handler shares: parse the proxy event, run the use-case, and turn anything
- * unexpected into PARITY's 500 (logged with its stack, never shown to the client).
+ * unexpected into the old contract's 500 (logged with its stack, never shown to the client).
  */
 export function apiHandler(
   logger: Logger,

@@ -49,7 +49,7 @@ function describeFailure(error: unknown, timedOut: boolean, policy: RetryPolicy)
 }
 
 /**
- * PARITY §5 delivery: 3 attempts, 1 s and 2 s apart, 30 s each; 400/401/403/404/405/410/422 end it
+ * Delivery as the old contract has it (docs/compatibility.md): 3 attempts, 1 s and 2 s apart, 30 s each; 400/401/403/404/405/410/422 end it
  * at once. Bodies are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`,
  * `webhook-signature`), the timestamp fresh on each attempt. Redirects are not followed.
  */

@@ -1,6 +1,6 @@
 /**
  * How auto-vid retries an HTTP exchange with a third party (asset downloads and webhooks alike),
- * and how it describes one that failed. PARITY §5: 3 attempts, 1 s and 2 s apart, 30 s each;
+ * and how it describes one that failed. The old contract (docs/compatibility.md): 3 attempts, 1 s and 2 s apart, 30 s each;
  * 400/401/403/404/405/410/422 are final, 408, 429, 5xx and network errors are retried.
  */
 export interface RetryPolicy {
