@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import { functionCode, loadTemplate } from '../src/local/template.ts';
+import { functionCode, loadTemplate } from '../src/template/template.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const template = loadTemplate(new URL('../template.yaml', import.meta.url));

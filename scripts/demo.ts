@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { formatProgressBar } from '../src/cli/progress-bar.ts';
-import { startDevStack } from '../src/local/dev-stack.ts';
+import { startDevServer } from '../src/local/dev-server/dev-server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const mediaDir = join(root, 'samples/media');
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
 
   step('Starting the local stack (embedded DynamoDB, S3 and SQS, the real handlers)');
   const dataDir = mkdtempSync(join(tmpdir(), 'auto-vid-demo-'));
-  const stack = await startDevStack({
+  const stack = await startDevServer({
     dataDir,
     port: 0,
     rate: 20,

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoDocumentClient } from '../src/aws/clients.ts';
-import { type DevStack, startDevStack } from '../src/local/dev-stack.ts';
+import { type DevServer, startDevServer } from '../src/local/dev-server/dev-server.ts';
 import { scanAll } from '../src/local/job-scan.ts';
 
 const quiet = { log: () => {}, logLevel: 'ERROR' as const };
@@ -28,7 +28,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function call(
-  stack: DevStack,
+  stack: DevServer,
   method: string,
   path: string,
   body?: unknown,
@@ -44,13 +44,14 @@ async function call(
   return { status: response.status, json, ms: performance.now() - started };
 }
 
-function scanJobs(stack: DevStack): Promise<Record<string, unknown>[]> {
-  return scanAll(createDynamoDocumentClient(process.env), stack.local.stack.physicalName('JobsTable'));
+function scanJobs(stack: DevServer): Promise<Record<string, unknown>[]> {
+  const documents = createDynamoDocumentClient({ ...stack.services.emulators.env });
+  return scanAll(documents, stack.services.template.physicalName('JobsTable'));
 }
 
-const bucketOf = (stack: DevStack) => stack.local.stack.physicalName('S3Bucket');
+const bucketOf = (stack: DevServer) => stack.services.template.physicalName('S3Bucket');
 
-function loadSpec(stack: DevStack, i: number) {
+function loadSpec(stack: DevServer, i: number) {
   const bucket = bucketOf(stack);
   return {
     jobInfo: { projectId: 'load', title: `load ${i}` },
@@ -61,8 +62,8 @@ function loadSpec(stack: DevStack, i: number) {
 }
 
 /** A local stack with the usage plan out of the way and no workers, so queued messages can be counted. */
-function startQueueOnlyStack(name: string): Promise<DevStack> {
-  return startDevStack({
+function startQueueOnlyStack(name: string): Promise<DevServer> {
+  return startDevServer({
     dataDir: mkdtempSync(join(tmpdir(), `auto-vid-${name}-`)),
     port: 0,
     rate: 1e6,
@@ -94,7 +95,7 @@ async function loadScenario(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const accepted = results.filter((r) => r.status === 200).map((r) => r.jobId as string);
     const records = new Set((await scanJobs(stack)).map((item) => String(item.jobId)));
-    const messages = (stack.local.queues.get('JobsQueue')?.bodies() ?? []).map(
+    const messages = (stack.services.queues.get('JobsQueue')?.bodies() ?? []).map(
       (body) => JSON.parse(body).jobId as string,
     );
     const messageCounts = new Map<string, number>();
@@ -119,7 +120,7 @@ async function loadScenario(): Promise<void> {
 
 async function usagePlanScenario(): Promise<void> {
   note('usage plan: 10 clients for 6 s against the template plan …');
-  const stack = await startDevStack({
+  const stack = await startDevServer({
     dataDir: mkdtempSync(join(tmpdir(), 'auto-vid-plan-')),
     port: 0,
     workers: false,
@@ -167,7 +168,7 @@ async function idempotencyScenario(): Promise<void> {
       ),
     );
     const ids = new Set(responses.map((r) => String(r.json.jobId)));
-    const messages = stack.local.queues.get('JobsQueue')?.size ?? 0;
+    const messages = stack.services.queues.get('JobsQueue')?.size ?? 0;
     rows.push([
       'idempotency',
       '10 parallel identical requests, one Idempotency-Key',
@@ -219,7 +220,7 @@ async function restartScenario(): Promise<void> {
   const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   const options = { dataDir, port: 0, rate: 1e6, burst: 1e6, quota: 1e9, shutdownGraceMs: 0, ...quiet };
 
-  let stack = await startDevStack(options);
+  let stack = await startDevServer(options);
   const ids: string[] = [];
   for (let i = 0; i < 20; i++) {
     const { json } = await call(stack, 'POST', '/submit', {
@@ -233,7 +234,7 @@ async function restartScenario(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   await stack.close();
   const doneBeforeStop = (await scanJobsAfter(options, ids)).filter((s) => s === 'completed').length;
-  stack = await startDevStack(options);
+  stack = await startDevServer(options);
   const deadline = Date.now() + 180_000;
   let statuses: string[] = [];
   while (Date.now() < deadline) {
@@ -260,8 +261,11 @@ async function restartScenario(): Promise<void> {
 }
 
 /** Job statuses straight from the table, with the stack stopped. */
-async function scanJobsAfter(options: Parameters<typeof startDevStack>[0], ids: string[]): Promise<string[]> {
-  const peek = await startDevStack({ ...options, workers: false });
+async function scanJobsAfter(
+  options: Parameters<typeof startDevServer>[0],
+  ids: string[],
+): Promise<string[]> {
+  const peek = await startDevServer({ ...options, workers: false });
   try {
     const items = await scanJobs(peek);
     return ids.map((id) => String(items.find((item) => item.jobId === id)?.status));

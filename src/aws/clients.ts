@@ -30,7 +30,7 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   return new S3Client({
     ...standInConfig(env, endpoint),
-    ...(endpoint ? { forcePathStyle: true } : {}),
+    forcePathStyle: Boolean(endpoint),
     // Checksums only where S3 requires them: the local stand-in does not know the newer ones.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',

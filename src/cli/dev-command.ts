@@ -1,4 +1,4 @@
-import { startDevStack } from '../local/dev-stack.ts';
+import { startDevServer } from '../local/dev-server/dev-server.ts';
 
 export interface DevCommandOptions {
   readonly port: number;
@@ -11,14 +11,15 @@ export interface DevCommandOptions {
 }
 
 /**
- * `auto-vid dev`: the whole service on 127.0.0.1 until Ctrl-C or SIGTERM, then a graceful stop (the
- * render in progress gets a few seconds, then is cut and resumed at the next start).
+ * `auto-vid dev`: the dev server, the whole service on 127.0.0.1, until Ctrl-C or SIGTERM; then a
+ * graceful stop (the render in progress gets a few seconds, then is cut and resumed at the next
+ * start).
  */
 export async function runDevCommand(
   options: DevCommandOptions,
   io: { out: NodeJS.WritableStream },
 ): Promise<number> {
-  const stack = await startDevStack({
+  const server = await startDevServer({
     dataDir: options.dataDir,
     port: options.port,
     rate: options.rate,
@@ -26,14 +27,14 @@ export async function runDevCommand(
     quota: options.quota,
     shutdownGraceMs: options.grace * 1000,
   });
-  const { url, apiKey, limits } = stack;
+  const { url, apiKey, limits } = server;
   io.out.write(
     [
       '',
       `auto-vid dev is running at ${url}`,
       `  API key:     ${apiKey}`,
       `  usage plan:  ${limits.rate} req/s, burst ${limits.burst}, ${limits.quota} a day`,
-      `  data folder: ${options.dataDir}${stack.recovered ? ` (${stack.recovered} unfinished job(s) resumed)` : ''}`,
+      `  data folder: ${options.dataDir}${server.recovered ? ` (${server.recovered} unfinished job(s) resumed)` : ''}`,
       '',
       `  curl -s -X POST ${url}/submit -H 'X-API-Key: ${apiKey}' -H 'Content-Type: application/json' --data @samples/demo.local.json`,
       `  curl -s ${url}/status/<jobId> -H 'X-API-Key: ${apiKey}'`,
@@ -50,7 +51,7 @@ export async function runDevCommand(
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  await stack.close();
+  await server.close();
   io.out.write(`${JSON.stringify({ level: 'INFO', message: 'Stopped' })}\n`);
   return 0;
 }

@@ -44,156 +44,178 @@ function toRecord(item: Record<string, unknown> | undefined): JobRecord | undefi
 
 /** The job table in DynamoDB (or dynalite): partition key `jobId`, TTL on `ttl`. */
 export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: string): JobStore {
-  return new DynamoJobStore(client, tableName);
+  const table: Table = { client, tableName };
+  return {
+    create: (record) => createRecord(table, record),
+    get: (jobId) => getRecord(table, jobId),
+    claim: (jobId, now, leaseUntil) => claimJob(table, jobId, now, leaseUntil),
+    reportProgress: (jobId, attempt, progress, now) => reportProgress(table, jobId, attempt, progress, now),
+    complete: (jobId, attempt, result, now) => completeJob(table, jobId, attempt, result, now),
+    markRetrying: (jobId, attempt, error, now) => markRetrying(table, jobId, attempt, error, now),
+    fail: (jobId, error, now, extra) => failJob(table, jobId, error, now, extra),
+  };
 }
 
-class DynamoJobStore implements JobStore {
-  readonly #client: DynamoDBDocumentClient;
-  readonly #tableName: string;
+interface Table {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.#client = client;
-    this.#tableName = tableName;
-  }
+async function createRecord(table: Table, record: JobRecord): Promise<void> {
+  await table.client.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: record,
+      ConditionExpression: 'attribute_not_exists(jobId)',
+    }),
+  );
+}
 
-  async create(record: JobRecord): Promise<void> {
-    await this.#client.send(
-      new PutCommand({
-        TableName: this.#tableName,
-        Item: record,
-        ConditionExpression: 'attribute_not_exists(jobId)',
+async function getRecord(table: Table, jobId: string): Promise<JobRecord | undefined> {
+  const result = await table.client.send(
+    new GetCommand({ TableName: table.tableName, Key: { jobId }, ConsistentRead: true }),
+  );
+  return toRecord(result.Item);
+}
+
+async function claimJob(table: Table, jobId: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
+  const record = await update(table, {
+    Key: { jobId },
+    UpdateExpression:
+      'SET #status = :processing, #updatedAt = :now, #attempts = if_not_exists(#attempts, :zero) + :one, #leaseUntil = :lease, #progress = :zero',
+    ConditionExpression:
+      'attribute_exists(jobId) AND (#status IN (:submitted, :retrying) OR (#status = :processing AND #leaseUntil < :nowMs))',
+    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeValues: {
+      ':processing': 'processing',
+      ':submitted': 'submitted',
+      ':retrying': 'retrying',
+      ':now': now.toISOString(),
+      ':nowMs': now.getTime(),
+      ':lease': leaseUntil.getTime(),
+      ':zero': 0,
+      ':one': 1,
+    },
+  });
+  return record ? { claimed: true, record } : { claimed: false, record: await getRecord(table, jobId) };
+}
+
+async function reportProgress(
+  table: Table,
+  jobId: string,
+  attempt: number,
+  progress: number,
+  now: Date,
+): Promise<boolean> {
+  const record = await updateHeld(table, jobId, attempt, 'SET #progress = :progress, #updatedAt = :now', {
+    ':progress': progress,
+    ':now': now.toISOString(),
+  });
+  return record !== undefined;
+}
+
+function completeJob(
+  table: Table,
+  jobId: string,
+  attempt: number,
+  result: { output: JobOutput; processingTime: number },
+  now: Date,
+): Promise<JobRecord | undefined> {
+  return updateHeld(
+    table,
+    jobId,
+    attempt,
+    'SET #status = :completed, #updatedAt = :now, completedAt = :now, processingTime = :time, #output = :output, #error = :null REMOVE #progress, #leaseUntil',
+    {
+      ':completed': 'completed',
+      ':now': now.toISOString(),
+      ':time': result.processingTime,
+      ':output': result.output,
+      ':null': null,
+    },
+  );
+}
+
+function markRetrying(
+  table: Table,
+  jobId: string,
+  attempt: number,
+  error: string,
+  now: Date,
+): Promise<JobRecord | undefined> {
+  return updateHeld(
+    table,
+    jobId,
+    attempt,
+    'SET #status = :retrying, #updatedAt = :now, #error = :error REMOVE #progress, #leaseUntil',
+    { ':retrying': 'retrying', ':now': now.toISOString(), ':error': error },
+  );
+}
+
+function failJob(
+  table: Table,
+  jobId: string,
+  error: string,
+  now: Date,
+  extra: { processingTime?: number; attempt?: number } = {},
+): Promise<JobRecord | undefined> {
+  const attemptCondition = extra.attempt === undefined ? '' : ' AND #attempts = :attempt';
+  return update(table, {
+    Key: { jobId },
+    UpdateExpression: `SET #status = :failed, #updatedAt = :now, #error = :error${
+      extra.processingTime === undefined ? '' : ', processingTime = :time'
+    } REMOVE #progress, #leaseUntil`,
+    ConditionExpression: `attribute_exists(jobId) AND NOT (#status IN (:completed, :failed))${attemptCondition}`,
+    ExpressionAttributeNames: NAMES,
+    // Values the expressions do not use are dropped by update().
+    ExpressionAttributeValues: {
+      ':failed': 'failed',
+      ':completed': 'completed',
+      ':now': now.toISOString(),
+      ':error': error,
+      ':time': extra.processingTime,
+      ':attempt': extra.attempt,
+    },
+  });
+}
+
+/** Runs a conditional update; undefined when the condition does not hold. */
+async function update(
+  table: Table,
+  input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
+): Promise<JobRecord | undefined> {
+  const expressions = `${input.UpdateExpression} ${input.ConditionExpression ?? ''}`;
+  try {
+    const result = await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        ReturnValues: 'ALL_NEW',
+        ...input,
+        // DynamoDB refuses names and values an expression does not use.
+        ExpressionAttributeNames: usedOnly(input.ExpressionAttributeNames, expressions),
+        ExpressionAttributeValues: usedOnly(input.ExpressionAttributeValues, expressions),
       }),
     );
+    return toRecord(result.Attributes);
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
   }
+}
 
-  async get(jobId: string): Promise<JobRecord | undefined> {
-    const result = await this.#client.send(
-      new GetCommand({ TableName: this.#tableName, Key: { jobId }, ConsistentRead: true }),
-    );
-    return toRecord(result.Item);
-  }
-
-  async claim(jobId: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
-    const record = await this.#update({
-      Key: { jobId },
-      UpdateExpression:
-        'SET #status = :processing, #updatedAt = :now, #attempts = if_not_exists(#attempts, :zero) + :one, #leaseUntil = :lease, #progress = :zero',
-      ConditionExpression:
-        'attribute_exists(jobId) AND (#status IN (:submitted, :retrying) OR (#status = :processing AND #leaseUntil < :nowMs))',
-      ExpressionAttributeNames: NAMES,
-      ExpressionAttributeValues: {
-        ':processing': 'processing',
-        ':submitted': 'submitted',
-        ':retrying': 'retrying',
-        ':now': now.toISOString(),
-        ':nowMs': now.getTime(),
-        ':lease': leaseUntil.getTime(),
-        ':zero': 0,
-        ':one': 1,
-      },
-    });
-    return record ? { claimed: true, record } : { claimed: false, record: await this.get(jobId) };
-  }
-
-  async reportProgress(jobId: string, attempt: number, progress: number, now: Date): Promise<boolean> {
-    const record = await this.#updateHeld(jobId, attempt, 'SET #progress = :progress, #updatedAt = :now', {
-      ':progress': progress,
-      ':now': now.toISOString(),
-    });
-    return record !== undefined;
-  }
-
-  complete(
-    jobId: string,
-    attempt: number,
-    result: { output: JobOutput; processingTime: number },
-    now: Date,
-  ): Promise<JobRecord | undefined> {
-    return this.#updateHeld(
-      jobId,
-      attempt,
-      'SET #status = :completed, #updatedAt = :now, completedAt = :now, processingTime = :time, #output = :output, #error = :null REMOVE #progress, #leaseUntil',
-      {
-        ':completed': 'completed',
-        ':now': now.toISOString(),
-        ':time': result.processingTime,
-        ':output': result.output,
-        ':null': null,
-      },
-    );
-  }
-
-  markRetrying(jobId: string, attempt: number, error: string, now: Date): Promise<JobRecord | undefined> {
-    return this.#updateHeld(
-      jobId,
-      attempt,
-      'SET #status = :retrying, #updatedAt = :now, #error = :error REMOVE #progress, #leaseUntil',
-      { ':retrying': 'retrying', ':now': now.toISOString(), ':error': error },
-    );
-  }
-
-  fail(
-    jobId: string,
-    error: string,
-    now: Date,
-    extra: { processingTime?: number; attempt?: number } = {},
-  ): Promise<JobRecord | undefined> {
-    const attemptCondition = extra.attempt === undefined ? '' : ' AND #attempts = :attempt';
-    return this.#update({
-      Key: { jobId },
-      UpdateExpression: `SET #status = :failed, #updatedAt = :now, #error = :error${
-        extra.processingTime === undefined ? '' : ', processingTime = :time'
-      } REMOVE #progress, #leaseUntil`,
-      ConditionExpression: `attribute_exists(jobId) AND NOT (#status IN (:completed, :failed))${attemptCondition}`,
-      ExpressionAttributeNames: NAMES,
-      // Values the expressions do not use are dropped by #update.
-      ExpressionAttributeValues: {
-        ':failed': 'failed',
-        ':completed': 'completed',
-        ':now': now.toISOString(),
-        ':error': error,
-        ':time': extra.processingTime,
-        ':attempt': extra.attempt,
-      },
-    });
-  }
-
-  /** Runs a conditional update; undefined when the condition does not hold. */
-  async #update(
-    input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
-  ): Promise<JobRecord | undefined> {
-    const expressions = `${input.UpdateExpression} ${input.ConditionExpression ?? ''}`;
-    try {
-      const result = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          ReturnValues: 'ALL_NEW',
-          ...input,
-          // DynamoDB refuses names and values an expression does not use.
-          ExpressionAttributeNames: usedOnly(input.ExpressionAttributeNames, expressions),
-          ExpressionAttributeValues: usedOnly(input.ExpressionAttributeValues, expressions),
-        }),
-      );
-      return toRecord(result.Attributes);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** An update that applies only while `attempt` still holds the job. */
-  #updateHeld(
-    jobId: string,
-    attempt: number,
-    updateExpression: string,
-    values: Record<string, unknown>,
-  ): Promise<JobRecord | undefined> {
-    return this.#update({
-      Key: { jobId },
-      UpdateExpression: updateExpression,
-      ConditionExpression: HELD_BY_ATTEMPT,
-      ExpressionAttributeNames: NAMES,
-      ExpressionAttributeValues: { ':processing': 'processing', ':attempt': attempt, ...values },
-    });
-  }
+/** An update that applies only while `attempt` still holds the job. */
+function updateHeld(
+  table: Table,
+  jobId: string,
+  attempt: number,
+  updateExpression: string,
+  values: Record<string, unknown>,
+): Promise<JobRecord | undefined> {
+  return update(table, {
+    Key: { jobId },
+    UpdateExpression: updateExpression,
+    ConditionExpression: HELD_BY_ATTEMPT,
+    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeValues: { ':processing': 'processing', ':attempt': attempt, ...values },
+  });
 }

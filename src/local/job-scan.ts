@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 
-/** Every item of a table, page by page (the local stack's recovery and reports; never on AWS). */
+/** Every item of a table, page by page (the dev server's recovery, scripts and tests; never on AWS). */
 export async function scanAll(
   client: DynamoDBDocumentClient,
   tableName: string,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplate } from '../../src/local/template.ts';
+import { loadTemplate } from '../../src/template/template.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const template = loadTemplate();

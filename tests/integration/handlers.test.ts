@@ -9,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDocumentClient, createS3Client } from '../../src/aws/clients.ts';
 import { createDynamoJobStore } from '../../src/jobs/dynamo-job-store.ts';
 import type { JobStore } from '../../src/jobs/job-store.ts';
+import {
+  type BackingServices,
+  startBackingServices,
+} from '../../src/local/backing-services/backing-services.ts';
 import { createLambdaContext } from '../../src/local/lambda-context.ts';
-import { type LocalStack, startLocalStack } from '../../src/local/local-stack.ts';
 import { makeTone, makeVideo } from '../support/media.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,7 +21,7 @@ const event = (name: string) => JSON.parse(readFileSync(join(root, 'events', nam
 type ApiHandler = (event: unknown, context?: Context) => Promise<APIGatewayProxyResult>;
 type SqsHandler = (event: unknown, context: Context) => Promise<SQSBatchResponse>;
 
-let local: LocalStack;
+let services: BackingServices;
 let jobs: JobStore;
 const handlers = {} as {
   submit: ApiHandler;
@@ -27,23 +30,23 @@ const handlers = {} as {
   process: SqsHandler;
   deadLetter: SqsHandler;
 };
-const context = (id: string) => createLambdaContext(id, local.stack.functionTimeout(id));
+const context = (id: string) => createLambdaContext(id, services.template.functionTimeout(id));
 
 beforeAll(async () => {
-  local = await startLocalStack({ dataDir: mkdtempSync(join(tmpdir(), 'auto-vid-handlers-')) });
+  services = await startBackingServices({ dataDir: mkdtempSync(join(tmpdir(), 'auto-vid-handlers-')) });
   // Each function wired from its own environment, as Lambda would give it.
-  const load = (id: string) => local.wireFunction<never>(id);
+  const load = (id: string) => services.wireFunction<never>(id);
   handlers.submit = await load('SubmitJobFunction');
   handlers.status = await load('GetStatusFunction');
   handlers.uploads = await load('CreateUploadsFunction');
   handlers.process = await load('VideoProcessorFunction');
   handlers.deadLetter = await load('DeadLetterFunction');
-  const env = local.environmentFor('VideoProcessorFunction');
-  jobs = createDynamoJobStore(createDynamoDocumentClient(env), local.stack.physicalName('JobsTable'));
+  const env = services.environmentFor('VideoProcessorFunction');
+  jobs = createDynamoJobStore(createDynamoDocumentClient(env), services.template.physicalName('JobsTable'));
 
   const media = mkdtempSync(join(tmpdir(), 'auto-vid-handlers-media-'));
   const s3 = createS3Client(env);
-  const bucket = local.stack.physicalName('S3Bucket');
+  const bucket = services.template.physicalName('S3Bucket');
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
@@ -59,7 +62,7 @@ beforeAll(async () => {
     }),
   );
 });
-afterAll(() => local.close());
+afterAll(() => services.close());
 
 const body = (response: APIGatewayProxyResult) => JSON.parse(response.body);
 
@@ -75,13 +78,13 @@ async function submitAndDeliver() {
 
 describe('the sample events against their handlers', () => {
   it('events/submit-job.json: 200, a record, a message on the jobs queue', async () => {
-    const before = local.queues.get('JobsQueue')?.size ?? 0;
+    const before = services.queues.get('JobsQueue')?.size ?? 0;
     const response = await handlers.submit(event('submit-job.json'), context('SubmitJobFunction'));
     expect(response.statusCode).toBe(200);
     const view = body(response);
     expect(view.status).toBe('submitted');
     expect((await jobs.get(view.jobId))?.status).toBe('submitted');
-    expect(local.queues.get('JobsQueue')?.size).toBe(before + 1);
+    expect(services.queues.get('JobsQueue')?.size).toBe(before + 1);
   });
 
   it('events/create-uploads.json: presigned URLs into the stack bucket', async () => {
@@ -161,7 +164,7 @@ describe('processor logs', () => {
     for (const record of records) expect(record.jobId).toBe(submitted.jobId);
     const all = lines.join('\n');
     expect(all).not.toMatch(/X-Amz-Signature|X-Amz-Credential/);
-    const secret = local.environmentFor('VideoProcessorFunction').WEBHOOK_SECRET;
+    const secret = services.environmentFor('VideoProcessorFunction').WEBHOOK_SECRET;
     expect(secret).toMatch(/^whsec_/);
     expect(all).not.toContain(secret);
     expect((await jobs.get(submitted.jobId))?.output.url).toMatch(/X-Amz-Signature/);
@@ -192,13 +195,13 @@ describe('Idempotency-Key on POST /submit', () => {
 
   it('creates one job for ten parallel identical requests', async () => {
     const key = `burst-${crypto.randomUUID()}`;
-    const before = local.queues.get('JobsQueue')?.size ?? 0;
+    const before = services.queues.get('JobsQueue')?.size ?? 0;
     const responses = await Promise.all(
       Array.from({ length: 10 }, () => handlers.submit(keyed(key), context('SubmitJobFunction'))),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
     expect(new Set(responses.map((r) => body(r).jobId)).size).toBe(1);
-    expect(local.queues.get('JobsQueue')?.size).toBe(before + 1);
+    expect(services.queues.get('JobsQueue')?.size).toBe(before + 1);
   });
 });
 

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { createS3Client } from '../../src/aws/clients.ts';
-import { type Emulators, startEmulators } from '../../src/local/emulators.ts';
+import { type Emulators, startEmulators } from '../../src/local/backing-services/emulators.ts';
 
 export interface EmulatorHandle {
   readonly emulators: Emulators;

@@ -3,9 +3,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDocumentClient } from '../../src/aws/clients.ts';
 import { createDynamoJobStore } from '../../src/jobs/dynamo-job-store.ts';
 import type { JobStore } from '../../src/jobs/job-store.ts';
-import type { Emulators } from '../../src/local/emulators.ts';
+import type { Emulators } from '../../src/local/backing-services/emulators.ts';
+import { ensureTable } from '../../src/local/backing-services/provision.ts';
 import { scanAll } from '../../src/local/job-scan.ts';
-import { ensureTable } from '../../src/local/provision.ts';
 
 let tables = 0;
 

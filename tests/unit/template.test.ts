@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CfnResource, loadTemplate } from '../../src/local/template.ts';
+import { type CfnResource, loadTemplate } from '../../src/template/template.ts';
 
 const template = loadTemplate();
 const resource = (id: string): CfnResource => {

@@ -21,10 +21,9 @@ export async function downloadS3Object(
   targetPath: string,
   signal?: AbortSignal,
 ): Promise<{ contentType: string | undefined }> {
-  const request = s3.send(
-    new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
-    signal ? { abortSignal: signal } : {},
-  );
+  const request = s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
+    abortSignal: signal,
+  });
   const object = signal ? await untilAborted(request, signal) : await request;
   await pipeline(object.Body as Readable, createWriteStream(targetPath), { signal });
   return { contentType: object.ContentType };

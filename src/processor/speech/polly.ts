@@ -68,7 +68,7 @@ export function createPollySynthesizer(client: PollyClient = createPollyClient()
               OutputFormat: 'mp3',
               LanguageCode: config.languageCode,
             }),
-            signal ? { abortSignal: signal } : {},
+            { abortSignal: signal },
           );
           if (!response.AudioStream) throw new SpeechSynthesisError('Polly returned no audio', true);
           return await response.AudioStream.transformToByteArray();

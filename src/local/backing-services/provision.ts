@@ -13,7 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 
-/** The key schema of a table the stack defines: a single string partition key. */
+/** The key schema of a table the template defines: a single string partition key. */
 export interface TableDefinition {
   readonly tableName: string;
   readonly partitionKey: string;

@@ -82,7 +82,7 @@ export class LocalQueue {
     for (const observer of this.#observers) observer(change);
   }
 
-  /** Hears every send, receive and delete (the local stack journals them to disk). */
+  /** Hears every send, receive and delete (the dev server journals them to disk). */
   observe(observer: (change: QueueChange) => void): () => void {
     this.#observers.add(observer);
     return () => this.#observers.delete(observer);

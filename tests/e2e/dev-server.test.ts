@@ -241,7 +241,7 @@ describe('the usage plan', () => {
   });
 });
 
-describe('a stop of the stack', () => {
+describe('a stop of the dev server', () => {
   it('loses no job: one cut by SIGTERM completes after the next start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'auto-vid-e2e-restart-'));
     const receiver = await startWebhookReceiver();

@@ -5,9 +5,9 @@ type Kept = { messageId: string; body: string; sentAt: number; receiveCount: num
 
 /**
  * Keeps a local queue on disk as an append-only journal (one JSON line per send, receive and
- * delete), so messages outlive a stop of the stack. On start the journal is replayed, compacted to
- * the live messages, and those are put back: visible at once, receive counts kept (so the redrive
- * to the dead-letter queue still counts receives from before the stop).
+ * delete), so messages outlive a stop of the dev server. On start the journal is replayed,
+ * compacted to the live messages, and those are put back: visible at once, receive counts kept (so
+ * the redrive to the dead-letter queue still counts receives from before the stop).
  */
 export function attachQueueJournal(queue: LocalQueue, path: string): () => void {
   const live = new Map<string, Kept>();

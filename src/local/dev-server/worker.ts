@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createLambdaContext } from './lambda-context.ts';
-import type { LocalQueue } from './local-queue.ts';
+import type { LocalQueue, QueuedMessage } from '../backing-services/local-queue.ts';
+import { createLambdaContext } from '../lambda-context.ts';
+import { buildSqsEvent } from './sqs-event.ts';
 
 export interface QueueWorkerOptions {
   readonly queue: LocalQueue;
   readonly queueArn: string;
+  readonly region: string;
   readonly functionName: string;
   readonly timeoutSeconds: number;
   readonly handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
@@ -51,51 +52,9 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
         continue;
       }
       busy = true;
-      const event: SQSEvent = {
-        Records: [
-          {
-            messageId: message.messageId,
-            receiptHandle: message.receiptHandle as string,
-            body: message.body,
-            attributes: {
-              ApproximateReceiveCount: String(message.receiveCount),
-              SentTimestamp: String(message.sentAt),
-              SenderId: 'local',
-              ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? message.sentAt),
-            },
-            messageAttributes: {},
-            md5OfBody: createHash('md5').update(message.body).digest('hex'),
-            eventSource: 'aws:sqs',
-            eventSourceARN: options.queueArn,
-            awsRegion: 'us-east-1',
-          },
-        ],
-      };
-      try {
-        const response = await options.handler(
-          event,
-          createLambdaContext(options.functionName, options.timeoutSeconds),
-        );
-        const failed =
-          response?.batchItemFailures?.some((f) => f.itemIdentifier === message.messageId) ?? false;
-        if (failed) {
-          options.log?.({
-            message: 'Message left for redelivery',
-            queue: queue.name,
-            receiveCount: message.receiveCount,
-          });
-        } else {
-          queue.delete(message.receiptHandle as string);
-        }
-      } catch (error) {
-        options.log?.({
-          message: 'Function failed; message left for redelivery',
-          queue: queue.name,
-          error: (error as Error).message,
-        });
-      } finally {
+      await deliver(message, options).finally(() => {
         busy = false;
-      }
+      });
     }
   })();
 
@@ -110,4 +69,32 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       await loop;
     },
   };
+}
+
+/** Calls the function with one message; deletes it unless the function failed or reported it failed. */
+async function deliver(message: QueuedMessage, options: QueueWorkerOptions): Promise<void> {
+  const { queue } = options;
+  const receiptHandle = message.receiptHandle as string;
+  try {
+    const response = await options.handler(
+      buildSqsEvent({ ...message, receiptHandle }, { queueArn: options.queueArn, region: options.region }),
+      createLambdaContext(options.functionName, options.timeoutSeconds),
+    );
+    const failed = response?.batchItemFailures?.some((f) => f.itemIdentifier === message.messageId) ?? false;
+    if (failed) {
+      options.log?.({
+        message: 'Message left for redelivery',
+        queue: queue.name,
+        receiveCount: message.receiveCount,
+      });
+    } else {
+      queue.delete(receiptHandle);
+    }
+  } catch (error) {
+    options.log?.({
+      message: 'Function failed; message left for redelivery',
+      queue: queue.name,
+      error: (error as Error).message,
+    });
+  }
 }

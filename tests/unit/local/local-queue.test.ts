@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalQueue } from '../../src/local/local-queue.ts';
+import { LocalQueue } from '../../../src/local/backing-services/local-queue.ts';
 
 function queues() {
   let now = 1_000;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalQueue } from './local-queue.ts';
 
@@ -28,6 +28,8 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
+type Action = (input: Record<string, unknown>) => unknown;
+
 /**
  * The SQS JSON protocol (the one AWS SDK v3 speaks) in front of local queues, so the production
  * SQS adapter runs unchanged. SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility,
@@ -39,20 +41,43 @@ export async function startSqsEndpoint(
 ): Promise<SqsEndpoint> {
   const host = options.host ?? '127.0.0.1';
   let base = '';
-  const find = (queueUrl: unknown): LocalQueue => {
-    const name = typeof queueUrl === 'string' ? queueUrl.split('/').at(-1) : undefined;
-    const queue = name ? queues.get(name) : undefined;
-    if (!queue) {
-      throw new SqsFault(
-        'com.amazonaws.sqs#QueueDoesNotExist',
-        'AWS.SimpleQueueService.NonExistentQueue',
-        'The specified queue does not exist.',
-      );
-    }
-    return queue;
+  const queueUrl = (name: string) => `${base}/${LOCAL_ACCOUNT_ID}/${name}`;
+  const actions = sqsActions(queues, queueUrl);
+  const server: Server = createServer((request, response) => serveAction(actions, request, response));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  base = `http://${host}:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint: base,
+    queueUrl,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
+}
 
-  const actions: Record<string, (input: Record<string, unknown>) => unknown> = {
+/** The queue a QueueUrl (or a bare name) points at, or SQS's QueueDoesNotExist. */
+function findQueue(queues: ReadonlyMap<string, LocalQueue>, queueUrl: unknown): LocalQueue {
+  const name = typeof queueUrl === 'string' ? queueUrl.split('/').at(-1) : undefined;
+  const queue = name ? queues.get(name) : undefined;
+  if (!queue) {
+    throw new SqsFault(
+      'com.amazonaws.sqs#QueueDoesNotExist',
+      'AWS.SimpleQueueService.NonExistentQueue',
+      'The specified queue does not exist.',
+    );
+  }
+  return queue;
+}
+
+/** Each served action: its JSON input to its JSON output. */
+function sqsActions(
+  queues: ReadonlyMap<string, LocalQueue>,
+  queueUrl: (name: string) => string,
+): Record<string, Action> {
+  const find = (url: unknown) => findQueue(queues, url);
+  return {
     SendMessage: (input) => {
       const { messageId, md5OfBody } = find(input.QueueUrl).send(String(input.MessageBody ?? ''));
       return { MessageId: messageId, MD5OfMessageBody: md5OfBody };
@@ -91,50 +116,44 @@ export async function startSqsEndpoint(
     GetQueueUrl: (input) => {
       const name = String(input.QueueName);
       if (!queues.has(name)) find(name);
-      return { QueueUrl: `${base}/${LOCAL_ACCOUNT_ID}/${name}` };
+      return { QueueUrl: queueUrl(name) };
     },
     GetQueueAttributes: (input) => ({
       Attributes: { ApproximateNumberOfMessages: String(find(input.QueueUrl).size) },
     }),
   };
+}
 
-  const server: Server = createServer(async (request, response) => {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const action = target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : '';
-    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-      response
-        .writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0', ...headers })
-        .end(JSON.stringify(body));
-    try {
-      const handler = actions[action];
-      if (!handler)
-        throw new SqsFault(
-          'com.amazonaws.sqs#UnsupportedOperation',
-          'AWS.SimpleQueueService.UnsupportedOperation',
-          `${action || 'This operation'} is not served locally`,
-        );
-      reply(200, handler(await readJson(request)));
-    } catch (error) {
-      if (error instanceof SqsFault) {
-        reply(
-          400,
-          { __type: error.type, message: error.message },
-          { 'x-amzn-query-error': `${error.queryCode};Sender` },
-        );
-      } else {
-        reply(500, { __type: 'com.amazonaws.sqs#InternalError', message: (error as Error).message });
-      }
+/** One request: the action named by X-Amz-Target, answered as SQS answers, faults included. */
+async function serveAction(
+  actions: Record<string, Action>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const target = String(request.headers['x-amz-target'] ?? '');
+  const action = target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : '';
+  const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    response
+      .writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0', ...headers })
+      .end(JSON.stringify(body));
+  try {
+    const handler = actions[action];
+    if (!handler)
+      throw new SqsFault(
+        'com.amazonaws.sqs#UnsupportedOperation',
+        'AWS.SimpleQueueService.UnsupportedOperation',
+        `${action || 'This operation'} is not served locally`,
+      );
+    reply(200, handler(await readJson(request)));
+  } catch (error) {
+    if (error instanceof SqsFault) {
+      reply(
+        400,
+        { __type: error.type, message: error.message },
+        { 'x-amzn-query-error': `${error.queryCode};Sender` },
+      );
+    } else {
+      reply(500, { __type: 'com.amazonaws.sqs#InternalError', message: (error as Error).message });
     }
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  base = `http://${host}:${(server.address() as AddressInfo).port}`;
-  return {
-    endpoint: base,
-    queueUrl: (name) => `${base}/${LOCAL_ACCOUNT_ID}/${name}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  }
 }

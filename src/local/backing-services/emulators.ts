@@ -36,7 +36,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   await mkdir(s3Directory, { recursive: true });
 
   const dynamo = dynalite({
-    ...(options.dataDir ? { path: join(root, 'dynamodb') } : {}),
+    path: options.dataDir ? join(root, 'dynamodb') : undefined,
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUsagePlan } from '../../src/local/usage-plan.ts';
+import { createUsagePlan } from '../../../src/local/dev-server/usage-plan.ts';
 
 function plan(rate: number, burst: number, quota: number) {
   let now = Date.parse('2026-11-21T10:00:00Z');

@@ -67,7 +67,7 @@ export function loadTemplate(
   return parse(readFileSync(path, 'utf8'), { customTags: intrinsicTags() }) as SamTemplate;
 }
 
-/** A parameter's default, as the stack would get it without overrides. */
+/** A parameter's default, as a deployed stack would get it without overrides. */
 export function parameterDefault(template: SamTemplate, name: string): string {
   const parameter = template.Parameters[name];
   if (parameter?.Default === undefined) throw new Error(`template.yaml has no default for parameter ${name}`);
@@ -102,4 +102,42 @@ export function functionCode(
     ?.EntryPoints?.[0];
   if (!entryPoint) throw new Error(`${logicalId} has no esbuild entry point in template.yaml`);
   return { handler: String(resource.Properties?.Handler), entryPoint };
+}
+
+/** One event source of a function: an API route or an SQS queue (other types only by name). */
+export interface FunctionEvent {
+  readonly Type: string;
+  /** An Api event's resource path, e.g. `/status/{jobId}`. */
+  readonly path?: string;
+  readonly method?: string;
+  /** The logical id of the queue an SQS event reads. */
+  readonly queueLogicalId?: string;
+}
+
+/** Each function of the template with its API routes and SQS sources, by logical id. */
+export function functionEvents(template: SamTemplate): Record<string, FunctionEvent[]> {
+  return Object.fromEntries(
+    Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function')
+      .map(([logicalId, resource]) => {
+        const events = (resource.Properties?.Events ?? {}) as Record<string, TemplateEvent>;
+        return [logicalId, Object.values(events).map(readFunctionEvent)];
+      }),
+  );
+}
+
+interface TemplateEvent {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+}
+
+function readFunctionEvent(event: TemplateEvent): FunctionEvent {
+  if (event.Type === 'Api') {
+    return { Type: 'Api', path: String(event.Properties.Path), method: String(event.Properties.Method) };
+  }
+  if (event.Type === 'SQS') {
+    const queue = event.Properties.Queue as { 'Fn::GetAtt': string[] };
+    return { Type: 'SQS', queueLogicalId: queue['Fn::GetAtt'][0] as string };
+  }
+  return { Type: event.Type };
 }

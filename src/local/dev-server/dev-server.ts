@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createDynamoDocumentClient } from '../../aws/clients.ts';
+import { type FunctionEvent, functionEvents } from '../../template/template.ts';
+import {
+  type BackingServices,
+  LOCAL_REGION,
+  startBackingServices,
+} from '../backing-services/backing-services.ts';
+import { attachQueueJournal } from '../backing-services/queue-journal.ts';
+import { type Gateway, type GatewayRoute, startGateway } from './gateway.ts';
+import { recoverUnfinishedJobs } from './recover-jobs.ts';
+import { createUsagePlan, type UsagePlanLimits } from './usage-plan.ts';
+import { type QueueWorker, startQueueWorker } from './worker.ts';
+
+export interface DevServerOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host?: string;
+  /** Usage plan overrides; the template's parameter defaults otherwise. */
+  readonly rate?: number;
+  readonly burst?: number;
+  readonly quota?: number;
+  /** `AUTO_VID_API_KEY`, else a key generated once and kept in the data folder. */
+  readonly apiKey?: string;
+  /** How long a failed message waits before it is received again (the template's 5400 s is Lambda's). */
+  readonly retryDelayMs?: number;
+  /** How long a render in progress may go on after a stop is asked for. */
+  readonly shutdownGraceMs?: number;
+  readonly log?: Log;
+  /** Workers on (default); off, messages stay on the queues (load measurements). */
+  readonly workers?: boolean;
+  /** The functions' log level (the template's LOG_LEVEL otherwise). */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export interface DevServer {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly limits: UsagePlanLimits;
+  readonly services: BackingServices;
+  /** Jobs found unfinished at start and put back to work. */
+  readonly recovered: number;
+  close(): Promise<void>;
+}
+
+type Log = (fields: Record<string, unknown>) => void;
+type Handler = (event: unknown, context?: Context) => Promise<unknown>;
+/** A function of the template wired and ready to call. */
+type WireHandler = (logicalId: string) => Promise<Handler>;
+
+const logJsonLine: Log = (fields) =>
+  process.stdout.write(`${JSON.stringify({ level: 'INFO', ...fields })}\n`);
+
+/**
+ * The whole service on one machine (`auto-vid dev`): the backing services of template.yaml, its
+ * queues kept on disk, the jobs an earlier run left unfinished put back to work, a worker per SQS
+ * event source calling the real function with SQS events, and the API Gateway stand-in in front of
+ * the real API handlers.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(join(dataDir, 'queues'), { recursive: true });
+  const log = options.log ?? logJsonLine;
+  const services = await startBackingServices({
+    dataDir,
+    visibilityTimeoutMs: options.retryDelayMs ?? 10_000,
+  });
+  const workers: QueueWorker[] = [];
+  const shutdown = new AbortController();
+  let gateway: Gateway | undefined;
+  try {
+    keepQueuesOnDisk(services, dataDir);
+    const recovered = await recoverJobs(services);
+    if (recovered > 0) log({ message: 'Unfinished jobs resumed', count: recovered });
+    // Each function is wired from its own environment; the processor also gets the stop signal, so
+    // a render cut by Ctrl-C is a retryable fault.
+    const wire: WireHandler = (logicalId) =>
+      services.wireFunction<Handler>(logicalId, {
+        env: options.logLevel ? { LOG_LEVEL: options.logLevel } : undefined,
+        stopSignal: shutdown.signal,
+      });
+    const functions = Object.entries(functionEvents(services.template.source));
+    if (options.workers !== false) await startWorkers(services, functions, wire, log, workers);
+    const limits = usagePlanLimits(services, options);
+    const apiKey = await loadApiKey(dataDir, options.apiKey ?? process.env.AUTO_VID_API_KEY);
+    gateway = await startGateway({
+      host: options.host ?? '127.0.0.1',
+      port: options.port,
+      routes: await buildRoutes(functions, wire),
+      apiKey,
+      usagePlan: createUsagePlan(limits),
+      log,
+    });
+    const front = gateway;
+    const close = async () => {
+      await front.close();
+      const grace = setTimeout(() => shutdown.abort(), options.shutdownGraceMs ?? 5_000);
+      await Promise.all(workers.map((worker) => worker.stop()));
+      clearTimeout(grace);
+      await services.close();
+    };
+    return { url: front.url, apiKey, limits, services, recovered, close };
+  } catch (error) {
+    await gateway?.close();
+    shutdown.abort();
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await services.close();
+    throw error;
+  }
+}
+
+/** Each queue journaled under `<dataDir>/queues/`, so its messages outlive a stop. */
+function keepQueuesOnDisk(services: BackingServices, dataDir: string): void {
+  for (const [logicalId, queue] of services.queues) {
+    attachQueueJournal(queue, join(dataDir, 'queues', `${logicalId}.jsonl`));
+  }
+}
+
+async function recoverJobs(services: BackingServices): Promise<number> {
+  const documents = createDynamoDocumentClient(services.emulators.env);
+  try {
+    return await recoverUnfinishedJobs(documents, services.template.physicalName('JobsTable'));
+  } finally {
+    documents.destroy();
+  }
+}
+
+/**
+ * A queue worker per SQS event source, each added to `workers` as it starts (so a failure part-way
+ * still stops those already running).
+ */
+async function startWorkers(
+  services: BackingServices,
+  functions: [string, FunctionEvent[]][],
+  wire: WireHandler,
+  log: Log,
+  workers: QueueWorker[],
+): Promise<void> {
+  const sources = functions.flatMap(([logicalId, events]) =>
+    events
+      .filter((event) => event.Type === 'SQS')
+      .map((event) => ({ logicalId, queueLogicalId: event.queueLogicalId as string })),
+  );
+  for (const { logicalId, queueLogicalId } of sources) {
+    const queue = services.queues.get(queueLogicalId);
+    if (!queue) throw new Error(`${logicalId} reads ${queueLogicalId}, which the template does not define`);
+    const handler = await wire(logicalId);
+    workers.push(
+      startQueueWorker({
+        queue,
+        queueArn: String(services.template.resolve({ 'Fn::GetAtt': [queueLogicalId, 'Arn'] })),
+        region: LOCAL_REGION,
+        functionName: services.template.physicalName(logicalId),
+        timeoutSeconds: services.template.functionTimeout(logicalId),
+        handler: handler as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
+        log,
+      }),
+    );
+  }
+}
+
+/** The gateway's routes: every Api event of every function, calling that function. */
+async function buildRoutes(
+  functions: [string, FunctionEvent[]][],
+  wire: WireHandler,
+): Promise<GatewayRoute[]> {
+  const routes: GatewayRoute[] = [];
+  for (const [logicalId, events] of functions) {
+    for (const event of events.filter((e) => e.Type === 'Api')) {
+      const handler = await wire(logicalId);
+      routes.push({
+        method: String(event.method).toUpperCase(),
+        resource: String(event.path),
+        handler: (proxyEvent) => handler(proxyEvent) as Promise<APIGatewayProxyResult>,
+      });
+    }
+  }
+  return routes;
+}
+
+/** The usage plan: the options' numbers, else the template's parameter defaults. */
+function usagePlanLimits(services: BackingServices, options: DevServerOptions): UsagePlanLimits {
+  const parameter = (name: string) => Number(services.template.resolve({ Ref: name }));
+  return {
+    rate: options.rate ?? parameter('ApiRateLimit'),
+    burst: options.burst ?? parameter('ApiBurstLimit'),
+    quota: options.quota ?? parameter('ApiQuotaLimit'),
+  };
+}
+
+/** The given key, else the one kept in the data folder, else a new one kept there. */
+async function loadApiKey(dataDir: string, given: string | undefined): Promise<string> {
+  if (given) return given;
+  const path = join(dataDir, 'api-key');
+  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
+  const key = randomBytes(20).toString('base64url');
+  await writeFile(path, `${key}\n`, { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,173 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { buildProxyEvent } from './proxy-event.ts';
+import type { createUsagePlan } from './usage-plan.ts';
+
+/** One route of the REST API, as template.yaml's Api events declare it. */
+export interface GatewayRoute {
+  readonly method: string;
+  /** The resource path, e.g. `/status/{jobId}`. */
+  readonly resource: string;
+  readonly handler: (event: unknown) => Promise<APIGatewayProxyResult>;
+}
+
+export interface GatewayOptions {
+  readonly host?: string;
+  readonly port: number;
+  readonly routes: readonly GatewayRoute[];
+  readonly apiKey: string;
+  readonly usagePlan: ReturnType<typeof createUsagePlan>;
+  /** API Gateway's payload limit. */
+  readonly maxBodyBytes?: number;
+  readonly log?: (fields: Record<string, unknown>) => void;
+}
+
+export interface Gateway {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute extends GatewayRoute {
+  readonly pattern: RegExp;
+}
+
+/** What the gateway serves with, its defaults filled in. */
+interface GatewaySettings extends GatewayOptions {
+  readonly host: string;
+  readonly maxBodyBytes: number;
+  readonly compiledRoutes: readonly CompiledRoute[];
+}
+
+/**
+ * API Gateway (REST, stage Prod) on one machine, as `sam local start-api` serves it (no stage
+ * prefix): the template's routes, `X-API-Key` on every route (403 Forbidden), the usage plan
+ * (429 Too Many Requests / Limit Exceeded), the 10 MB payload limit, and a proxy event per request
+ * for the real handler.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const settings: GatewaySettings = {
+    ...options,
+    host: options.host ?? '127.0.0.1',
+    maxBodyBytes: options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES,
+    compiledRoutes: options.routes.map(compile),
+  };
+  const server: Server = createServer((request, response) => serveRequest(settings, request, response));
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, settings.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${settings.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** A route with its resource as a pattern: `{name}` stands for one path segment. */
+function compile(route: GatewayRoute): CompiledRoute {
+  const source = route.resource
+    .split('/')
+    .map((segment) => (/^\{.+\}$/.test(segment) ? '[^/]+' : segment.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&')))
+    .join('/');
+  return { ...route, pattern: new RegExp(`^${source}$`) };
+}
+
+/** One request answered, then logged with its status and duration. */
+async function serveRequest(
+  settings: GatewaySettings,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const started = Date.now();
+  const method = request.method ?? 'GET';
+  const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+  const statusCode = await respond(settings, request, response, method, pathname);
+  settings.log?.({ message: 'Request', method, path: pathname, statusCode, ms: Date.now() - started });
+}
+
+/** API Gateway's order: route, key, usage plan, payload, then the integration. Returns the status sent. */
+async function respond(
+  settings: GatewaySettings,
+  request: IncomingMessage,
+  response: ServerResponse,
+  method: string,
+  pathname: string,
+): Promise<number> {
+  const route = settings.compiledRoutes.find((r) => r.method === method && r.pattern.test(pathname));
+  // API Gateway answers unknown routes like missing keys: 403, before anything else.
+  if (!route) return gatewayAnswer(response, 403, 'Missing Authentication Token');
+  if (request.headers['x-api-key'] !== settings.apiKey) return gatewayAnswer(response, 403, 'Forbidden');
+  const verdict = settings.usagePlan.admit();
+  if (verdict !== 'allowed')
+    return gatewayAnswer(response, 429, verdict === 'throttled' ? 'Too Many Requests' : 'Limit Exceeded');
+  const body = await readBody(request, settings.maxBodyBytes);
+  if (body === undefined) {
+    // The rest of the body is not read: the connection cannot be used again.
+    gatewayAnswer(response, 413, 'Request Too Long', true);
+    request.resume();
+    return 413;
+  }
+  return callIntegration(settings, route, request, body, response);
+}
+
+/** The request body, or undefined once it passes `limit` bytes. */
+async function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Calls the route's function with a proxy event and writes its answer; returns the status sent. */
+async function callIntegration(
+  settings: GatewaySettings,
+  route: CompiledRoute,
+  request: IncomingMessage,
+  body: string,
+  response: ServerResponse,
+): Promise<number> {
+  const event = buildProxyEvent(
+    {
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      rawHeaders: request.rawHeaders,
+      httpVersion: request.httpVersion,
+      body,
+    },
+    { resource: route.resource, apiKey: settings.apiKey, host: settings.host },
+  );
+  try {
+    const result = await route.handler(event);
+    response.writeHead(result.statusCode, {
+      'Content-Type': 'application/json',
+      ...(result.headers as Record<string, string>),
+    });
+    response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+    return result.statusCode;
+  } catch (error) {
+    // What API Gateway answers when the integration itself fails.
+    settings.log?.({ message: 'Handler threw', error: (error as Error).message });
+    return gatewayAnswer(response, 502, 'Internal server error');
+  }
+}
+
+/** An answer of the gateway itself, `{"message": …}`; returns its status. */
+function gatewayAnswer(response: ServerResponse, status: number, message: string, close = false): number {
+  // Connection: close only after a body left unread; the header is absent otherwise.
+  response
+    .writeHead(status, { 'Content-Type': 'application/json', ...(close ? { Connection: 'close' } : {}) })
+    .end(JSON.stringify({ message }));
+  return status;
+}
