@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevProcess, startDevProcess } from '../support/dev-process.ts';
 import { makeTone, makeVideo, probeDuration, probeStreams } from '../support/media.ts';
+import { sendRaw } from '../support/raw-http.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 // Answers are free-form JSON; the assertions give them their shape.
@@ -177,6 +178,53 @@ describe('auto-vid dev over HTTP', () => {
     const secret = readFileSync(join(dataDir, 'webhook-secret'), 'utf8').trim();
     const payload = new Webhook(secret).verify(hook?.body as string, hook?.headers as Record<string, string>);
     expect(payload).toEqual({ ...done, metadata: { run: 'e2e', attempt: 1 } });
+  });
+
+  it('answers or drops garbage on the raw socket, keeps serving, and still completes a job', async () => {
+    // Prepare
+    const key = `X-API-Key: ${dev.apiKey}\r\n`;
+    const head = (requestLine: string, more = '') => `${requestLine}\r\nHost: local\r\n${key}${more}\r\n`;
+    // Act
+    const badEscape = await sendRaw(dev.url, [head('GET /status/%E0%A4%A HTTP/1.1')]);
+    const truncatedBody = await sendRaw(
+      dev.url,
+      [
+        head('POST /submit HTTP/1.1', 'Content-Type: application/json\r\nContent-Length: 1000\r\n'),
+        '{"assets":',
+      ],
+      { hangUp: true },
+    );
+    const badChunks = await sendRaw(dev.url, [
+      head('POST /submit HTTP/1.1', 'Transfer-Encoding: chunked\r\n'),
+      'zz\r\nnot a chunk\r\n',
+    ]);
+    const hugeHeaders = await sendRaw(dev.url, [
+      head('GET /status/x HTTP/1.1', `X-Big: ${'a'.repeat(100_000)}\r\n`),
+    ]);
+    const slowHeaders = await sendRaw(dev.url, ['GET /status/x HTTP/1.1\r\nHo', { pauseMs: 300 }, 'st: lo'], {
+      hangUp: true,
+    });
+    const notHttp = await sendRaw(dev.url, [Buffer.from([0, 255, 13, 10, 13, 10, 7, 7])]);
+    // Assess: each answered as an HTTP server would, or dropped, and the process still works.
+    expect(badEscape).toMatch(/^HTTP\/1\.1 400 /);
+    expect(badEscape).toContain('{"message":"Bad Request"}');
+    expect(truncatedBody).toBe('');
+    expect(badChunks).toMatch(/^HTTP\/1\.1 400 /);
+    expect(hugeHeaders).toMatch(/^HTTP\/1\.1 431 /);
+    expect(slowHeaders).toBe('');
+    expect(notHttp).toMatch(/^HTTP\/1\.1 400 /);
+
+    const sources = await upload(dev, files);
+    const spec = {
+      ...specFor(sources, receiver.url, 'after-garbage'),
+      output: { filename: 'after-garbage' },
+    };
+    const submitted = await call(dev, 'POST', '/submit', spec);
+    const done = await waitForStatus(dev, submitted.json.jobId, (v) =>
+      ['completed', 'failed'].includes(v.status),
+    );
+    expect(done.status).toBe('completed');
+    expect(dev.output.join('\n')).toContain('"message":"Request could not be served"');
   });
 
   it('hands out upload URLs that a browser on another origin may PUT to (CORS from the template)', async () => {

@@ -80,7 +80,11 @@ function compile(route: GatewayRoute): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`) };
 }
 
-/** One request answered, then logged with its status and duration. */
+/**
+ * One request answered, then logged with its status and duration. Nothing a client sends may end
+ * the process: a request that cannot be answered is answered 400 or, when the client is gone,
+ * dropped.
+ */
 async function serveRequest(
   settings: GatewaySettings,
   request: IncomingMessage,
@@ -88,9 +92,34 @@ async function serveRequest(
 ): Promise<void> {
   const started = Date.now();
   const method = request.method ?? 'GET';
-  const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-  const statusCode = await respond(settings, request, response, method, pathname);
+  const pathname = pathOf(request.url);
+  let statusCode: number;
+  try {
+    if (pathname === undefined) throw new Error(`Unreadable request target ${JSON.stringify(request.url)}`);
+    statusCode = await respond(settings, request, response, method, pathname);
+  } catch (error) {
+    statusCode = answerBrokenRequest(request, response);
+    settings.log?.({ message: 'Request could not be served', method, error: (error as Error).message });
+  }
   settings.log?.({ message: 'Request', method, path: pathname, statusCode, ms: Date.now() - started });
+}
+
+/** The path of a request target (without its query), or undefined when it is not a URL. */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request that broke off mid-body is dropped (status 0 in the log); any other gets a 400. */
+function answerBrokenRequest(request: IncomingMessage, response: ServerResponse): number {
+  if (request.destroyed || request.readableAborted || response.headersSent) {
+    response.destroy();
+    return 0;
+  }
+  return gatewayAnswer(response, 400, 'Bad Request', true);
 }
 
 /** API Gateway's order: route, key, usage plan, payload, then the integration. Returns the status sent. */
@@ -104,6 +133,8 @@ async function respond(
   const route = settings.compiledRoutes.find((r) => r.method === method && r.pattern.test(pathname));
   // API Gateway answers unknown routes like missing keys: 403, before anything else.
   if (!route) return gatewayAnswer(response, 403, 'Missing Authentication Token');
+  // A path whose percent-escapes decode to nothing cannot name a resource.
+  if (!isDecodable(pathname)) return gatewayAnswer(response, 400, 'Bad Request');
   if (request.headers['x-api-key'] !== settings.apiKey) return gatewayAnswer(response, 403, 'Forbidden');
   const verdict = settings.usagePlan.admit();
   if (verdict !== 'allowed')
@@ -116,6 +147,15 @@ async function respond(
     return 413;
   }
   return callIntegration(settings, route, request, body, response);
+}
+
+function isDecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The request body, or undefined once it passes `limit` bytes. */
