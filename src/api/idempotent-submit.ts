@@ -10,12 +10,15 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../clock.ts';
 import { errorResponse } from './responses.ts';
 
-/** How long the same `Idempotency-Key` keeps answering with the same job. */
+/** How long the same `Idempotency-Key` keeps answering with the job it created. */
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 /** Keys are opaque client strings; this bounds what is hashed and stored. */
 const MAX_KEY_LENGTH = 255;
 
-/** A 5xx is not remembered: the same key may try again once the fault has passed. */
+/**
+ * Only an answer that created a job is remembered. A 4xx (a spec the client will correct) or a
+ * 5xx (a fault that will pass) leaves the key free, so the next request with it is judged afresh.
+ */
 class UnrememberedResponse extends Error {
   readonly response: APIGatewayProxyResult;
   constructor(response: APIGatewayProxyResult) {
@@ -30,9 +33,9 @@ interface KeyedRequest {
 }
 
 /**
- * Wraps submit with the `Idempotency-Key` header (Powertools idempotency on DynamoDB): the same key
- * and body within 24 h answer with the first response (the same job); the same key with another body
- * is a 409. A request racing one still in flight with its key waits for its answer.
+ * Wraps submit with the `Idempotency-Key` header (Powertools idempotency on DynamoDB): once a key
+ * created a job, the same key and body within 24 h answer with that job and another body is a 409.
+ * A request racing one still in flight with its key waits for its answer.
  */
 export function createIdempotentSubmit(
   submit: (body: string | undefined) => Promise<APIGatewayProxyResult>,
@@ -47,7 +50,7 @@ export function createIdempotentSubmit(
   const once = makeIdempotent(
     async (request: KeyedRequest): Promise<APIGatewayProxyResult> => {
       const response = await submit(request.body);
-      if (response.statusCode >= 500) throw new UnrememberedResponse(response);
+      if (response.statusCode !== 200) throw new UnrememberedResponse(response);
       return response;
     },
     { persistenceStore, config },

@@ -193,6 +193,21 @@ describe('Idempotency-Key on POST /submit', () => {
     expect(body(conflict).error).toBe('Idempotency-Key was already used with a different request body');
   });
 
+  it('remembers only a request that created a job: a key whose body got a 400 may be used again', async () => {
+    // Prepare
+    const key = `fix-${crypto.randomUUID()}`;
+    const spec = JSON.parse(event('submit-job.json').body);
+    const broken = { ...spec, output: { ...spec.output, filename: 7 } };
+    // Act
+    const rejected = await handlers.submit(keyed(key, broken), context('SubmitJobFunction'));
+    const corrected = await handlers.submit(keyed(key, spec), context('SubmitJobFunction'));
+    const again = await handlers.submit(keyed(key, spec), context('SubmitJobFunction'));
+    // Assess
+    expect(rejected.statusCode).toBe(400);
+    expect(corrected.statusCode).toBe(200);
+    expect(body(again).jobId).toBe(body(corrected).jobId);
+  });
+
   it('creates one job for ten parallel identical requests', async () => {
     const key = `burst-${crypto.randomUUID()}`;
     const before = services.queues.get('JobsQueue')?.size ?? 0;
