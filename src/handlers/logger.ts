@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Log } from '../processor/log.ts';
 
 type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -8,8 +9,6 @@ export function createLogger(serviceName: string, env: NodeJS.ProcessEnv = proce
 }
 
 /** The use-cases' log port, writing through a function's logger. */
-export function toLog(
-  logger: Logger,
-): (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void {
+export function toLog(logger: Logger): Log {
   return (level, message, fields) => logger[level](message, fields ?? {});
 }

@@ -4,5 +4,3 @@ export type Log = (
   message: string,
   fields?: Record<string, unknown>,
 ) => void;
-
-export const silentLog: Log = () => {};

@@ -1,4 +1,4 @@
-import type { SamTemplate } from './template.ts';
+import { parameterDefault, type SamTemplate } from './template.ts';
 
 /** Where the template is deployed: the names and values CloudFormation would resolve it against. */
 export interface Deployment {
@@ -103,9 +103,7 @@ function evaluateCondition(scope: Scope, name: string): boolean {
 function parameter({ template, deployment }: Scope, name: string): string {
   const override = deployment.parameters?.[name];
   if (override !== undefined) return override;
-  const found = template.Parameters[name];
-  if (found?.Default === undefined) throw new Error(`Parameter ${name} has no default`);
-  return String(found.Default);
+  return parameterDefault(template, name);
 }
 
 function pseudoParameter({ deployment }: Scope, name: string): string | undefined {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDynamoClient, createS3Client } from '../../aws/clients.ts';
 import { type ResolvedTemplate, resolveTemplate } from '../../template/resolve-template.ts';
 import { functionCode, loadTemplate, type SamTemplate } from '../../template/template.ts';
+import { loadKeptSecret } from '../kept-secret.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { LocalQueue } from './local-queue.ts';
 import { ensureBucket, ensureTable } from './provision.ts';
@@ -79,7 +79,13 @@ export async function startBackingServices(options: BackingServicesOptions): Pro
     const queues = createQueues(template, options.visibilityTimeoutMs);
     sqs = await startSqsEndpoint(new Map([...queues.values()].map((queue) => [queue.name, queue])));
     await provisionStorage(template, emulators);
-    const webhookSecret = await loadWebhookSecret(dataDir);
+    // A Standard Webhooks secret, kept per data folder unless AUTO_VID_WEBHOOK_SECRET gives one.
+    const webhookSecret = await loadKeptSecret(
+      dataDir,
+      'webhook-secret',
+      process.env.AUTO_VID_WEBHOOK_SECRET,
+      () => `whsec_${randomBytes(24).toString('base64')}`,
+    );
     return assembleServices({ template, emulators, sqs, queues, webhookSecret });
   } catch (error) {
     await sqs?.close();
@@ -125,16 +131,6 @@ function bucketCors(template: ResolvedTemplate, bucket: string) {
     template.resolve(resource?.Properties?.CorsConfiguration) as { CorsRules?: object[] } | undefined
   )?.CorsRules;
   return rules as Parameters<typeof ensureBucket>[2];
-}
-
-/** A Standard Webhooks secret generated once per data folder (or AUTO_VID_WEBHOOK_SECRET). */
-async function loadWebhookSecret(dataDir: string): Promise<string> {
-  if (process.env.AUTO_VID_WEBHOOK_SECRET) return process.env.AUTO_VID_WEBHOOK_SECRET;
-  const path = join(dataDir, 'webhook-secret');
-  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
-  const secret = `whsec_${randomBytes(24).toString('base64')}`;
-  await writeFile(path, `${secret}\n`, { mode: 0o600 });
-  return secret;
 }
 
 interface StartedParts {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDocumentClient } from '../../aws/clients.ts';
@@ -9,8 +8,10 @@ import {
   type BackingServices,
   LOCAL_REGION,
   startBackingServices,
+  type WireOptions,
 } from '../backing-services/backing-services.ts';
 import { attachQueueJournal } from '../backing-services/queue-journal.ts';
+import { loadKeptSecret } from '../kept-secret.ts';
 import { type Gateway, type GatewayRoute, startGateway } from './gateway.ts';
 import { recoverUnfinishedJobs } from './recover-jobs.ts';
 import { createUsagePlan, type UsagePlanLimits } from './usage-plan.ts';
@@ -76,17 +77,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     keepQueuesOnDisk(services, dataDir);
     const recovered = await recoverJobs(services);
     if (recovered > 0) log({ message: 'Unfinished jobs resumed', count: recovered });
-    // Each function is wired from its own environment; the processor also gets the stop signal, so
-    // a render cut by Ctrl-C is a retryable fault.
-    const wire: WireHandler = (logicalId) =>
-      services.wireFunction<Handler>(logicalId, {
-        env: options.logLevel ? { LOG_LEVEL: options.logLevel } : undefined,
-        stopSignal: shutdown.signal,
-      });
+    // The processor gets the stop signal, so a render cut by Ctrl-C is a retryable fault.
+    const wire = wireOncePerFunction(services, {
+      env: options.logLevel ? { LOG_LEVEL: options.logLevel } : undefined,
+      stopSignal: shutdown.signal,
+    });
     const functions = Object.entries(functionEvents(services.template.source));
     if (options.workers !== false) await startWorkers(services, functions, wire, log, workers);
     const limits = usagePlanLimits(services, options);
-    const apiKey = await loadApiKey(dataDir, options.apiKey ?? process.env.AUTO_VID_API_KEY);
+    const apiKey = await loadKeptSecret(
+      dataDir,
+      'api-key',
+      options.apiKey ?? process.env.AUTO_VID_API_KEY,
+      () => randomBytes(20).toString('base64url'),
+    );
     gateway = await startGateway({
       host: options.host ?? '127.0.0.1',
       port: options.port,
@@ -111,6 +115,22 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await services.close();
     throw error;
   }
+}
+
+/**
+ * Each function wired from its own environment once, as Lambda keeps one container per function: a
+ * function behind a route and a queue, or several routes, shares its clients.
+ */
+function wireOncePerFunction(services: BackingServices, options: WireOptions): WireHandler {
+  const wired = new Map<string, Promise<Handler>>();
+  return (logicalId) => {
+    let handler = wired.get(logicalId);
+    if (!handler) {
+      handler = services.wireFunction<Handler>(logicalId, options);
+      wired.set(logicalId, handler);
+    }
+    return handler;
+  };
 }
 
 /** Each queue journaled under `<dataDir>/queues/`, so its messages outlive a stop. */
@@ -190,14 +210,4 @@ function usagePlanLimits(services: BackingServices, options: DevServerOptions): 
     burst: options.burst ?? parameter('ApiBurstLimit'),
     quota: options.quota ?? parameter('ApiQuotaLimit'),
   };
-}
-
-/** The given key, else the one kept in the data folder, else a new one kept there. */
-async function loadApiKey(dataDir: string, given: string | undefined): Promise<string> {
-  if (given) return given;
-  const path = join(dataDir, 'api-key');
-  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
-  const key = randomBytes(20).toString('base64url');
-  await writeFile(path, `${key}\n`, { mode: 0o600 });
-  return key;
 }

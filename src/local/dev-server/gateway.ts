@@ -82,8 +82,7 @@ function compile(route: GatewayRoute): CompiledRoute {
 
 /**
  * One request answered, then logged with its status and duration. Nothing a client sends may end
- * the process: a request that cannot be answered is answered 400 or, when the client is gone,
- * dropped.
+ * the process: whatever fails while a request is served is answered here (see answerFailure).
  */
 async function serveRequest(
   settings: GatewaySettings,
@@ -95,10 +94,12 @@ async function serveRequest(
   const pathname = pathOf(request.url);
   let statusCode: number;
   try {
-    if (pathname === undefined) throw new Error(`Unreadable request target ${JSON.stringify(request.url)}`);
-    statusCode = await respond(settings, request, response, method, pathname);
+    statusCode =
+      pathname === undefined
+        ? gatewayAnswer(response, 400, 'Bad Request')
+        : await respond(settings, request, response, method, pathname);
   } catch (error) {
-    statusCode = answerBrokenRequest(request, response);
+    statusCode = answerFailure(error, request, response);
     settings.log?.({ message: 'Request could not be served', method, error: (error as Error).message });
   }
   settings.log?.({ message: 'Request', method, path: pathname, statusCode, ms: Date.now() - started });
@@ -113,13 +114,19 @@ function pathOf(target: string | undefined): string | undefined {
   }
 }
 
-/** A request that broke off mid-body is dropped (status 0 in the log); any other gets a 400. */
-function answerBrokenRequest(request: IncomingMessage, response: ServerResponse): number {
-  if (request.destroyed || request.readableAborted || response.headersSent) {
+/**
+ * A request whose client hung up mid-body is dropped (status 0 in the log); a path whose
+ * percent-escapes decode to nothing (URIError from decoding its parameters) is the client's 400;
+ * anything else is the gateway's own 500, as API Gateway answers its internal faults.
+ */
+function answerFailure(error: unknown, request: IncomingMessage, response: ServerResponse): number {
+  // Not `request.destroyed`: a request read to its end is destroyed too, and its client still waits.
+  if (request.readableAborted || request.socket.destroyed || response.headersSent) {
     response.destroy();
     return 0;
   }
-  return gatewayAnswer(response, 400, 'Bad Request', true);
+  if (error instanceof URIError) return gatewayAnswer(response, 400, 'Bad Request', true);
+  return gatewayAnswer(response, 500, 'Internal server error', true);
 }
 
 /** API Gateway's order: route, key, usage plan, payload, then the integration. Returns the status sent. */
@@ -133,8 +140,6 @@ async function respond(
   const route = settings.compiledRoutes.find((r) => r.method === method && r.pattern.test(pathname));
   // API Gateway answers unknown routes like missing keys: 403, before anything else.
   if (!route) return gatewayAnswer(response, 403, 'Missing Authentication Token');
-  // A path whose percent-escapes decode to nothing cannot name a resource.
-  if (!isDecodable(pathname)) return gatewayAnswer(response, 400, 'Bad Request');
   if (request.headers['x-api-key'] !== settings.apiKey) return gatewayAnswer(response, 403, 'Forbidden');
   const verdict = settings.usagePlan.admit();
   if (verdict !== 'allowed')
@@ -147,15 +152,6 @@ async function respond(
     return 413;
   }
   return callIntegration(settings, route, request, body, response);
-}
-
-function isDecodable(pathname: string): boolean {
-  try {
-    decodeURIComponent(pathname);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The request body, or undefined once it passes `limit` bytes. */

@@ -65,8 +65,6 @@ export function buildProxyEvent(request: GatewayRequest, options: ProxyEventOpti
   };
 }
 
-export type ProxyEvent = ReturnType<typeof buildProxyEvent>;
-
 /** Headers by name as written: the last value in `headers`, every value in `multiValueHeaders`. */
 function headersOf(rawHeaders: readonly string[]) {
   const headers: Record<string, string> = {};

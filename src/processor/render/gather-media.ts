@@ -60,7 +60,8 @@ export async function gatherMedia(
       ),
     ),
   ]);
-  if (firstFailure || fetched.status === 'rejected' || synthesised.status === 'rejected') {
+  if (fetched.status === 'rejected' || synthesised.status === 'rejected') {
+    // The first failure is the cause; the other task's error is only that it was stopped.
     const stoppedBy = attempt.stoppedBy();
     throw stoppedBy ? interruptedError('Render', stoppedBy) : firstFailure?.error;
   }
