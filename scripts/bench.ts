@@ -128,12 +128,12 @@ async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
   const spec = buildSpec(scenario, media);
   const work = mkdtempSync(join(tmpdir(), 'auto-vid-bench-bare-'));
   try {
-    const probe = await probeMedia(media.video, 'bench video');
-    const music = await probeMedia(media.music, 'bench music');
-    const effect = await probeMedia(media.effect, 'bench effect');
+    const probe = await probeMedia(media.video, 'bench video', 'video');
+    const music = await probeMedia(media.music, 'bench music', 'audio');
+    const effect = await probeMedia(media.effect, 'bench effect', 'audio');
     const audioAssets = new Map<string, PreparedAudio>([
-      ['music', { path: media.music, duration: music.duration, formatName: music.formatName }],
-      ['effect', { path: media.effect, duration: effect.duration, formatName: effect.formatName }],
+      ['music', { path: media.music, duration: music.duration, demuxer: music.demuxer }],
+      ['effect', { path: media.effect, duration: effect.duration, demuxer: effect.demuxer }],
     ]);
     const plan = buildRenderPlan({
       spec,

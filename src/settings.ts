@@ -1,5 +1,6 @@
 import { readWebhookSizeLimits, type WebhookSizeLimits } from '@auto-vid/shared';
 import { z } from 'zod';
+import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from './policy/media-limits.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -16,6 +17,12 @@ const environmentSchema = z.object({
   ALLOWED_OUTPUT_BUCKETS: z.string().optional(),
   /** Largest http(s) asset, bytes. */
   MAX_ASSET_BYTES: positiveInt(4 * 1024 ** 3),
+  /** What one render may read (src/processor/render/media-limits.ts). */
+  MAX_VIDEO_PIXELS: positiveInt(DEFAULT_MEDIA_LIMITS.maxVideoPixels),
+  MAX_VIDEO_SECONDS: positiveInt(DEFAULT_MEDIA_LIMITS.maxVideoSeconds),
+  MAX_VIDEO_FPS: positiveInt(DEFAULT_MEDIA_LIMITS.maxVideoFps),
+  MAX_STREAMS_PER_FILE: positiveInt(DEFAULT_MEDIA_LIMITS.maxStreamsPerFile),
+  MAX_AUDIO_SECONDS: positiveInt(DEFAULT_MEDIA_LIMITS.maxAudioSeconds),
   /** Standard Webhooks secret, from Secrets Manager on AWS … */
   WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
   /** … or given directly (the local stack). */
@@ -44,6 +51,7 @@ export interface Settings {
   readonly limits: WebhookSizeLimits;
   readonly outputBuckets: readonly string[];
   readonly maxAssetBytes: number;
+  readonly mediaLimits: MediaLimits;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -72,6 +80,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .map((b) => b.trim())
       .filter(Boolean),
     maxAssetBytes: e.MAX_ASSET_BYTES,
+    mediaLimits: {
+      maxVideoPixels: e.MAX_VIDEO_PIXELS,
+      maxVideoSeconds: e.MAX_VIDEO_SECONDS,
+      maxVideoFps: e.MAX_VIDEO_FPS,
+      maxStreamsPerFile: e.MAX_STREAMS_PER_FILE,
+      maxAudioSeconds: e.MAX_AUDIO_SECONDS,
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseAssetSource, parseS3Location } from './asset-source.ts';
 import { quoteForMessage } from './message-text.ts';
 import { POLLY_ENGINES, POLLY_LANGUAGE_CODES, POLLY_TEXT_TYPES, POLLY_VOICE_IDS } from './polly-voices.ts';
+import { findSsmlProblem } from './ssml.ts';
 
 /** Safety limits the job spec enforces on top of the old service's rules (documented in the README). */
 export const SPEC_LIMITS = {
@@ -10,7 +11,29 @@ export const SPEC_LIMITS = {
   maxTtsTextChars: 20_000,
   maxTotalTtsTextChars: 100_000,
   maxFilenameLength: 255,
+  /**
+   * UTF-8 bytes of the file name with `.mp4` appended. A file system allows 255 per name, and the
+   * render writes `.<name>.<pid>.partial` beside the output first.
+   */
+  maxFilenameBytes: 200,
 } as const;
+
+/** Headers the HTTP connection itself sets; a webhook that set them would break every delivery. */
+const CONNECTION_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** A header value HTTP carries as it is: visible ASCII and spaces. */
+const HEADER_VALUE = /^[\x20-\x7e]*$/;
 
 export interface WebhookSizeLimits {
   /** Largest JSON text of `notifications.webhook.headers`, in bytes. */
@@ -94,32 +117,38 @@ const duckingFields = {
 const ttsEventSchema = z.object({
   start: z.number().min(0).describe('Seconds from the start of the video.'),
   type: z.literal('tts'),
-  data: z.object({
-    text: z
-      .string()
-      .min(1)
-      .max(SPEC_LIMITS.maxTtsTextChars)
-      .describe('Plain text, or SSML with textType ssml.'),
-    provider: z.literal('aws-polly').default('aws-polly'),
-    providerConfig: z
-      .object({
-        voiceId: z
-          .enum(POLLY_VOICE_IDS, { error: "Input should be an Amazon Polly voice id, such as 'Joanna'" })
-          .default('Joanna')
-          .describe('Amazon Polly voice id (listed below).'),
-        engine: z.enum(POLLY_ENGINES).default('neural'),
-        textType: z.enum(POLLY_TEXT_TYPES).default('text'),
-        languageCode: z
-          .enum(POLLY_LANGUAGE_CODES, {
-            error: "Input should be an Amazon Polly language code, such as 'en-US'",
-          })
-          .optional()
-          .describe("Default: the voice's own language."),
-      })
-      .prefault({}),
-    volume: unitVolume(1.0),
-    ...duckingFields,
-  }),
+  data: z
+    .object({
+      text: z
+        .string()
+        .min(1)
+        .max(SPEC_LIMITS.maxTtsTextChars)
+        .describe('Plain text, or SSML with textType ssml.'),
+      provider: z.literal('aws-polly').default('aws-polly'),
+      providerConfig: z
+        .object({
+          voiceId: z
+            .enum(POLLY_VOICE_IDS, { error: "Input should be an Amazon Polly voice id, such as 'Joanna'" })
+            .default('Joanna')
+            .describe('Amazon Polly voice id (listed below).'),
+          engine: z.enum(POLLY_ENGINES).default('neural'),
+          textType: z.enum(POLLY_TEXT_TYPES).default('text'),
+          languageCode: z
+            .enum(POLLY_LANGUAGE_CODES, {
+              error: "Input should be an Amazon Polly language code, such as 'en-US'",
+            })
+            .optional()
+            .describe("Default: the voice's own language."),
+        })
+        .prefault({}),
+      volume: unitVolume(1.0),
+      ...duckingFields,
+    })
+    .superRefine((data, ctx) => {
+      if (data.providerConfig.textType !== 'ssml') return;
+      const problem = findSsmlProblem(data.text);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['text'], message: problem });
+    }),
 });
 
 const audioEventSchema = z.object({
@@ -161,6 +190,13 @@ const outputSchema = z.object({
           message: 'Must be a plain file name (no /, \\, .. or control characters)',
         });
       }
+      const bytes = Buffer.byteLength(resolveOutputFilename({ output: { filename } }), 'utf8');
+      if (bytes > SPEC_LIMITS.maxFilenameBytes) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Must be at most ${SPEC_LIMITS.maxFilenameBytes} bytes in UTF-8 with .mp4 (it is ${bytes})`,
+        });
+      }
     })
     .describe('Output file name; .mp4 is appended when missing.'),
   encoding: z
@@ -196,11 +232,23 @@ function webhookSchema(limits: WebhookSizeLimits) {
         for (const [name, value] of Object.entries(headers)) {
           if (!HEADER_NAME.test(name)) {
             ctx.addIssue({ code: 'custom', path: [name], message: 'Not a valid HTTP header name' });
+          } else if (CONNECTION_HEADERS.has(name.toLowerCase())) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: 'This header is set by the HTTP connection; a webhook cannot set it',
+            });
           } else if (CONTROL_CHARS.test(value)) {
             ctx.addIssue({
               code: 'custom',
               path: [name],
               message: 'Header value contains control characters',
+            });
+          } else if (!HEADER_VALUE.test(value)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: 'Header value must be visible ASCII characters and spaces',
             });
           }
         }
@@ -345,7 +393,7 @@ export type TtsEvent = Extract<TimelineEvent, { type: 'tts' }>;
 export type AudioEvent = Extract<TimelineEvent, { type: 'audio' }>;
 
 /** The output file name with `.mp4` appended when it is missing. */
-export function resolveOutputFilename(spec: Pick<JobSpec, 'output'>): string {
+export function resolveOutputFilename(spec: { readonly output: { readonly filename: string } }): string {
   const name = spec.output.filename;
   return name.toLowerCase().endsWith('.mp4') ? name : `${name}.mp4`;
 }

@@ -5,6 +5,7 @@ import { createJobRecord, parseAssetSource, toJobView, validateJobSpec } from '@
 import { createS3Client } from '../aws/clients.ts';
 import { renderJob } from '../processor/render-job.ts';
 import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
+import { readSettings } from '../settings.ts';
 import { formatProgressBar } from './progress-bar.ts';
 
 export interface RenderCommandOptions {
@@ -77,6 +78,7 @@ export async function runRenderCommand(
       }),
       s3,
       localMode: true,
+      mediaLimits: readSettings().mediaLimits,
       outputDirectory,
       onProgress: showBar ? (percent: number) => drawProgress(io.err, percent) : undefined,
     });

@@ -79,6 +79,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       s3,
       localMode: settings.localMode,
       maxAssetBytes: settings.maxAssetBytes,
+      mediaLimits: settings.mediaLimits,
     }),
     config: {
       bucket,

@@ -37,6 +37,9 @@ export class AssetFetchError extends ProcessorError {
 /** A media file ffprobe cannot read, or that lacks the stream it should have. */
 export class MediaProbeError extends PermanentError {}
 
+/** A media file beyond what a render may read (frame size, duration, frame rate, streams). */
+export class MediaLimitError extends PermanentError {}
+
 /** ffmpeg failed; the message carries the last lines it printed. */
 export class RenderError extends PermanentError {}
 

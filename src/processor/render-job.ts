@@ -61,7 +61,7 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     const inputs = selectUsedInputs(spec);
     const media = await gatherMedia(inputs, ports, workspace.directory);
     report(5);
-    const probed = await probeInputs(spec, inputs, media);
+    const probed = await probeInputs(inputs, media, ports.mediaLimits);
     report(10);
     const plan = planOrFail(() => buildRenderPlan({ spec, ...probed, outputPath: workspace.partialPath }));
     await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));
@@ -131,7 +131,7 @@ async function runPlan(
 async function publish(workspace: Workspace): Promise<Pick<RenderResult, 'localPath' | 'duration' | 'size'>> {
   await rename(workspace.partialPath, workspace.finalPath);
   const size = (await stat(workspace.finalPath)).size;
-  const output = await probeMedia(workspace.finalPath, 'Rendered output');
+  const output = await probeMedia(workspace.finalPath, 'Rendered output', 'video');
   return {
     localPath: workspace.finalPath,
     duration: Math.round(output.duration * 1000) / 1000,

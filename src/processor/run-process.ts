@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
 
 export interface RunProcessOptions {
   /** Stops the process (SIGTERM, then SIGKILL after a grace period). */
@@ -8,6 +10,11 @@ export interface RunProcessOptions {
   readonly deadlineAt?: number;
   /** Called for each stdout line; without it stdout is collected and returned. */
   readonly onStdoutLine?: (line: string) => void;
+  /**
+   * Writes stdout, as bytes, into a file. Past `maxBytes` nothing more is written and the process
+   * is stopped: the result then says `stdoutCut`.
+   */
+  readonly stdoutFile?: { readonly path: string; readonly maxBytes: number };
   /** How many of the last stderr lines to keep for error messages. */
   readonly stderrLines?: number;
 }
@@ -16,6 +23,8 @@ export interface ProcessResult {
   readonly exitCode: number | null;
   readonly killedBy: 'abort' | 'deadline' | null;
   readonly stdout: string;
+  /** True when stdout reached `stdoutFile.maxBytes` and the process was stopped for it. */
+  readonly stdoutCut: boolean;
   readonly stderrTail: string[];
 }
 
@@ -48,7 +57,23 @@ export function runProcess(command: string, args: readonly string[], options: Ru
         : setTimeout(() => stop('deadline'), Math.max(0, options.deadlineAt - Date.now()));
     if (options.signal?.aborted) onAbort();
 
-    if (options.onStdoutLine) {
+    let stdoutCut = false;
+    let written: Promise<unknown> = Promise.resolve();
+    if (options.stdoutFile) {
+      const { path, maxBytes } = options.stdoutFile;
+      const file = createWriteStream(path);
+      let room = maxBytes;
+      written = finished(file);
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (room <= 0) return;
+        file.write(chunk.subarray(0, room));
+        room -= chunk.length;
+        if (room > 0) return;
+        stdoutCut = true;
+        child.kill('SIGTERM');
+      });
+      child.stdout.once('close', () => file.end());
+    } else if (options.onStdoutLine) {
       createInterface({ input: child.stdout }).on('line', options.onStdoutLine);
     } else {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -69,7 +94,10 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       clearTimeout(deadlineTimer);
       clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
-      resolve({ exitCode, killedBy, stdout, stderrTail });
+      written.then(
+        () => resolve({ exitCode, killedBy, stdout, stdoutCut, stderrTail }),
+        (error: unknown) => reject(error),
+      );
     });
   });
 }

@@ -188,6 +188,7 @@ describe('Polly faults', () => {
     return {
       AudioStream: {
         transformToByteArray: async () => bytes,
+        transformToWebStream: () => new Blob([bytes]).stream(),
       } as unknown as SynthesizeSpeechCommandOutput['AudioStream'],
     };
   };

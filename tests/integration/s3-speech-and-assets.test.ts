@@ -143,8 +143,8 @@ describe('Polly speech with the cache in the embedded S3', () => {
       languageCode: 'en-US',
     });
 
-    const first = await speech.synthesize(request, freshDir());
-    const second = await speech.synthesize(request, freshDir());
+    const { path: first } = await speech.synthesize(request, freshDir());
+    const { path: second } = await speech.synthesize(request, freshDir());
 
     expect(pollyMock.commandCalls(SynthesizeSpeechCommand)).toHaveLength(1);
     expect(pollyMock.commandCalls(SynthesizeSpeechCommand)[0]?.args[0].input).toEqual({
@@ -179,7 +179,7 @@ describe('Polly speech with the cache in the embedded S3', () => {
     pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(mp3Bytes('part', 2)) });
     const speech = withSpeechCache(createPollySynthesizer(polly), createS3SpeechCache(stack.s3, bucket));
     const text = 'This sentence is about fifty characters long, more. '.repeat(150).trim();
-    const path = await speech.synthesize(speechRequest(text), freshDir());
+    const { path } = await speech.synthesize(speechRequest(text), freshDir());
     const calls = pollyMock.commandCalls(SynthesizeSpeechCommand);
     expect(calls).toHaveLength(3);
     for (const call of calls) {
@@ -198,6 +198,34 @@ describe('Polly speech with the cache in the embedded S3', () => {
     expect(path.endsWith('.wav')).toBe(true);
   });
 
+  it('reads no more MP3 than the seconds left, asks for no part past them, and caches none of it', async () => {
+    const bucket = await stack.createBucket();
+    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(mp3Bytes('budget', 2)) });
+    const speech = withSpeechCache(createPollySynthesizer(polly), createS3SpeechCache(stack.s3, bucket));
+    const text = 'This sentence is about fifty characters long, more. '.repeat(150).trim();
+
+    const audio = await speech.synthesize({ ...speechRequest(text), maxSeconds: 1.5 }, freshDir());
+
+    // Two parts are asked for at once; once the first holds the 1.5 s, the third is never requested.
+    expect(pollyMock.commandCalls(SynthesizeSpeechCommand)).toHaveLength(2);
+    expect(audio.cut).toBe(true);
+    expect(probeDuration(audio.path)).toBeCloseTo(1.5, 2);
+    const cached = await stack.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(cached.KeyCount).toBe(0);
+  });
+
+  it('stops reading a single part at the seconds left', async () => {
+    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(mp3Bytes('single', 4)) });
+    const audio = await createPollySynthesizer(polly).synthesize(
+      { ...speechRequest('Hi.'), maxSeconds: 0.5 },
+      freshDir(),
+    );
+    expect(audio.cut).toBe(true);
+    // The byte budget counts the tag and header frame too: never more than 0.5 s, a little less.
+    expect(probeDuration(audio.path)).toBeLessThanOrEqual(0.5);
+    expect(probeDuration(audio.path)).toBeGreaterThan(0.4);
+  });
+
   it('still speaks when the cache cannot be written, and says so', async () => {
     pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(mp3Bytes('nocache', 1)) });
     const faults: string[] = [];
@@ -209,7 +237,7 @@ describe('Polly speech with the cache in the embedded S3', () => {
           faults.push(`${operation} ${key.slice(0, 10)} ${(error as Error).name}`),
       },
     );
-    const path = await speech.synthesize(speechRequest('Hi.'), freshDir());
+    const { path } = await speech.synthesize(speechRequest('Hi.'), freshDir());
     expect(probeDuration(path)).toBeGreaterThan(0.9);
     expect(faults).toEqual(['restore cache/tts/ NoSuchBucket', 'store cache/tts/ NoSuchBucket']);
   });

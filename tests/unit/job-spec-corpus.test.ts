@@ -333,6 +333,52 @@ const invalidCases: [string, unknown, string][] = [
     ),
     expected("Field 'timeline': List should have at most 500 items"),
   ],
+  [
+    'SSML break of 1000000ms',
+    tts({ text: '<speak>Wait<break time="1000000ms"/>now</speak>', providerConfig: { textType: 'ssml' } }),
+    expected(
+      "Field 'timeline -> 0 -> data -> text': SSML break time '1000000ms' is longer than Polly's limit of 10s",
+    ),
+  ],
+  [
+    'SSML break of 11s',
+    tts({ text: '<speak>Wait<break time="11s"/></speak>', providerConfig: { textType: 'ssml' } }),
+    expected(
+      "Field 'timeline -> 0 -> data -> text': SSML break time '11s' is longer than Polly's limit of 10s",
+    ),
+  ],
+  [
+    'SSML break time without a unit',
+    tts({ text: '<speak><break time="5"/></speak>', providerConfig: { textType: 'ssml' } }),
+    expected(
+      "Field 'timeline -> 0 -> data -> text': SSML break time '5' must be a number of seconds or milliseconds, such as '2s'",
+    ),
+  ],
+  [
+    'SSML unknown tag',
+    tts({ text: '<speak><audio src="x"/></speak>', providerConfig: { textType: 'ssml' } }),
+    expected("Field 'timeline -> 0 -> data -> text': SSML tag <audio> is not one Amazon Polly supports"),
+  ],
+  [
+    'SSML unclosed tag',
+    tts({ text: '<speak><prosody rate="slow">Hi</speak>', providerConfig: { textType: 'ssml' } }),
+    expected("Field 'timeline -> 0 -> data -> text': SSML closes <speak> where <prosody> is open"),
+  ],
+  [
+    'SSML text outside speak',
+    tts({ text: 'Hello <speak>Hi</speak>', providerConfig: { textType: 'ssml' } }),
+    expected("Field 'timeline -> 0 -> data -> text': SSML must be one <speak> element holding all the text"),
+  ],
+  [
+    'SSML bare ampersand',
+    tts({ text: '<speak>Salt & pepper</speak>', providerConfig: { textType: 'ssml' } }),
+    expected("Field 'timeline -> 0 -> data -> text': SSML has a bare '&' at character 13; write it as &amp;"),
+  ],
+  [
+    'SSML malformed attribute',
+    tts({ text: '<speak><break time=5s/></speak>', providerConfig: { textType: 'ssml' } }),
+    expected("Field 'timeline -> 0 -> data -> text': SSML has a malformed <break> tag at character 8"),
+  ],
   // output
   ['output missing', drop(['output']), expected("Field 'output': Field required")],
   ['filename missing', drop(['output', 'filename']), expected("Field 'output -> filename': Field required")],
@@ -355,6 +401,16 @@ const invalidCases: [string, unknown, string][] = [
     'filename with a newline',
     set(['output', 'filename'], 'a\nb.mp4'),
     expected("Field 'output -> filename': Must be a plain file name (no /, \\, .. or control characters)"),
+  ],
+  [
+    'filename of 255 ASCII characters (a file system has no room for its partial file)',
+    set(['output', 'filename'], `${'n'.repeat(251)}.mp4`),
+    expected("Field 'output -> filename': Must be at most 200 bytes in UTF-8 with .mp4 (it is 255)"),
+  ],
+  [
+    'filename of 200 two-byte characters',
+    set(['output', 'filename'], 'é'.repeat(200)),
+    expected("Field 'output -> filename': Must be at most 200 bytes in UTF-8 with .mp4 (it is 404)"),
   ],
   [
     'destination over http',
@@ -424,6 +480,76 @@ const invalidCases: [string, unknown, string][] = [
     webhook({ headers: { 'X-Inject': 'a\r\nSet-Cookie: x' } }),
     expected(
       "Field 'notifications -> webhook -> headers -> X-Inject': Header value contains control characters",
+    ),
+  ],
+  [
+    'webhook header Content-Length',
+    webhook({ headers: { 'Content-Length': '0' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> Content-Length': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header Transfer-Encoding',
+    webhook({ headers: { 'Transfer-Encoding': 'chunked' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> Transfer-Encoding': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header Connection',
+    webhook({ headers: { Connection: 'close' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> Connection': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header Expect',
+    webhook({ headers: { Expect: '100-continue' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> Expect': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header Upgrade',
+    webhook({ headers: { Upgrade: 'h2c' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> Upgrade': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header Keep-Alive',
+    webhook({ headers: { 'Keep-Alive': 'timeout=5' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> Keep-Alive': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header Host',
+    webhook({ headers: { Host: 'example.com' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> Host': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header TE',
+    webhook({ headers: { TE: 'trailers' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> TE': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header Trailer',
+    webhook({ headers: { Trailer: 'X-Sum' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> Trailer': This header is set by the HTTP connection; a webhook cannot set it",
+    ),
+  ],
+  [
+    'webhook header value outside ASCII',
+    webhook({ headers: { 'X-Name': 'Zoë' } }),
+    expected(
+      "Field 'notifications -> webhook -> headers -> X-Name': Header value must be visible ASCII characters and spaces",
     ),
   ],
   [

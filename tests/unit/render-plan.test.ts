@@ -5,8 +5,8 @@ import { H264_MP4, spec } from './render-plan/plan-fixtures.ts';
 
 describe('buildRenderPlan', () => {
   const audioAssets = new Map([
-    ['a', { path: '/work/asset-1.wav', duration: 6 }],
-    ['b', { path: '/work/asset-2.wav', duration: 4 }],
+    ['a', { path: '/work/asset-1.wav', duration: 6, demuxer: 'wav' }],
+    ['b', { path: '/work/asset-2.wav', duration: 4, demuxer: 'wav' }],
   ]);
 
   it('builds the whole filtergraph from numbers and input indexes', () => {
@@ -20,7 +20,7 @@ describe('buildRenderPlan', () => {
       }),
       video: { path: '/work/video.mp4', probe: H264_MP4 },
       audioAssets,
-      speech: new Map([[0, { path: '/work/speech.wav', duration: 1.5 }]]),
+      speech: new Map([[0, { path: '/work/speech.wav', duration: 1.5, demuxer: 'wav' }]]),
       outputPath: '/out/.x.partial',
     });
     expect(plan.inputs.map((i) => i.path)).toEqual([
@@ -65,13 +65,22 @@ describe('buildRenderPlan', () => {
       '-y',
       '/out/.x.partial',
     ]);
-    expect(buildFfmpegArgs(plan, '/work/graph.txt').slice(0, 4)).toEqual([
+    expect(buildFfmpegArgs(plan, '/work/graph.txt').slice(0, 14)).toEqual([
+      '-f',
+      'mov',
+      '-protocol_whitelist',
+      'file',
       '-i',
       '/work/video.mp4',
+      '-f',
+      'wav',
+      '-protocol_whitelist',
+      'file',
+      '-probesize',
+      '32',
       '-i',
       '/work/asset-1.wav',
     ]);
-    expect(plan.inputs.every((i) => i.options.length === 0)).toBe(true);
     expect(buildFfmpegArgs(plan, '/work/graph.txt')).toContain('-filter_complex_script');
   });
 
@@ -121,8 +130,8 @@ describe('buildRenderPlan', () => {
         output: { filename: 'out.mp4' },
       }),
       video: { path: '/work/video.mp4', probe: H264_MP4 },
-      audioAssets: new Map([[hostile, { path: '/work/asset-1.wav', duration: 3 }]]),
-      speech: new Map([[0, { path: '/work/speech.wav', duration: 1 }]]),
+      audioAssets: new Map([[hostile, { path: '/work/asset-1.wav', duration: 3, demuxer: 'wav' }]]),
+      speech: new Map([[0, { path: '/work/speech.wav', duration: 1, demuxer: 'wav' }]]),
       outputPath: '/out/o.mp4',
     });
     expect(plan.filterGraph).not.toMatch(/rm -rf|\$\(|\[0:v\]|x'/);
@@ -134,7 +143,7 @@ describe('buildRenderPlan', () => {
     const plan = buildRenderPlan({
       spec: spec({ timeline: [at(0), at(1), at(4), at(6)] }),
       video: { path: '/work/video.mp4', probe: H264_MP4 },
-      audioAssets: new Map([['b', { path: '/work/b.wav', duration: 3 }]]),
+      audioAssets: new Map([['b', { path: '/work/b.wav', duration: 3, demuxer: 'wav' }]]),
       speech: new Map(),
       outputPath: '/out/o.mp4',
     });
@@ -162,20 +171,34 @@ describe('buildRenderPlan', () => {
       }),
       video: { path: '/work/video.mp4', probe: H264_MP4 },
       audioAssets: new Map([
-        ['a', { path: '/work/a.wav', duration: 0.5, formatName: 'wav' }],
-        ['b', { path: '/work/b.mp3', duration: 0.5, formatName: 'mp3' }],
+        ['a', { path: '/work/a.wav', duration: 0.5, demuxer: 'wav' }],
+        ['b', { path: '/work/b.mp3', duration: 0.5, demuxer: 'mp3' }],
       ]),
       speech: new Map(),
       outputPath: '/out/o.mp4',
     });
-    expect(buildFfmpegArgs(plan, '/g.txt').slice(0, 7)).toEqual([
+    expect(plan.inputs.map((input) => input.options.includes('-probesize'))).toEqual([false, true, false]);
+    expect(buildFfmpegArgs(plan, '/g.txt').slice(0, 20)).toEqual([
+      '-f',
+      'mov',
+      '-protocol_whitelist',
+      'file',
       '-i',
       '/work/video.mp4',
+      '-f',
+      'wav',
+      '-protocol_whitelist',
+      'file',
       '-probesize',
       '32',
       '-i',
       '/work/a.wav',
+      '-f',
+      'mp3',
+      '-protocol_whitelist',
+      'file',
       '-i',
+      '/work/b.mp3',
     ]);
   });
 

@@ -98,13 +98,17 @@ export async function fetchAsset(
   }
 }
 
-/** Fetches every asset, a few at a time; resolves to local paths by asset id. */
+/**
+ * Fetches every asset, a few at a time; resolves to local paths by asset id. Downloads are named
+ * by position, counted from `firstIndex`, so two batches into one folder never collide.
+ */
 export async function fetchAssets(
   assets: readonly AssetRef[],
   context: AssetFetchContext,
+  firstIndex = 0,
 ): Promise<Map<string, string>> {
   const paths = await mapWithConcurrency(assets, context.concurrency ?? 4, (asset, i) =>
-    fetchAsset(asset, i, context),
+    fetchAsset(asset, firstIndex + i, context),
   );
   return new Map(assets.map((asset, i) => [asset.id, paths[i] as string]));
 }

@@ -1,6 +1,14 @@
+import { dirname, isAbsolute } from 'node:path';
 import { interruptedError } from '../attempt.ts';
 import { MediaProbeError, RenderError } from '../errors.ts';
 import { runProcess } from '../run-process.ts';
+import {
+  ALLOWED_FORMAT_NAMES,
+  allowedDemuxer,
+  forcedInputOptions,
+  type MediaKind,
+  refusedFormat,
+} from './media-formats.ts';
 import { buildProbeArgs, type MediaProbe, parseProbe } from './probe.ts';
 import { createProgressParser } from './progress.ts';
 
@@ -8,14 +16,48 @@ import { createProgressParser } from './progress.ts';
 export const ffmpegBinary = (): string => process.env.FFMPEG_PATH || 'ffmpeg';
 export const ffprobeBinary = (): string => process.env.FFPROBE_PATH || 'ffprobe';
 
-export async function probeMedia(path: string, label: string): Promise<MediaProbe> {
-  const result = await runProcess(ffprobeBinary(), buildProbeArgs(path), { stderrLines: 5 });
-  const probe = result.exitCode === 0 ? parseProbe(result.stdout) : undefined;
-  if (!probe) {
-    const detail = result.stderrTail.join(' ').trim() || 'no duration or streams found';
-    throw new MediaProbeError(`${label} is not readable media: ${detail}`);
+/**
+ * Probes a file that must be of `kind`, in a format we open. `label` names it in errors, which
+ * never show where the file is kept.
+ */
+export async function probeMedia(path: string, label: string, kind: MediaKind): Promise<MediaProbe> {
+  const result = await runProcess(ffprobeBinary(), buildProbeArgs(path, kind), { stderrLines: 5 });
+  const report = result.exitCode === 0 ? parseProbe(result.stdout) : undefined;
+  const demuxer = report && allowedDemuxer(report.formatName, kind);
+  const refused = refusedFormat(result.stderrTail) ?? (report && !demuxer ? report.formatName : undefined);
+  if (refused !== undefined) {
+    const article = kind === 'audio' ? 'an audio file' : 'a video';
+    throw new MediaProbeError(
+      `${label} is ${refused} media, a format auto-vid does not open: ${article} must be ${ALLOWED_FORMAT_NAMES[kind]}`,
+    );
   }
-  return probe;
+  if (!report || !demuxer) {
+    // "[mov,mp4,… @ 0x55…] moov atom not found" and "/tmp/…/asset-0.mp4: Invalid data found …"
+    // become "moov atom not found; Invalid data found …": the reason, not where the file is kept.
+    const reasons = result.stderrTail
+      .map((line) =>
+        line
+          .replace(/^\[[^\]]* @ 0x[\da-f]+\] /, '')
+          .split(`${path}: `)
+          .join('')
+          .trim(),
+      )
+      .filter(Boolean);
+    const detail = reasons.join('; ') || 'no duration or streams found';
+    throw new MediaProbeError(`${label} is not readable media: ${withoutFolders(detail, [path])}`);
+  }
+  return { ...report, demuxer };
+}
+
+/**
+ * Error text from ffmpeg names files by their full path; only the file name is kept, so no error
+ * shows a temp folder.
+ */
+function withoutFolders(text: string, paths: readonly string[]): string {
+  const folders = [...new Set(paths.filter((path) => isAbsolute(path)).map((path) => `${dirname(path)}/`))];
+  // Longest first, so a folder inside another is removed whole.
+  folders.sort((a, b) => b.length - a.length);
+  return folders.reduce((redacted, folder) => redacted.split(folder).join(''), text);
 }
 
 export interface FfmpegRunOptions {
@@ -47,20 +89,28 @@ export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptio
   }
   if (result.killedBy === 'abort') throw interruptedError('Render', 'abort');
   if (result.exitCode !== 0) {
-    const tail = result.stderrTail.join('\n').trim() || `exit code ${result.exitCode}`;
+    const tail = withoutFolders(result.stderrTail.join('\n'), args).trim() || `exit code ${result.exitCode}`;
     throw new RenderError(`ffmpeg failed: ${tail}`);
   }
 }
 
-/** Arguments that decode audio files and join them end to end into one WAV, sample-exact. */
-export function buildAudioJoinArgs(paths: readonly string[], outputPath: string): string[] {
+/**
+ * Arguments that decode MP3 files and join them end to end into one WAV, sample-exact. The parts
+ * come from Polly as MP3; nothing else is opened.
+ */
+export function buildMp3JoinArgs(
+  paths: readonly string[],
+  outputPath: string,
+  maxSeconds?: number,
+): string[] {
   const labels = paths.map((_, i) => `[${i}:a]`).join('');
   return [
-    ...paths.flatMap((path) => ['-i', path]),
+    ...paths.flatMap((path) => [...forcedInputOptions('mp3'), '-i', path]),
     '-filter_complex',
     `${labels}concat=n=${paths.length}:v=0:a=1[joined]`,
     '-map',
     '[joined]',
+    ...(maxSeconds === undefined ? [] : ['-t', String(maxSeconds)]),
     '-c:a',
     'pcm_s16le',
     '-f',

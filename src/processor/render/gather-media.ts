@@ -1,10 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RetryPolicy } from '../../net/http-retry.ts';
-import { fetchAssets } from '../assets/fetch-assets.ts';
+import { type AssetFetchContext, type AssetRef, fetchAsset, fetchAssets } from '../assets/fetch-assets.ts';
 import { type AttemptLimits, interruptedError, watchAttempt } from '../attempt.ts';
+import { MediaProbeError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import type { SpeechSynthesizer } from '../speech/speech-synthesizer.ts';
-import type { UsedInputs } from './used-inputs.ts';
+import { probeMedia } from './ffmpeg.ts';
+import { checkVideoLimits, DEFAULT_MEDIA_LIMITS, type MediaLimits } from './media-limits.ts';
+import type { MediaProbe } from './probe.ts';
+import type { SpeechInput, UsedInputs } from './used-inputs.ts';
 
 const SPEECH_CONCURRENCY = 4;
 
@@ -15,18 +19,25 @@ export interface GatherPorts extends AttemptLimits {
   readonly httpPolicy?: RetryPolicy;
   /** Largest http(s) asset, bytes. */
   readonly maxAssetBytes?: number;
+  /** What the source video may be; the defaults when not given. */
+  readonly mediaLimits?: MediaLimits;
 }
 
-/** Every input as a local file: asset paths by asset id, speech paths in `inputs.speech` order. */
+/** Every input as a local file, the source video already probed and within the limits. */
 export interface GatheredMedia {
-  readonly assetPaths: ReadonlyMap<string, string>;
-  readonly speechPaths: readonly string[];
+  readonly video: { readonly path: string; readonly probe: MediaProbe };
+  /** Audio asset paths by asset id. */
+  readonly audioPaths: ReadonlyMap<string, string>;
+  /** Speech by timeline index, for the narration that starts before the video ends. */
+  readonly speechPaths: ReadonlyMap<number, string>;
 }
 
 /**
- * Downloads and speech run side by side, both bounded by the attempt (its deadline and the host's
- * stop). When one fails the other is stopped and awaited, so nothing is still writing into the job
- * folder when it is removed.
+ * Downloads run side by side; narration starts once the source video is probed, so that no speech
+ * is synthesised past the video's end (it would never be heard, and a spec can ask for hours of
+ * it). Everything is bounded by the attempt (its deadline and the host's stop); when one task
+ * fails the others are stopped and awaited, so nothing still writes into the job folder when it
+ * is removed.
  */
 export async function gatherMedia(
   inputs: UsedInputs,
@@ -43,27 +54,58 @@ export async function gatherMedia(
       siblings.abort();
       throw error;
     });
-  const [fetched, synthesised] = await Promise.allSettled([
+  const context: AssetFetchContext = {
+    directory,
+    localMode: ports.localMode,
+    signal,
+    s3: ports.s3,
+    httpPolicy: ports.httpPolicy,
+    maxBytes: ports.maxAssetBytes,
+  };
+  const [videoRef, ...audioRefs] = inputs.assets;
+  if (!videoRef) throw new Error('A render needs its source video');
+  const video = stopOthersOnFailure(fetchVideo(videoRef, context, ports.mediaLimits ?? DEFAULT_MEDIA_LIMITS));
+  const [videoResult, audioResult, speechResult] = await Promise.allSettled([
+    video,
+    stopOthersOnFailure(fetchAssets(audioRefs, context, 1)),
     stopOthersOnFailure(
-      fetchAssets(inputs.assets, {
-        directory,
-        localMode: ports.localMode,
-        signal,
-        s3: ports.s3,
-        httpPolicy: ports.httpPolicy,
-        maxBytes: ports.maxAssetBytes,
-      }),
-    ),
-    stopOthersOnFailure(
-      mapWithConcurrency(inputs.speech, SPEECH_CONCURRENCY, ({ event }) =>
-        ports.speech.synthesize(event.data, directory, signal),
+      video.then(({ probe }) =>
+        synthesizeHeardSpeech(inputs.speech, probe.duration, ports.speech, directory, signal),
       ),
     ),
   ]);
-  if (fetched.status === 'rejected' || synthesised.status === 'rejected') {
-    // The first failure is the cause; the other task's error is only that it was stopped.
+  if (
+    videoResult.status === 'rejected' ||
+    audioResult.status === 'rejected' ||
+    speechResult.status === 'rejected'
+  ) {
+    // The first failure is the cause; the others' errors are only that they were stopped.
     const stoppedBy = attempt.stoppedBy();
     throw stoppedBy ? interruptedError('Render', stoppedBy) : firstFailure?.error;
   }
-  return { assetPaths: fetched.value, speechPaths: synthesised.value };
+  return { video: videoResult.value, audioPaths: audioResult.value, speechPaths: speechResult.value };
+}
+
+async function fetchVideo(asset: AssetRef, context: AssetFetchContext, limits: MediaLimits) {
+  const path = await fetchAsset(asset, 0, context);
+  const label = `Video asset '${asset.id}'`;
+  const probe = await probeMedia(path, label, 'video');
+  if (!probe.video) throw new MediaProbeError(`${label} has no video stream`);
+  checkVideoLimits(probe, label, limits);
+  return { path, probe };
+}
+
+/** Each narration is given the time left before the video ends; later ones are not spoken at all. */
+async function synthesizeHeardSpeech(
+  speech: readonly SpeechInput[],
+  videoSeconds: number,
+  synthesizer: SpeechSynthesizer,
+  directory: string,
+  signal: AbortSignal | undefined,
+): Promise<Map<number, string>> {
+  const heard = speech.filter(({ event }) => event.start < videoSeconds);
+  const audio = await mapWithConcurrency(heard, SPEECH_CONCURRENCY, ({ event }) =>
+    synthesizer.synthesize({ ...event.data, maxSeconds: videoSeconds - event.start }, directory, signal),
+  );
+  return new Map(heard.map(({ timelineIndex }, i) => [timelineIndex, audio[i]?.path as string]));
 }

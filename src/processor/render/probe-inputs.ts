@@ -1,8 +1,7 @@
-import type { JobSpec } from '@auto-vid/shared';
-import { MediaProbeError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { probeMedia } from './ffmpeg.ts';
 import type { GatheredMedia } from './gather-media.ts';
+import { checkAudioLimits, DEFAULT_MEDIA_LIMITS, type MediaLimits } from './media-limits.ts';
 import type { PlanInput, PreparedAudio } from './plan.ts';
 import type { UsedInputs } from './used-inputs.ts';
 
@@ -11,46 +10,33 @@ const PROBE_CONCURRENCY = 4;
 /** What the planner learns from the files: everything of its input but the spec and the output. */
 export type ProbedMedia = Pick<PlanInput, 'video' | 'audioAssets' | 'speech'>;
 
-/** Every input is probed once, all at the same time; a video without a picture is refused. */
+/**
+ * Every audio input is probed once, a few at a time, and refused when it is beyond the limits
+ * (the source video was probed and checked as soon as it arrived).
+ */
 export async function probeInputs(
-  spec: JobSpec,
   inputs: UsedInputs,
   media: GatheredMedia,
+  limits: MediaLimits = DEFAULT_MEDIA_LIMITS,
 ): Promise<ProbedMedia> {
-  const videoId = spec.assets.video.id;
-  const videoPath = pathOf(media.assetPaths, videoId);
-  const audioPaths = inputs.audioIds.map((id) => pathOf(media.assetPaths, id));
-  const [videoProbe, audioProbes, speechProbes] = await Promise.all([
-    probeMedia(videoPath, `Video asset '${videoId}'`),
-    mapWithConcurrency(inputs.audioIds, PROBE_CONCURRENCY, (id, i) =>
-      probeMedia(audioPaths[i] as string, `Audio asset '${id}'`),
+  const prepare = async (path: string | undefined, label: string): Promise<PreparedAudio> => {
+    if (path === undefined) throw new Error(`${label} was not gathered`);
+    const probe = await probeMedia(path, label, 'audio');
+    checkAudioLimits(probe, label, limits);
+    return { path, duration: probe.duration, demuxer: probe.demuxer };
+  };
+  const speech = [...media.speechPaths];
+  const [audio, spoken] = await Promise.all([
+    mapWithConcurrency(inputs.audioIds, PROBE_CONCURRENCY, (id) =>
+      prepare(media.audioPaths.get(id), `Audio asset '${id}'`),
     ),
-    mapWithConcurrency(media.speechPaths, PROBE_CONCURRENCY, (path, i) =>
-      probeMedia(path, `Speech for timeline event ${inputs.speech[i]?.timelineIndex}`),
+    mapWithConcurrency(speech, PROBE_CONCURRENCY, ([index, path]) =>
+      prepare(path, `Speech for timeline event ${index}`),
     ),
   ]);
-  if (!videoProbe.video) throw new MediaProbeError(`Video asset '${videoId}' has no video stream`);
-  const prepared = (path: string, i: number, probes: typeof audioProbes): PreparedAudio => ({
-    path,
-    duration: probes[i]?.duration ?? 0,
-    formatName: probes[i]?.formatName ?? '',
-  });
   return {
-    video: { path: videoPath, probe: videoProbe },
-    audioAssets: new Map(
-      inputs.audioIds.map((id, i) => [id, prepared(audioPaths[i] as string, i, audioProbes)]),
-    ),
-    speech: new Map(
-      inputs.speech.map(({ timelineIndex }, i) => [
-        timelineIndex,
-        prepared(media.speechPaths[i] as string, i, speechProbes),
-      ]),
-    ),
+    video: media.video,
+    audioAssets: new Map(inputs.audioIds.map((id, i) => [id, audio[i] as PreparedAudio])),
+    speech: new Map(speech.map(([index], i) => [index, spoken[i] as PreparedAudio])),
   };
-}
-
-function pathOf(paths: ReadonlyMap<string, string>, assetId: string): string {
-  const path = paths.get(assetId);
-  if (path === undefined) throw new Error(`Asset '${assetId}' was not gathered`);
-  return path;
 }

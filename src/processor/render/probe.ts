@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { type MediaKind, probeRestrictions } from './media-formats.ts';
 
 /** What the planner needs to know of one input file. */
 export interface MediaProbe {
   /** Container format names as ffprobe reports them, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
   readonly formatName: string;
+  /** The allowed demuxer that read it, forced when ffmpeg opens the file again. */
+  readonly demuxer: string;
+  /** Streams of every kind in the file. */
+  readonly streamCount: number;
   /** Seconds: the video stream's duration when there is one, else the container's. */
   readonly duration: number;
   readonly video?: {
@@ -33,9 +38,22 @@ const ffprobeOutput = z.object({
   ),
 });
 
-/** The arguments that make ffprobe print what parseProbe reads. */
-export function buildProbeArgs(path: string): string[] {
-  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', path];
+/** What ffprobe's output says of a file, before its format is checked against the allowlist. */
+export type ProbeReport = Omit<MediaProbe, 'demuxer'>;
+
+/** The arguments that make ffprobe print what parseProbe reads, opening only allowed formats. */
+export function buildProbeArgs(path: string, kind: MediaKind): string[] {
+  return [
+    '-v',
+    'error',
+    ...probeRestrictions(kind),
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    '-i',
+    path,
+  ];
 }
 
 function parseRate(rate: string | undefined): number {
@@ -44,7 +62,7 @@ function parseRate(rate: string | undefined): number {
 }
 
 /** Parses ffprobe's JSON; returns undefined when it does not describe a usable media file. */
-export function parseProbe(json: string): MediaProbe | undefined {
+export function parseProbe(json: string): ProbeReport | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
@@ -61,6 +79,7 @@ export function parseProbe(json: string): MediaProbe | undefined {
   if (duration === undefined || !Number.isFinite(duration) || duration <= 0) return undefined;
   return {
     formatName: format.format_name,
+    streamCount: streams.length,
     duration,
     hasAudio,
     ...(video

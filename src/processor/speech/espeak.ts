@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { POLLY_VOICES, type PollyLanguageCode } from '@auto-vid/shared';
 import { SpeechSynthesisError } from '../errors.ts';
@@ -61,7 +61,16 @@ export function chooseEspeakVoice(request: SpeechRequest): string {
   return `${ESPEAK_LANGUAGES[language]}+${voice.gender === 'Female' ? 'f3' : 'm3'}`;
 }
 
-/** The local stand-in for Polly: espeak-ng from Debian, WAV out, SSML passed as SSML. */
+/** espeak-ng writes 16-bit mono PCM at 22,050 Hz after a 44-byte header. */
+const WAV_HEADER_BYTES = 44;
+const BYTES_PER_SECOND = 22_050 * 2;
+/** Far more than any narration; bounds a request made without a `maxSeconds`. */
+const UNBOUNDED_SECONDS = 6 * 60 * 60;
+
+/**
+ * The local stand-in for Polly: espeak-ng from Debian, WAV out, SSML passed as SSML. The WAV is
+ * read from espeak's stdout and stops at `maxSeconds`; its header then gets the real sizes.
+ */
 export function createEspeakSynthesizer(): SpeechSynthesizer {
   return {
     name: 'espeak-ng',
@@ -75,22 +84,42 @@ export function createEspeakSynthesizer(): SpeechSynthesizer {
         '-v',
         chooseEspeakVoice(request),
         ...(request.providerConfig.textType === 'ssml' ? ['-m'] : []),
-        '-w',
-        wavPath,
+        '--stdout',
         '-f',
         textPath,
       ];
+      const seconds = Math.min(request.maxSeconds ?? UNBOUNDED_SECONDS, UNBOUNDED_SECONDS);
+      const maxBytes = WAV_HEADER_BYTES + 2 * Math.ceil((seconds * BYTES_PER_SECOND) / 2);
       const result = await runProcess(espeakBinary(), args, {
         stderrLines: 5,
         signal,
+        stdoutFile: { path: wavPath, maxBytes },
       });
-      if (result.exitCode !== 0) {
+      if (result.killedBy !== null) throw new SpeechSynthesisError('espeak-ng stopped: aborted', true);
+      if (result.exitCode !== 0 && !result.stdoutCut) {
         throw new SpeechSynthesisError(
           `espeak-ng failed: ${result.stderrTail.join(' ') || `exit ${result.exitCode}`}`,
           false,
         );
       }
-      return wavPath;
+      await writeWavSizes(wavPath);
+      return { path: wavPath, cut: result.stdoutCut };
     },
   };
+}
+
+/** A streamed WAV header carries placeholder sizes; the RIFF and data sizes are set to the file's. */
+async function writeWavSizes(path: string): Promise<void> {
+  const file = await open(path, 'r+');
+  try {
+    const { size } = await file.stat();
+    if (size < WAV_HEADER_BYTES) throw new SpeechSynthesisError('espeak-ng produced no audio', false);
+    const sizes = Buffer.alloc(4);
+    sizes.writeUInt32LE(size - 8);
+    await file.write(sizes, 0, 4, 4);
+    sizes.writeUInt32LE(size - WAV_HEADER_BYTES);
+    await file.write(sizes, 0, 4, WAV_HEADER_BYTES - 4);
+  } finally {
+    await file.close();
+  }
 }

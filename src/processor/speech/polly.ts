@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
+import {
+  type PollyClient,
+  SynthesizeSpeechCommand,
+  type SynthesizeSpeechCommandOutput,
+} from '@aws-sdk/client-polly';
 import { createPollyClient } from '../../aws/clients.ts';
 import { SpeechSynthesisError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
-import { buildAudioJoinArgs, runFfmpeg } from '../render/ffmpeg.ts';
+import { buildMp3JoinArgs, runFfmpeg } from '../render/ffmpeg.ts';
+import { mp3BytesPerSecond } from './mp3-rate.ts';
 import type { SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
 import { splitPlainText, splitSsml } from './split-text.ts';
 
@@ -29,10 +34,11 @@ function toSpeechError(error: unknown): SpeechSynthesisError {
 async function joinParts(
   parts: readonly string[],
   outputPath: string,
+  maxSeconds: number | undefined,
   signal?: AbortSignal,
 ): Promise<string> {
   try {
-    await runFfmpeg(buildAudioJoinArgs(parts, outputPath), { duration: 0, signal });
+    await runFfmpeg(buildMp3JoinArgs(parts, outputPath, maxSeconds), { duration: 0, signal });
     return outputPath;
   } catch (error) {
     throw new SpeechSynthesisError(
@@ -47,17 +53,59 @@ async function joinParts(
   }
 }
 
+/** One part's MP3 as received, and how many seconds it holds when its bitrate is known. */
+interface PartAudio {
+  readonly bytes: Uint8Array;
+  readonly seconds: number | undefined;
+  readonly cut: boolean;
+}
+
+/**
+ * Reads Polly's MP3, stopping at `maxSeconds` of audio when that is given (the bitrate is read
+ * from the first frame header; Polly's MP3 is constant bitrate).
+ */
+async function readAudio(
+  stream: NonNullable<SynthesizeSpeechCommandOutput['AudioStream']>,
+  maxSeconds: number | undefined,
+): Promise<PartAudio> {
+  if (maxSeconds === undefined) {
+    const bytes = await stream.transformToByteArray();
+    const rate = mp3BytesPerSecond(bytes);
+    return { bytes, seconds: rate ? bytes.length / rate : undefined, cut: false };
+  }
+  const reader = stream.transformToWebStream().getReader();
+  let bytes = new Uint8Array(0);
+  let rate: number | undefined;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes = Buffer.concat([bytes, value]);
+    rate ??= mp3BytesPerSecond(bytes);
+    const limit = rate === undefined ? undefined : Math.ceil(maxSeconds * rate);
+    if (limit !== undefined && bytes.length >= limit) {
+      await reader.cancel();
+      return { bytes: bytes.subarray(0, limit), seconds: maxSeconds, cut: true };
+    }
+  }
+  return { bytes, seconds: rate ? bytes.length / rate : undefined, cut: false };
+}
+
 /**
  * Amazon Polly: MP3 per request. Text over Polly's per-request limit is split (sentences for text,
- * top-level elements for SSML) and the decoded parts are joined into one WAV with no gap.
+ * top-level elements for SSML) and the decoded parts are joined into one WAV with no gap. With a
+ * `maxSeconds`, no part is read past it and no part is asked for once the parts received already
+ * hold that much (parts start in order, so a new part always comes after every received one).
  */
 export function createPollySynthesizer(client: PollyClient = createPollyClient()): SpeechSynthesizer {
   return {
     name: 'aws-polly',
     async synthesize(request: SpeechRequest, directory: string, signal?: AbortSignal) {
       const config = request.providerConfig;
+      const maxSeconds = request.maxSeconds;
       const parts = config.textType === 'ssml' ? splitSsml(request.text) : splitPlainText(request.text);
-      const audio = await mapWithConcurrency(parts, PART_CONCURRENCY, async (text) => {
+      let receivedSeconds = 0;
+      const received = await mapWithConcurrency(parts, PART_CONCURRENCY, async (text) => {
+        if (maxSeconds !== undefined && receivedSeconds >= maxSeconds) return undefined;
         try {
           const response = await client.send(
             new SynthesizeSpeechCommand({
@@ -71,21 +119,30 @@ export function createPollySynthesizer(client: PollyClient = createPollyClient()
             { abortSignal: signal },
           );
           if (!response.AudioStream) throw new SpeechSynthesisError('Polly returned no audio', true);
-          return await response.AudioStream.transformToByteArray();
+          const audio = await readAudio(response.AudioStream, maxSeconds);
+          receivedSeconds += audio.seconds ?? 0;
+          return audio;
         } catch (error) {
           throw toSpeechError(error);
         }
       });
+      const audio = received.filter((part): part is PartAudio => part !== undefined);
+      const cut =
+        audio.length < parts.length ||
+        audio.some((part) => part.cut) ||
+        (maxSeconds !== undefined && receivedSeconds > maxSeconds);
       const id = randomUUID();
       const partPaths = await Promise.all(
-        audio.map(async (bytes, i) => {
+        audio.map(async ({ bytes }, i) => {
           const path = join(directory, `speech-${id}${audio.length > 1 ? `-part${i}` : ''}.mp3`);
           await writeFile(path, bytes);
           return path;
         }),
       );
-      if (partPaths.length === 1) return partPaths[0] as string;
-      return await joinParts(partPaths, join(directory, `speech-${id}.wav`), signal);
+      // A cut MP3 still declares its full length in its header: it is decoded to a WAV of its own.
+      if (partPaths.length === 1 && !cut) return { path: partPaths[0] as string, cut };
+      const joined = join(directory, `speech-${id}.wav`);
+      return { path: await joinParts(partPaths, joined, cut ? maxSeconds : undefined, signal), cut };
     },
   };
 }

@@ -83,18 +83,20 @@ export function withSpeechCache(
       const key = buildSpeechCacheKey(synthesizer, request);
       try {
         const cached = await cache.restore(key, directory, signal);
-        if (cached) return cached;
+        if (cached) return { path: cached, cut: false };
       } catch (error) {
         if (signal?.aborted) throw error;
         options.onCacheError?.('restore', key, error);
       }
-      const path = await synthesizer.synthesize(request, directory, signal);
+      const audio = await synthesizer.synthesize(request, directory, signal);
+      // Speech cut at one video's end is not the text's speech: it is never kept for another job.
+      if (audio.cut) return audio;
       try {
-        await cache.store(key, path);
+        await cache.store(key, audio.path);
       } catch (error) {
         options.onCacheError?.('store', key, error);
       }
-      return path;
+      return audio;
     },
   };
 }

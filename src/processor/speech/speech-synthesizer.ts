@@ -1,11 +1,23 @@
 import type { TtsEvent } from '@auto-vid/shared';
 
-/** What to say and how: the spec's TTS data, with defaults applied. */
-export type SpeechRequest = Pick<TtsEvent['data'], 'text' | 'providerConfig'>;
+/**
+ * What to say and how: the spec's TTS data, with defaults applied. `maxSeconds`, when given, is
+ * as much speech as can be heard (the time left before the video ends): nothing past it is made.
+ */
+export type SpeechRequest = Pick<TtsEvent['data'], 'text' | 'providerConfig'> & {
+  readonly maxSeconds?: number;
+};
 
-/** Turns text into an audio file in `directory` and returns its path. */
+/** An audio file of synthesised speech. */
+export interface SpeechAudio {
+  readonly path: string;
+  /** True when the speech was stopped at the request's `maxSeconds`: it is not the whole text. */
+  readonly cut: boolean;
+}
+
+/** Turns text into an audio file in `directory`. */
 export interface SpeechSynthesizer {
   /** Names the engine; part of the cache key, so one engine's audio never stands in for another's. */
   readonly name: string;
-  synthesize(request: SpeechRequest, directory: string, signal?: AbortSignal): Promise<string>;
+  synthesize(request: SpeechRequest, directory: string, signal?: AbortSignal): Promise<SpeechAudio>;
 }

@@ -3,7 +3,7 @@ import { buildClipLanes } from '../../../src/processor/render/plan/clip-lanes.ts
 import { InputList } from '../../../src/processor/render/plan/input-list.ts';
 import { NORM, planInput, spec } from './plan-fixtures.ts';
 
-const threeSeconds = new Map([['b', { path: '/work/b.wav', duration: 3 }]]);
+const threeSeconds = new Map([['b', { path: '/work/b.wav', duration: 3, demuxer: 'wav' }]]);
 const at = (start: number) => ({ start, type: 'audio' as const, data: { assetId: 'b' } });
 
 describe('buildClipLanes', () => {
@@ -12,7 +12,7 @@ describe('buildClipLanes', () => {
     const input = planInput(spec({ timeline: [at(0), at(1)] }), threeSeconds);
 
     // Act
-    const lanes = buildClipLanes(input, 10, new InputList('/work/video.mp4'));
+    const lanes = buildClipLanes(input, 10, new InputList('/work/video.mp4', 'mov'));
 
     // Assess
     expect(lanes).toEqual({
@@ -29,7 +29,7 @@ describe('buildClipLanes', () => {
     const input = planInput(spec({ timeline: [at(5), at(0)] }), threeSeconds);
 
     // Act
-    const lanes = buildClipLanes(input, 10, new InputList('/work/video.mp4'));
+    const lanes = buildClipLanes(input, 10, new InputList('/work/video.mp4', 'mov'));
 
     // Assess
     expect(lanes).toEqual({
@@ -47,7 +47,7 @@ describe('buildClipLanes', () => {
     const input = planInput(spec({ timeline: [at(9.5)] }), threeSeconds);
 
     // Act
-    const lanes = buildClipLanes(input, 10, new InputList('/work/video.mp4'));
+    const lanes = buildClipLanes(input, 10, new InputList('/work/video.mp4', 'mov'));
 
     // Assess
     expect(lanes.chains).toEqual([

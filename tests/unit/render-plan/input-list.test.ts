@@ -4,11 +4,15 @@ import { InputList } from '../../../src/processor/render/plan/input-list.ts';
 describe('InputList', () => {
   it('numbers audio inputs from 1 in the order they are added, the same file once per add', () => {
     // Prepare
-    const inputs = new InputList('/work/video.mp4');
-    const music = { path: '/work/music.mp3', duration: 4 };
+    const inputs = new InputList('/work/video.mp4', 'mov');
+    const music = { path: '/work/music.mp3', duration: 4, demuxer: 'mp3' };
 
     // Act
-    const indexes = [inputs.add(music), inputs.add({ path: '/work/fx.mp3', duration: 1 }), inputs.add(music)];
+    const indexes = [
+      inputs.add(music),
+      inputs.add({ path: '/work/fx.mp3', duration: 1, demuxer: 'mp3' }),
+      inputs.add(music),
+    ];
 
     // Assess
     expect(indexes).toEqual([1, 2, 3]);
@@ -20,16 +24,19 @@ describe('InputList', () => {
     ]);
   });
 
-  it('gives WAV inputs, and only them, the small probe size', () => {
+  it('opens every input with its probed demuxer forced and as a local file only', () => {
     // Prepare
-    const inputs = new InputList('/work/video.mp4');
+    const inputs = new InputList('/work/video.mkv', 'matroska');
 
     // Act
-    inputs.add({ path: '/work/speech.wav', duration: 1, formatName: 'wav' });
-    inputs.add({ path: '/work/fx.mp3', duration: 1, formatName: 'mp3' });
-    inputs.add({ path: '/work/unprobed.wav', duration: 1 });
+    inputs.add({ path: '/work/speech.wav', duration: 1, demuxer: 'wav' });
+    inputs.add({ path: '/work/fx.mp3', duration: 1, demuxer: 'mp3' });
 
-    // Assess
-    expect(inputs.toArray().map((input) => input.options)).toEqual([[], ['-probesize', '32'], [], []]);
+    // Assess: WAV, and only WAV, skips ffmpeg's stream probing (its header says everything).
+    expect(inputs.toArray().map((input) => input.options)).toEqual([
+      ['-f', 'matroska', '-protocol_whitelist', 'file'],
+      ['-f', 'wav', '-protocol_whitelist', 'file', '-probesize', '32'],
+      ['-f', 'mp3', '-protocol_whitelist', 'file'],
+    ]);
   });
 });

@@ -4,8 +4,8 @@ import { buildMusicBed } from '../../../src/processor/render/plan/music-bed.ts';
 import { NORM, planInput, spec } from './plan-fixtures.ts';
 
 const audioAssets = new Map([
-  ['a', { path: '/work/asset-1.wav', duration: 6 }],
-  ['b', { path: '/work/asset-2.wav', duration: 4 }],
+  ['a', { path: '/work/asset-1.wav', duration: 6, demuxer: 'wav' }],
+  ['b', { path: '/work/asset-2.wav', duration: 4, demuxer: 'wav' }],
 ]);
 
 describe('buildMusicBed', () => {
@@ -17,7 +17,7 @@ describe('buildMusicBed', () => {
     );
 
     // Act
-    const bed = buildMusicBed(input, 10, new InputList('/work/video.mp4'));
+    const bed = buildMusicBed(input, 10, new InputList('/work/video.mp4', 'mov'));
 
     // Assess
     expect(bed).toEqual({
@@ -31,7 +31,7 @@ describe('buildMusicBed', () => {
 
   it('gives every play of a looped track its own input', () => {
     // Prepare
-    const inputs = new InputList('/work/video.mp4');
+    const inputs = new InputList('/work/video.mp4', 'mov');
     const input = planInput(
       spec({ backgroundMusic: { playlist: ['b'], volume: 0.3, crossfadeDuration: 0, loop: true } }),
       audioAssets,
@@ -52,7 +52,7 @@ describe('buildMusicBed', () => {
 
   it('adds no input and no chain when the music volume is 0', () => {
     // Prepare
-    const inputs = new InputList('/work/video.mp4');
+    const inputs = new InputList('/work/video.mp4', 'mov');
     const input = planInput(spec({ backgroundMusic: { playlist: ['a'], volume: 0 } }), audioAssets);
 
     // Act

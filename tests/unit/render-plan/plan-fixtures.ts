@@ -6,6 +6,8 @@ import type { MediaProbe } from '../../../src/processor/render/probe.ts';
 export const H264 = { codec: 'h264', pixelFormat: 'yuv420p', width: 1920, height: 1080, frameRate: 30 };
 export const H264_MP4: MediaProbe = {
   formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+  demuxer: 'mov',
+  streamCount: 2,
   duration: 10,
   video: H264,
   hasAudio: true,

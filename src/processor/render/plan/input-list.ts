@@ -1,3 +1,4 @@
+import { forcedInputOptions } from '../media-formats.ts';
 import type { PreparedAudio } from './plan-input.ts';
 
 /** One `-i` of the ffmpeg run, with the input options that go before it. */
@@ -13,8 +14,8 @@ export interface RenderInput {
 export class InputList {
   readonly #inputs: RenderInput[];
 
-  constructor(videoPath: string) {
-    this.#inputs = [{ path: videoPath, options: [] }];
+  constructor(videoPath: string, videoDemuxer: string) {
+    this.#inputs = [{ path: videoPath, options: forcedInputOptions(videoDemuxer) }];
   }
 
   /** Appends one audio input and returns its index. */
@@ -28,9 +29,10 @@ export class InputList {
 }
 
 /**
- * ffmpeg reads up to 5 MB of every input to learn its streams; a WAV header already says all of
- * it, and with hundreds of clips that reading is most of the run. The input was probed already.
+ * Each input is opened with the demuxer its probe found, and only as a local file. ffmpeg reads up
+ * to 5 MB of every input to learn its streams; a WAV header already says all of it, and with
+ * hundreds of clips that reading is most of the run.
  */
 function inputOptions(audio: PreparedAudio): string[] {
-  return audio.formatName === 'wav' ? ['-probesize', '32'] : [];
+  return [...forcedInputOptions(audio.demuxer), ...(audio.demuxer === 'wav' ? ['-probesize', '32'] : [])];
 }

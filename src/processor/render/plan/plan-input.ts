@@ -1,11 +1,11 @@
 import type { JobSpec } from '@auto-vid/shared';
 import type { MediaProbe } from '../probe.ts';
 
-/** A local file with its length in seconds and, when probed, its container format. */
+/** A probed local file: its length in seconds and the allowed demuxer that reads it. */
 export interface PreparedAudio {
   readonly path: string;
   readonly duration: number;
-  readonly formatName?: string;
+  readonly demuxer: string;
 }
 
 export interface PlanInput {
