@@ -55,7 +55,9 @@ export async function submitJob(body: string | undefined, deps: SubmitDeps): Pro
   });
   await deps.jobs.create(record);
   try {
-    await deps.queue.send({ jobId, jobSpec: parsed.json, submittedAt: record.submittedAt });
+    // The message carries the validated spec, defaults applied and unknown keys dropped: never the
+    // raw body, whose ignored parts could be anything (5,000 levels of nesting overflow the stack).
+    await deps.queue.send({ jobId, jobSpec: validation.spec, submittedAt: record.submittedAt });
   } catch (error) {
     deps.log?.('error', 'Queueing the job failed; marking it failed', {
       jobId,

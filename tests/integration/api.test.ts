@@ -1,3 +1,4 @@
+import { parseJobSpec } from '@auto-vid/shared';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -64,9 +65,25 @@ describe('POST /submit', () => {
     expect(sent[0]?.args[0].input.QueueUrl).toBe(QUEUE_URL);
     expect(JSON.parse(sent[0]?.args[0].input.MessageBody ?? '')).toEqual({
       jobId,
-      jobSpec: spec,
+      jobSpec: parseJobSpec(spec),
       submittedAt: '2026-11-21T10:00:00.000Z',
     });
+  });
+
+  it('queues the validated spec, never what the body held under ignored keys (5,000 levels deep)', async () => {
+    const jobId = crypto.randomUUID();
+    const spec = buildFullSpec();
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const body = JSON.stringify({ ...spec, jobInfo: { ...spec.jobInfo, a: '@' } }).replace('"@"', deep);
+
+    const response = await submit(body, jobId);
+
+    expect(response.statusCode).toBe(200);
+    const message = JSON.parse(sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '');
+    expect(message.jobSpec).toEqual(parseJobSpec(spec));
+    expect(message.jobSpec.jobInfo).toEqual({ projectId: 'p1', title: 'Test video', tags: ['a', 'b'] });
+    // What is queued reads back as the same spec.
+    expect(parseJobSpec(message.jobSpec)).toEqual(message.jobSpec);
   });
 
   it.each([

@@ -72,6 +72,10 @@ describe('asset downloads in the cloud', () => {
     [`http://[::ffff:127.0.0.1]:${1}/x`, 'is a loopback address'],
     ['http://10.0.0.8/media.mp4', '10.0.0.8 is a private address'],
     ['http://0.0.0.0/x', '0.0.0.0 is a reserved address'],
+    ['http://[::169.254.169.254]/latest/meta-data/', '::a9fe:a9fe is a link-local address'],
+    ['http://[::ffff:0:169.254.169.254]/latest/', '::ffff:0:a9fe:a9fe is a link-local address'],
+    ['http://[2002:a9fe:a9fe::]/latest/meta-data/', '2002:a9fe:a9fe:: is a link-local address'],
+    ['http://[64:ff9b:1:a00:8:0::]/media.mp4', '64:ff9b:1:a00:8:: is a private address'],
   ])('refuse %s', async (url, message) => {
     const { result } = await fetchOne(url);
     expectRefused(result, message);
