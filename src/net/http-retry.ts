@@ -7,6 +7,10 @@ export interface RetryPolicy {
   readonly attempts: number;
   /** Seconds to wait before each retry: 1, 2, 4 … */
   readonly backoffSeconds: readonly number[];
+  /**
+   * A webhook's whole exchange; for an asset download, the longest time without a byte (its total
+   * time is bounded by the attempt's deadline instead, so a large file on a slow link can finish).
+   */
   readonly timeoutMs: number;
 }
 

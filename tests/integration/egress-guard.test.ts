@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhookSender } from '../../src/jobs/webhook-sender.ts';
 import { type EgressPolicy, LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
 import { fetchAssets } from '../../src/processor/assets/fetch-assets.ts';
+import { downloadWithRetry } from '../../src/processor/assets/http-download.ts';
 import { AssetFetchError } from '../../src/processor/errors.ts';
 
 /** A local server that records who asked for what, and can redirect or send big bodies. */
@@ -17,6 +18,21 @@ const server = createServer((request, response) => {
   if (request.url === '/redirect') return response.writeHead(302, { Location: redirectTo }).end();
   if (request.url === '/big')
     return response.writeHead(200, { 'Content-Length': String(2 << 20) }).end(Buffer.alloc(2 << 20));
+  if (request.url === '/trickle' || request.url === '/stall') {
+    // 12 chunks 150 ms apart (1.8 s in all); /stall sends one and then nothing.
+    response.writeHead(200, { 'Content-Type': 'audio/wav' });
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (request.url === '/stall' && sent === 1) return;
+      response.write(Buffer.alloc(1024));
+      if (++sent === 12) {
+        clearInterval(timer);
+        response.end();
+      }
+    }, 150);
+    response.on('close', () => clearInterval(timer));
+    return;
+  }
   if (request.url === '/big-chunked') {
     response.writeHead(200);
     for (let i = 0; i < 32; i++) response.write(Buffer.alloc(64 << 10));
@@ -176,5 +192,37 @@ describe('webhooks', () => {
       webhookId: 'w',
     });
     expect(delivery).toMatchObject({ delivered: true });
+  });
+});
+
+describe('asset download time', () => {
+  const halfSecond = { attempts: 1, backoffSeconds: [], timeoutMs: 500 };
+  const download = (path: string, signal?: AbortSignal) => {
+    const target = join(mkdtempSync(join(tmpdir(), 'auto-vid-slow-')), 'asset.wav');
+    return downloadWithRetry(new URL(`${base}${path}`), target, {
+      policy: halfSecond,
+      egress: LOCAL_EGRESS,
+      ...(signal ? { signal } : {}),
+    });
+  };
+
+  it('lets a steady download run past the timeout: it limits silence, not the total', async () => {
+    expect(await download('/trickle')).toEqual({ ok: true });
+  });
+
+  it('stops a download that sends nothing for the timeout, as worth retrying', async () => {
+    expect(await download('/stall')).toEqual({
+      ok: false,
+      reason: 'nothing received for 0.5 s',
+      retryable: true,
+    });
+  });
+
+  it('stops a steady download at the attempt deadline', async () => {
+    expect(await download('/trickle', AbortSignal.timeout(600))).toEqual({
+      ok: false,
+      reason: 'aborted',
+      retryable: true,
+    });
   });
 });

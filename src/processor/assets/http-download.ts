@@ -19,21 +19,40 @@ export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
 
 class TooLargeError extends Error {}
 
-/** Passes bytes through until more than `maxBytes` went by. */
-function byteLimit(maxBytes: number) {
+/** Passes bytes through until more than `maxBytes` went by, telling `onBytes` of each chunk. */
+function byteLimit(maxBytes: number, onBytes: () => void) {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
+      onBytes();
       callback(seen > maxBytes ? new TooLargeError() : null, chunk);
     },
   });
+}
+
+/**
+ * Fires when nothing arrived for `ms`: a slow but steady download of a large file goes on (the
+ * attempt's deadline bounds it), a stalled one stops.
+ */
+function idleTimeout(ms: number) {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), ms);
+  return {
+    signal: controller.signal,
+    touch() {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
 }
 
 export interface DownloadOptions {
   readonly policy?: RetryPolicy;
   readonly egress?: EgressPolicy;
   readonly maxBytes?: number;
+  /** The attempt: its deadline is the overall cap of a download, the idle timeout the other. */
   readonly signal?: AbortSignal;
   readonly wait?: (seconds: number) => Promise<void>;
 }
@@ -42,8 +61,8 @@ async function downloadOnce(url: URL, target: string, options: DownloadOptions):
   const policy = options.policy ?? HTTP_RETRY_POLICY;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const { signal } = options;
-  const timeout = AbortSignal.timeout(policy.timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const idle = idleTimeout(policy.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
   const tooLarge = { ok: false, reason: `larger than the ${maxBytes} byte limit`, retryable: false } as const;
   try {
     const response = await guardedFetch(url, { signal: combined }, options.egress ?? CLOUD_EGRESS);
@@ -57,7 +76,7 @@ async function downloadOnce(url: URL, target: string, options: DownloadOptions):
     }
     await pipeline(
       Readable.fromWeb(response.body as ReadableStream<Uint8Array>),
-      byteLimit(maxBytes),
+      byteLimit(maxBytes, idle.touch),
       createWriteStream(target),
       { signal: combined },
     );
@@ -67,10 +86,12 @@ async function downloadOnce(url: URL, target: string, options: DownloadOptions):
     const blocked = findEgressBlock(error);
     if (blocked) return { ok: false, reason: blocked.message, retryable: false };
     if (signal?.aborted) return { ok: false, reason: 'aborted', retryable: true };
-    const reason = timeout.aborted
-      ? `no complete answer within ${policy.timeoutMs / 1000} s`
+    const reason = idle.signal.aborted
+      ? `nothing received for ${policy.timeoutMs / 1000} s`
       : describeNetworkError(error);
     return { ok: false, reason, retryable: true };
+  } finally {
+    idle.stop();
   }
 }
 
