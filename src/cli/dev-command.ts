@@ -44,12 +44,17 @@ export async function runDevCommand(
     ].join('\n'),
   );
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       io.out.write(`${JSON.stringify({ level: 'INFO', message: 'Stopping', signal })}\n`);
       resolve();
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    // Every later signal is absorbed while the stop runs: Ctrl-C reaches this process both from the
+    // terminal and forwarded by the launcher, and a second one must not cut the shutdown short.
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   await server.close();
   io.out.write(`${JSON.stringify({ level: 'INFO', message: 'Stopped' })}\n`);

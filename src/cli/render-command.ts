@@ -5,6 +5,7 @@ import { createJobRecord, parseAssetSource, toJobView, validateJobSpec } from '@
 import { createS3Client } from '../aws/clients.ts';
 import { renderJob } from '../processor/render-job.ts';
 import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
+import { sweepDeadRuns } from '../processor/temp-folders.ts';
 import { readSettings } from '../settings.ts';
 import { formatProgressBar } from './progress-bar.ts';
 
@@ -61,6 +62,7 @@ export async function runRenderCommand(
   try {
     const outputDirectory = await chooseOutputDirectory(spec.output.destination, options.out);
     await mkdir(outputDirectory, { recursive: true });
+    await Promise.all([sweepDeadRuns(), sweepDeadRuns(outputDirectory)]);
     if (!(await stat(outputDirectory)).isDirectory()) throw new Error(`${outputDirectory} is not a folder`);
     const usesS3 = [spec.assets.video, ...spec.assets.audio].some((a) => {
       const parsed = parseAssetSource(a.source);

@@ -7,6 +7,7 @@ import { createJobNotifier } from '../processor/job-notifier.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
 import { createRenderer } from '../processor/render-job.ts';
 import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
+import { sweepDeadRuns } from '../processor/temp-folders.ts';
 import { readSettings, required } from '../settings.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
@@ -49,6 +50,8 @@ export function createProcessJobsHandler(
 export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal } = {}): SqsLambda {
   const settings = readSettings(env);
   const logger = createLogger(SERVICE, env);
+  // A sandbox whose last process crashed keeps its /tmp: what that process left goes first.
+  void sweepDeadRuns();
   const log = toLog(logger);
   const bucket = required(settings.bucket, 'S3_BUCKET_NAME');
   const s3 = createS3Client(env);

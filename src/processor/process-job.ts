@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import {
   formatSpecProblems,
   type JobMessage,
@@ -25,6 +23,7 @@ import {
 } from './job-settlement.ts';
 import type { Log } from './log.ts';
 import type { Renderer } from './render-job.ts';
+import { makeTempFolder } from './temp-folders.ts';
 
 export type { ProcessOutcome } from './job-settlement.ts';
 
@@ -126,7 +125,7 @@ async function renderAndStore(
   deps: ProcessDeps,
   delivery: Delivery,
 ): Promise<JobOutput> {
-  const work = await mkdtemp(join(deps.config.tempRoot ?? tmpdir(), 'auto-vid-out-'));
+  const work = await makeTempFolder('out', deps.config.tempRoot);
   try {
     const destination = chooseDestination(spec, deps.config);
     const result = await deps.render(spec, {

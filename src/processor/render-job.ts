@@ -1,5 +1,4 @@
-import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type JobSpec, measureProcessingTime, resolveOutputFilename } from '@auto-vid/shared';
 import { PermanentError } from './errors.ts';
@@ -9,6 +8,7 @@ import { PlaylistTooShortError } from './render/plan/playlist.ts';
 import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
 import { probeInputs } from './render/probe-inputs.ts';
 import { selectUsedInputs } from './render/used-inputs.ts';
+import { makeTempFolder, partialName } from './temp-folders.ts';
 
 /** What a renderer is built with: the same for every job of a process. */
 export interface RendererPorts extends Omit<GatherPorts, 'signal' | 'deadlineAt'> {
@@ -86,9 +86,9 @@ interface Workspace {
 }
 
 async function openWorkspace(spec: JobSpec, ports: RenderPorts): Promise<Workspace> {
-  const directory = await mkdtemp(join(ports.tempRoot ?? tmpdir(), 'auto-vid-job-'));
+  const directory = await makeTempFolder('job', ports.tempRoot);
   const filename = resolveOutputFilename(spec);
-  const partialPath = join(ports.outputDirectory, `.${filename}.${process.pid}.partial`);
+  const partialPath = join(ports.outputDirectory, partialName(filename));
   return {
     directory,
     partialPath,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
@@ -30,13 +30,31 @@ export interface ProcessResult {
 
 const KILL_GRACE_MS = 2_000;
 
+let parentDeathPrefix: readonly string[] | undefined;
+
+/**
+ * A child must not outlive this process: an ffmpeg left behind by a killed server keeps running
+ * beside the retry. On Linux, util-linux's `setpriv --pdeathsig KILL` asks the kernel to kill the
+ * child when its parent dies (it then execs the command, so the pid is the command's). Where
+ * setpriv is missing the command starts as it is.
+ */
+function endsWithParent(command: string, args: readonly string[]): [string, readonly string[]] {
+  parentDeathPrefix ??=
+    process.platform === 'linux' && spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0
+      ? ['--pdeathsig', 'KILL', '--']
+      : [];
+  return parentDeathPrefix.length === 0
+    ? [command, args]
+    : ['setpriv', [...parentDeathPrefix, command, ...args]];
+}
+
 /**
  * The one place that starts processes. Arguments always go as an array, never through a shell.
  * Resolves when the process has exited, whatever its exit code; rejects only when it cannot start.
  */
 export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}) {
   return new Promise<ProcessResult>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...endsWithParent(command, args), { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = options.stderrLines ?? 20;
     const stderrTail: string[] = [];
     let stdout = '';

@@ -74,7 +74,10 @@ describe('POST /submit', () => {
     const jobId = crypto.randomUUID();
     const spec = buildFullSpec();
     const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
-    const body = JSON.stringify({ ...spec, jobInfo: { ...spec.jobInfo, a: '@' } }).replace('"@"', deep);
+    const body = JSON.stringify({ ...spec, jobInfo: { ...(spec.jobInfo as object), a: '@' } }).replace(
+      '"@"',
+      deep,
+    );
 
     const response = await submit(body, jobId);
 

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { makeTempFolder } from '../../processor/temp-folders.ts';
 
 export interface Emulators {
   /** `AWS_ENDPOINT_URL_DYNAMODB` for the embedded DynamoDB. */
@@ -30,7 +30,7 @@ export interface EmulatorOptions {
  */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const host = options.host ?? '127.0.0.1';
-  const scratch = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'auto-vid-emulators-'));
+  const scratch = options.dataDir ? undefined : await makeTempFolder('emulators');
   const root = options.dataDir ?? (scratch as string);
   const s3Directory = join(root, 's3');
   await mkdir(s3Directory, { recursive: true });

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDocumentClient } from '../../aws/clients.ts';
+import { sweepDeadRuns } from '../../processor/temp-folders.ts';
 import { type FunctionEvent, functionEvents } from '../../template/template.ts';
 import {
   type BackingServices,
@@ -66,6 +67,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const dataDir = resolve(options.dataDir);
   await mkdir(join(dataDir, 'queues'), { recursive: true });
   const log = options.log ?? logJsonLine;
+  // A run killed with -9 left its temp folders (and its ffmpeg, which ends with its parent).
+  const swept = await sweepDeadRuns();
+  if (swept.length > 0) log({ message: 'Removed what a stopped run left behind', count: swept.length });
   const services = await startBackingServices({
     dataDir,
     visibilityTimeoutMs: options.retryDelayMs ?? 10_000,
