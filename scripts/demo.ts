@@ -4,7 +4,7 @@
 // uploaded s3:// sources, follows the job with a progress bar, receives and verifies the webhook,
 // and downloads the MP4 through its presigned URL.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -122,12 +122,19 @@ async function main(): Promise<void> {
     step('Uploading the media through POST /uploads and the presigned URLs');
     const names = Object.keys(media);
     const { uploads } = (await api('POST', '/uploads', {
-      files: names.map((name) => ({ name, contentType: contentTypeOf(name) })),
-    })) as { uploads: { name: string; source: string; uploadUrl: string }[] };
+      files: names.map((name) => ({
+        name,
+        contentType: contentTypeOf(name),
+        size: statSync(media[name] as string).size,
+      })),
+    })) as {
+      uploads: { name: string; source: string; uploadUrl: string; headers: Record<string, string> }[];
+    };
     for (const upload of uploads) {
+      // The URL signs the type and size: the PUT sends exactly the headers it was given.
       const put = await fetch(upload.uploadUrl, {
         method: 'PUT',
-        headers: { 'Content-Type': contentTypeOf(upload.name) },
+        headers: upload.headers,
         body: readFileSync(media[upload.name] as string),
       });
       if (!put.ok) throw new Error(`Upload of ${upload.name} answered ${put.status}`);

@@ -17,6 +17,8 @@ const environmentSchema = z.object({
   ALLOWED_OUTPUT_BUCKETS: z.string().optional(),
   /** Largest http(s) asset, bytes. */
   MAX_ASSET_BYTES: positiveInt(4 * 1024 ** 3),
+  /** Largest file a POST /uploads URL admits, bytes (S3 takes at most 5 GB in one PUT). */
+  MAX_UPLOAD_BYTES: positiveInt(4 * 1024 ** 3),
   /** What one render may read (src/processor/render/media-limits.ts). */
   MAX_VIDEO_PIXELS: positiveInt(DEFAULT_MEDIA_LIMITS.maxVideoPixels),
   MAX_VIDEO_SECONDS: positiveInt(DEFAULT_MEDIA_LIMITS.maxVideoSeconds),
@@ -27,6 +29,11 @@ const environmentSchema = z.object({
   WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
   /** … or given directly (the local stack). */
   WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The local stack's own ports, comma-separated: never a webhook's or an asset's target. */
+  AUTO_VID_STACK_PORTS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/)
+    .optional(),
   /** File-path sources and loopback targets: the CLI and the local stack only. */
   AUTO_VID_LOCAL_MODE: z.enum(['true', 'false']).default('false'),
   /** Speech engine: Amazon Polly on AWS, espeak-ng on one machine. */
@@ -46,11 +53,14 @@ export interface Settings {
   readonly webhookSecretArn: string | undefined;
   readonly webhookSecret: string | undefined;
   readonly localMode: boolean;
+  /** Loopback ports of the local stack itself (local mode only). */
+  readonly stackPorts: readonly number[];
   readonly deadlineMarginMs: number;
   readonly speechEngine: 'polly' | 'espeak';
   readonly limits: WebhookSizeLimits;
   readonly outputBuckets: readonly string[];
   readonly maxAssetBytes: number;
+  readonly maxUploadBytes: number;
   readonly mediaLimits: MediaLimits;
 }
 
@@ -72,6 +82,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webhookSecretArn: e.WEBHOOK_SECRET_ARN,
     webhookSecret: e.WEBHOOK_SECRET,
     localMode: e.AUTO_VID_LOCAL_MODE === 'true',
+    stackPorts: (e.AUTO_VID_STACK_PORTS ?? '').split(',').filter(Boolean).map(Number),
     deadlineMarginMs: e.RENDER_DEADLINE_MARGIN_MS,
     speechEngine: e.SPEECH_ENGINE,
     limits: readWebhookSizeLimits(env),
@@ -80,6 +91,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .map((b) => b.trim())
       .filter(Boolean),
     maxAssetBytes: e.MAX_ASSET_BYTES,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
     mediaLimits: {
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
       maxVideoSeconds: e.MAX_VIDEO_SECONDS,

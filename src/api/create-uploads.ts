@@ -9,6 +9,9 @@ import { errorResponse, jsonResponse } from './responses.ts';
 
 export const MAX_UPLOAD_FILES = 20;
 
+/** Largest upload by default (S3 takes at most 5 GB in one PUT). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+
 /** Media a job spec can use: the source video and audio assets. */
 export const UPLOAD_CONTENT_TYPES = [
   'video/mp4',
@@ -25,39 +28,48 @@ export const UPLOAD_CONTENT_TYPES = [
   'audio/webm',
 ] as const;
 
-const uploadsRequestSchema = z.object({
-  files: z
-    .array(
-      z.object({
-        name: z
-          .string()
-          .min(1)
-          .max(200)
-          .regex(
-            /^[A-Za-z0-9][A-Za-z0-9._ -]*$/,
-            'Must be a plain file name: letters, digits, spaces, dot, dash, underscore',
-          )
-          .refine((name) => !name.includes('..'), 'Must be a plain file name without ..'),
-        contentType: z.enum(UPLOAD_CONTENT_TYPES, {
-          error: `Must be one of ${UPLOAD_CONTENT_TYPES.join(', ')}`,
+const uploadsRequestSchema = (maxBytes: number) =>
+  z.object({
+    files: z
+      .array(
+        z.object({
+          name: z
+            .string()
+            .min(1)
+            .max(200)
+            .regex(
+              /^[A-Za-z0-9][A-Za-z0-9._ -]*$/,
+              'Must be a plain file name: letters, digits, spaces, dot, dash, underscore',
+            )
+            .refine((name) => !name.includes('..'), 'Must be a plain file name without ..'),
+          contentType: z.enum(UPLOAD_CONTENT_TYPES, {
+            error: `Must be one of ${UPLOAD_CONTENT_TYPES.join(', ')}`,
+          }),
+          size: z
+            .number({ error: 'Must be the file size in bytes' })
+            .int('Must be the file size in bytes')
+            .min(1, 'Must be the file size in bytes')
+            .max(maxBytes, `Must be at most ${maxBytes} bytes`),
         }),
-      }),
-    )
-    .min(1, 'List at least one file')
-    .max(MAX_UPLOAD_FILES, `At most ${MAX_UPLOAD_FILES} files per request`),
-});
+      )
+      .min(1, 'List at least one file')
+      .max(MAX_UPLOAD_FILES, `At most ${MAX_UPLOAD_FILES} files per request`),
+  });
 
 export interface UploadsDeps {
   readonly store: OutputStore;
   readonly bucket: string;
   readonly expiresInSeconds: number;
+  /** Largest `size` a file may declare. */
+  readonly maxBytes?: number;
   readonly clock: Clock;
   readonly newId?: () => string;
 }
 
 /**
  * POST /uploads: presigned PUT URLs under `assets/<uuid>/`; each answer's `source` is exactly what
- * a job spec's asset takes.
+ * a job spec's asset takes. Each URL signs the file's type and size, so S3 itself refuses a PUT of
+ * anything else; `headers` lists what the PUT must carry.
  */
 export async function createUploads(
   body: string | undefined,
@@ -66,7 +78,7 @@ export async function createUploads(
   const now = deps.clock();
   const request = parseJsonBody(body, now);
   if (!request.ok) return request.response;
-  const parsed = uploadsRequestSchema.safeParse(request.json);
+  const parsed = uploadsRequestSchema(deps.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES).safeParse(request.json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => ({
       path: formatPath(issue.path as (string | number)[]),
@@ -82,10 +94,11 @@ export async function createUploads(
       const key = `assets/${folder}/${file.name}`;
       const uploadUrl = await deps.store.presignPut(
         { bucket: deps.bucket, key },
-        file.contentType,
+        { contentType: file.contentType, contentLength: file.size },
         deps.expiresInSeconds,
       );
-      return { name: file.name, source: `s3://${deps.bucket}/${key}`, uploadUrl, expiresAt };
+      const headers = { 'Content-Type': file.contentType, 'Content-Length': String(file.size) };
+      return { name: file.name, source: `s3://${deps.bucket}/${key}`, uploadUrl, headers, expiresAt };
     }),
   );
   return jsonResponse(200, { uploads });

@@ -23,6 +23,7 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
       store: createS3OutputStore(createS3Client(env)),
       bucket: required(settings.bucket, 'S3_BUCKET_NAME'),
       expiresInSeconds: settings.uploadUrlSeconds,
+      maxBytes: settings.maxUploadBytes,
       clock: systemClock,
     },
     createLogger(SERVICE, env),

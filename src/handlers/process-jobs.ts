@@ -3,6 +3,7 @@ import { createDynamoDocumentClient, createS3Client } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createS3OutputStore } from '../jobs/output-store.ts';
+import { egressFor } from '../net/egress-guard.ts';
 import { createJobNotifier } from '../processor/job-notifier.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
 import { createRenderer } from '../processor/render-job.ts';
@@ -82,6 +83,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       s3,
       localMode: settings.localMode,
       maxAssetBytes: settings.maxAssetBytes,
+      egress: egressFor(settings.localMode, settings.stackPorts),
       mediaLimits: settings.mediaLimits,
     }),
     config: {

@@ -15,6 +15,6 @@ function webhookSecretSource(settings: Settings): () => Promise<string | undefin
 export function createConfiguredWebhookSender(settings: Settings): WebhookSender {
   return createWebhookSender({
     secret: webhookSecretSource(settings),
-    egress: egressFor(settings.localMode),
+    egress: egressFor(settings.localMode, settings.stackPorts),
   });
 }

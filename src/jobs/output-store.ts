@@ -8,14 +8,24 @@ export interface S3Location {
   readonly key: string;
 }
 
+/** What an upload URL admits. */
+export interface UploadedFile {
+  readonly contentType: string;
+  /** Bytes. */
+  readonly contentLength: number;
+}
+
 /** Where finished videos go and how clients get them. */
 export interface OutputStore {
   /** Uploads a local file (multipart, streamed from disk). */
   upload(path: string, location: S3Location, signal?: AbortSignal): Promise<void>;
   /** A presigned GET URL valid `expiresInSeconds`. */
   presignGet(location: S3Location, expiresInSeconds: number): Promise<string>;
-  /** A presigned PUT URL for a browser or curl upload of `contentType`. */
-  presignPut(location: S3Location, contentType: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * A presigned PUT URL for a browser or curl upload. Its type and size are signed: S3 refuses a
+   * PUT whose Content-Type or Content-Length differs.
+   */
+  presignPut(location: S3Location, file: UploadedFile, expiresInSeconds: number): Promise<string>;
 }
 
 /** Parts of 16 MiB, 4 at a time: a 10 GB output stays within S3's 10,000-part limit. */
@@ -50,11 +60,16 @@ export function createS3OutputStore(s3: S3Client): OutputStore {
         expiresIn: expiresInSeconds,
       });
     },
-    presignPut(location, contentType, expiresInSeconds) {
+    presignPut(location, file, expiresInSeconds) {
       return getSignedUrl(
         s3,
-        new PutObjectCommand({ Bucket: location.bucket, Key: location.key, ContentType: contentType }),
-        { expiresIn: expiresInSeconds },
+        new PutObjectCommand({
+          Bucket: location.bucket,
+          Key: location.key,
+          ContentType: file.contentType,
+          ContentLength: file.contentLength,
+        }),
+        { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
       );
     },
   };

@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { Agent, type Dispatcher, fetch, type RequestInit, type Response } from 'undici';
+import { Agent, buildConnector, type Dispatcher, fetch, type RequestInit, type Response } from 'undici';
 import { classifyAddress } from './address-kind.ts';
 
 /**
@@ -11,6 +11,11 @@ import { classifyAddress } from './address-kind.ts';
  */
 export interface EgressPolicy {
   readonly allowLoopback: boolean;
+  /**
+   * Loopback ports that stay refused even where loopback is allowed: the local stack's own
+   * services (its API, S3, DynamoDB and SQS), which a webhook or an asset URL must never reach.
+   */
+  readonly deniedLoopbackPorts?: ReadonlySet<number>;
   /** Name resolution, replaceable in tests; `dns.lookup` with every address by default. */
   readonly resolve?: (hostname: string) => Promise<LookupAddress[]>;
 }
@@ -18,9 +23,25 @@ export interface EgressPolicy {
 export const CLOUD_EGRESS: EgressPolicy = { allowLoopback: false };
 export const LOCAL_EGRESS: EgressPolicy = { allowLoopback: true };
 
-/** The policy of where the code runs: one machine (local mode) or the cloud. */
-export function egressFor(localMode: boolean): EgressPolicy {
-  return localMode ? LOCAL_EGRESS : CLOUD_EGRESS;
+/**
+ * The policy of where the code runs: one machine (local mode, minus the stack's own ports) or the
+ * cloud. Make it once per process: each policy has its own connection pool.
+ */
+export function egressFor(localMode: boolean, stackPorts: readonly number[] = []): EgressPolicy {
+  if (!localMode) return CLOUD_EGRESS;
+  return stackPorts.length === 0
+    ? LOCAL_EGRESS
+    : { allowLoopback: true, deniedLoopbackPorts: new Set(stackPorts) };
+}
+
+function isStackPort(address: string, port: number, policy: EgressPolicy): boolean {
+  return policy.deniedLoopbackPorts?.has(port) === true && classifyAddress(address) === 'loopback';
+}
+
+function stackPortRefusal(address: string, port: number): EgressBlockedError {
+  return new EgressBlockedError(
+    `${address}:${port} is a service of this local stack; webhooks and assets may not target it`,
+  );
 }
 
 export function isAddressAllowed(address: string, policy: EgressPolicy): boolean {
@@ -66,10 +87,30 @@ function guardedLookup(policy: EgressPolicy) {
 
 const dispatchers = new WeakMap<EgressPolicy, Dispatcher>();
 
+/**
+ * The connector checks the address each socket actually reached, so no name, redirect or address
+ * spelling reaches a refused port.
+ */
+function guardedConnector(policy: EgressPolicy): buildConnector.connector {
+  const connect = buildConnector({ lookup: guardedLookup(policy) as never });
+  return (options, callback) =>
+    connect(options, (...[error, socket]) => {
+      const { remoteAddress, remotePort } = socket ?? {};
+      if (error || !socket || remoteAddress === undefined || remotePort === undefined) {
+        return (callback as (...args: unknown[]) => void)(error, socket);
+      }
+      if (isStackPort(remoteAddress, remotePort, policy)) {
+        socket.destroy();
+        return callback(stackPortRefusal(remoteAddress, remotePort), null);
+      }
+      callback(null, socket);
+    });
+}
+
 function dispatcherFor(policy: EgressPolicy): Dispatcher {
   let dispatcher = dispatchers.get(policy);
   if (!dispatcher) {
-    dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) as never } });
+    dispatcher = new Agent({ connect: guardedConnector(policy) });
     dispatchers.set(policy, dispatcher);
   }
   return dispatcher;
@@ -82,6 +123,8 @@ export function checkUrl(url: URL, policy: EgressPolicy): void {
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) !== 0 && !isAddressAllowed(host, policy)) throw refusal(host, host);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (isIP(host) !== 0 && isStackPort(host, port, policy)) throw stackPortRefusal(host, port);
 }
 
 /** Cause of a failed fetch when it was the guard's doing. */

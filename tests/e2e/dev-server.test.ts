@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -34,13 +34,17 @@ async function call(
 async function upload(dev: DevProcess, files: Record<string, string>): Promise<Record<string, string>> {
   const names = Object.keys(files);
   const { json } = await call(dev, 'POST', '/uploads', {
-    files: names.map((name) => ({ name, contentType: name.endsWith('.mp4') ? 'video/mp4' : 'audio/wav' })),
+    files: names.map((name) => ({
+      name,
+      contentType: name.endsWith('.mp4') ? 'video/mp4' : 'audio/wav',
+      size: statSync(files[name] as string).size,
+    })),
   });
   const sources: Record<string, string> = {};
   for (const entry of json.uploads) {
     const put = await fetch(entry.uploadUrl, {
       method: 'PUT',
-      headers: { 'Content-Type': entry.name.endsWith('.mp4') ? 'video/mp4' : 'audio/wav' },
+      headers: entry.headers,
       body: readFileSync(files[entry.name] as string),
     });
     expect(put.status).toBe(200);
@@ -229,14 +233,14 @@ describe('auto-vid dev over HTTP', () => {
 
   it('hands out upload URLs that a browser on another origin may PUT to (CORS from the template)', async () => {
     const { json } = await call(dev, 'POST', '/uploads', {
-      files: [{ name: 'a.mp4', contentType: 'video/mp4' }],
+      files: [{ name: 'a.mp4', contentType: 'video/mp4', size: 1000 }],
     });
     const preflight = await fetch(json.uploads[0].uploadUrl, {
       method: 'OPTIONS',
       headers: {
         Origin: 'http://app.example',
         'Access-Control-Request-Method': 'PUT',
-        'Access-Control-Request-Headers': 'content-type',
+        'Access-Control-Request-Headers': 'content-type,content-length',
       },
     });
     expect(preflight.status).toBe(200);

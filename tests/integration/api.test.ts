@@ -1,5 +1,5 @@
 import { parseJobSpec } from '@auto-vid/shared';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -191,38 +191,52 @@ describe('GET /status/{jobId}', () => {
 });
 
 describe('POST /uploads', () => {
+  const uploadDeps = (bucket: string) => ({
+    store: createS3OutputStore(stack.s3),
+    bucket,
+    expiresInSeconds: 3600,
+    maxBytes: 1000,
+    clock: () => FIXED_NOW,
+    newId: () => 'u-1',
+  });
+
   it('hands out presigned PUT URLs whose source a spec can use', async () => {
     const bucket = await stack.createBucket('uploads');
     const response = await createUploads(
       JSON.stringify({
         files: [
-          { name: 'intro.mp4', contentType: 'video/mp4' },
-          { name: 'song.mp3', contentType: 'audio/mpeg' },
+          { name: 'intro.mp4', contentType: 'video/mp4', size: 11 },
+          { name: 'song.mp3', contentType: 'audio/mpeg', size: 900 },
         ],
       }),
-      {
-        store: createS3OutputStore(stack.s3),
-        bucket,
-        expiresInSeconds: 3600,
-        clock: () => FIXED_NOW,
-        newId: () => 'u-1',
-      },
+      uploadDeps(bucket),
     );
     expect(response.statusCode).toBe(200);
     const { uploads } = bodyOf(response);
     expect(
-      uploads.map((u: { name: string; source: string; expiresAt: string }) => [
+      uploads.map((u: { name: string; source: string; expiresAt: string; headers: object }) => [
         u.name,
         u.source,
         u.expiresAt,
+        u.headers,
       ]),
     ).toEqual([
-      ['intro.mp4', `s3://${bucket}/assets/u-1/intro.mp4`, '2026-11-21T11:00:00.000Z'],
-      ['song.mp3', `s3://${bucket}/assets/u-1/song.mp3`, '2026-11-21T11:00:00.000Z'],
+      [
+        'intro.mp4',
+        `s3://${bucket}/assets/u-1/intro.mp4`,
+        '2026-11-21T11:00:00.000Z',
+        { 'Content-Type': 'video/mp4', 'Content-Length': '11' },
+      ],
+      [
+        'song.mp3',
+        `s3://${bucket}/assets/u-1/song.mp3`,
+        '2026-11-21T11:00:00.000Z',
+        { 'Content-Type': 'audio/mpeg', 'Content-Length': '900' },
+      ],
     ]);
     const put = await fetch(uploads[0].uploadUrl, {
       method: 'PUT',
-      headers: { 'Content-Type': 'video/mp4' },
+      headers: uploads[0].headers,
       body: 'video bytes',
     });
     expect(put.status).toBe(200);
@@ -230,24 +244,65 @@ describe('POST /uploads', () => {
     expect(await object.Body?.transformToString()).toBe('video bytes');
   });
 
+  it('signs the type and size into the URL: S3 refuses another size, another type, another key', async () => {
+    const bucket = await stack.createBucket('uploads');
+    const response = await createUploads(
+      JSON.stringify({ files: [{ name: 'intro.mp4', contentType: 'video/mp4', size: 11 }] }),
+      uploadDeps(bucket),
+    );
+    const [upload] = bodyOf(response).uploads;
+    const url = new URL(upload.uploadUrl);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    const attempts = [
+      ['200 bytes more', upload.uploadUrl, { 'Content-Type': 'video/mp4' }, `video bytes${'x'.repeat(200)}`],
+      ['a script as video', upload.uploadUrl, { 'Content-Type': 'text/html' }, 'video bytes'],
+      [
+        'the same URL for outputs/',
+        upload.uploadUrl.replace('assets/u-1/intro.mp4', 'outputs/intro.mp4'),
+        upload.headers,
+        'video bytes',
+      ],
+    ] as const;
+    for (const [what, target, headers, body] of attempts) {
+      const put = await fetch(target, { method: 'PUT', headers, body });
+      expect([what, put.status, await put.text()]).toEqual([
+        what,
+        403,
+        expect.stringContaining('<Code>SignatureDoesNotMatch</Code>'),
+      ]);
+    }
+    const listed = await stack.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(listed.KeyCount).toBe(0);
+  });
+
   it.each([
-    [{ files: [{ name: '../x.mp4', contentType: 'video/mp4' }] }, "Field 'files -> 0 -> name'"],
+    [{ files: [{ name: '../x.mp4', contentType: 'video/mp4', size: 1 }] }, "Field 'files -> 0 -> name'"],
     [
-      { files: [{ name: 'x.exe', contentType: 'application/x-msdownload' }] },
+      { files: [{ name: 'x.exe', contentType: 'application/x-msdownload', size: 1 }] },
       "Field 'files -> 0 -> contentType': Must be one of video/mp4",
     ],
     [
-      { files: Array.from({ length: 21 }, (_, i) => ({ name: `f${i}.wav`, contentType: 'audio/wav' })) },
+      {
+        files: Array.from({ length: 21 }, (_, i) => ({
+          name: `f${i}.wav`,
+          contentType: 'audio/wav',
+          size: 1,
+        })),
+      },
       "Field 'files': At most 20 files per request",
     ],
     [{}, "Field 'files': Field required"],
+    [{ files: [{ name: 'a.mp4', contentType: 'video/mp4' }] }, "Field 'files -> 0 -> size': Field required"],
+    [
+      { files: [{ name: 'a.mp4', contentType: 'video/mp4', size: 0 }] },
+      "Field 'files -> 0 -> size': Must be the file size in bytes",
+    ],
+    [
+      { files: [{ name: 'a.mp4', contentType: 'video/mp4', size: 1001 }] },
+      "Field 'files -> 0 -> size': Must be at most 1000 bytes",
+    ],
   ])('answers 400 naming the field for %j', async (request, expected) => {
-    const response = await createUploads(JSON.stringify(request), {
-      store: createS3OutputStore(stack.s3),
-      bucket: 'unused-bucket',
-      expiresInSeconds: 3600,
-      clock: () => FIXED_NOW,
-    });
+    const response = await createUploads(JSON.stringify(request), uploadDeps('unused-bucket'));
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).error).toContain(expected);
   });

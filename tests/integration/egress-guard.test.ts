@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhookSender } from '../../src/jobs/webhook-sender.ts';
-import { type EgressPolicy, LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
+import { type EgressPolicy, egressFor, LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
 import { fetchAssets } from '../../src/processor/assets/fetch-assets.ts';
 import { downloadWithRetry } from '../../src/processor/assets/http-download.ts';
 import { AssetFetchError } from '../../src/processor/errors.ts';
@@ -192,6 +192,55 @@ describe('webhooks', () => {
       webhookId: 'w',
     });
     expect(delivery).toMatchObject({ delivered: true });
+  });
+});
+
+describe("the local stack's own ports", () => {
+  it('are never a webhook target, by address or by a name that resolves to it; other loopback ports are', async () => {
+    const stack = egressFor(true, [port]);
+    const sender = createWebhookSender({ wait: async () => {}, egress: stack });
+    const hook = (url: string) => sender.send({ url, method: 'PUT', headers: {}, body: {}, webhookId: 'w' });
+    const byName = createWebhookSender({
+      wait: async () => {},
+      egress: { ...stack, resolve: async () => [{ address: '127.0.0.1', family: 4 }] },
+    });
+
+    expect(await hook(`${base}/bucket/outputs/other-job.mp4`)).toEqual({
+      delivered: false,
+      attempts: 1,
+      reason: `127.0.0.1:${port} is a service of this local stack; webhooks and assets may not target it (${base}/bucket/outputs/other-job.mp4)`,
+    });
+    expect(
+      await byName.send({
+        url: `http://s3.test:${port}/b/k`,
+        method: 'PUT',
+        headers: {},
+        body: {},
+        webhookId: 'w',
+      }),
+    ).toMatchObject({
+      delivered: false,
+      reason: expect.stringContaining('is a service of this local stack'),
+    });
+    expect(seen).toEqual([]);
+    expect(
+      await createWebhookSender({ wait: async () => {}, egress: egressFor(true, [port + 1]) }).send({
+        url: `${base}/hook`,
+        method: 'POST',
+        headers: {},
+        body: {},
+        webhookId: 'w',
+      }),
+    ).toMatchObject({ delivered: true });
+  });
+
+  it('are never an asset source', async () => {
+    const { result } = await fetchOne(`http://[::ffff:127.0.0.1]:${port}/clip.wav`, {
+      localMode: true,
+      egress: egressFor(true, [port]),
+    });
+    expectRefused(result, 'is a service of this local stack; webhooks and assets may not target it');
+    expect(seen).toEqual([]);
   });
 });
 

@@ -194,6 +194,9 @@ describe('template.yaml', () => {
     ).toBe('AES256');
     const rules = bucket.LifecycleConfiguration.Rules as { Prefix?: string; ExpirationInDays?: unknown }[];
     expect(rules.find((r) => r.Prefix === 'cache/')?.ExpirationInDays).toEqual({ Ref: 'CacheRetentionDays' });
+    expect(rules.find((r) => r.Prefix === 'assets/')?.ExpirationInDays).toEqual({
+      Ref: 'AssetRetentionDays',
+    });
     expect(rules.find((r) => r.Prefix === 'outputs/')?.ExpirationInDays).toEqual({
       'Fn::If': ['ExpireOutputs', { Ref: 'OutputRetentionDays' }, 1],
     });

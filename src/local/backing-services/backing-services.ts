@@ -41,6 +41,8 @@ export interface BackingServices {
   readonly sqs: SqsEndpoint;
   /** Local queues by logical id (JobsQueue, JobsDeadLetterQueue). */
   readonly queues: ReadonlyMap<string, LocalQueue>;
+  /** Every port the backing services listen on (never a webhook's or an asset's target). */
+  readonly stackPorts: readonly number[];
   /** The environment a function runs with here: the template's, pointed at the stand-ins. */
   environmentFor(logicalId: string): Record<string, string>;
   /** The module and export that implement a function's handler. */
@@ -148,6 +150,7 @@ function assembleServices({
   queues,
   webhookSecret,
 }: StartedParts): BackingServices {
+  const stackPorts = [...emulators.ports, Number(new URL(sqs.endpoint).port)];
   const environmentFor = (logicalId: string): Record<string, string> => {
     const { WEBHOOK_SECRET_ARN: _arn, ...fromTemplate } = template.functionEnvironment(logicalId);
     return {
@@ -155,6 +158,7 @@ function assembleServices({
       ...emulators.env,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AUTO_VID_LOCAL_MODE: 'true',
+      AUTO_VID_STACK_PORTS: stackPorts.join(','),
       SPEECH_ENGINE: 'espeak',
       WEBHOOK_SECRET: webhookSecret,
     };
@@ -169,6 +173,7 @@ function assembleServices({
   return {
     template,
     emulators,
+    stackPorts,
     sqs,
     queues,
     environmentFor,

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { makeTempFolder } from '../../processor/temp-folders.ts';
+import { LOCAL_S3_CREDENTIALS, type S3Front, startS3Front } from './s3-front.ts';
 
 export interface Emulators {
+  /** Every port the emulators listen on, the internal ones included. */
+  readonly ports: readonly number[];
   /** `AWS_ENDPOINT_URL_DYNAMODB` for the embedded DynamoDB. */
   readonly dynamoEndpoint: string;
   /** `AWS_ENDPOINT_URL_S3` for the embedded S3. */
@@ -45,26 +48,32 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   await once(dynamo, 'listening');
   const dynamoPort = (dynamo.address() as AddressInfo).port;
 
-  const s3 = new S3rver({ address: host, port: options.s3Port ?? 0, silent: true, directory: s3Directory });
-  let s3Port: number;
+  // s3rver listens on a port of its own; the stack's S3 port is the front that checks signatures.
+  const s3 = new S3rver({ address: host, port: 0, silent: true, directory: s3Directory });
+  let front: S3Front;
+  let backendPort: number;
   try {
-    s3Port = (await s3.run()).port;
+    backendPort = (await s3.run()).port;
+    front = await startS3Front({ host, port: options.s3Port ?? 0, backendPort });
   } catch (error) {
     dynamo.close();
+    await s3.close().catch(() => undefined);
     throw error;
   }
+  const s3Port = front.port;
 
   const dynamoEndpoint = `http://${host}:${dynamoPort}`;
   const s3Endpoint = `http://${host}:${s3Port}`;
   return {
+    ports: [dynamoPort, s3Port, backendPort],
     dynamoEndpoint,
     s3Endpoint,
     env: {
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     },
     async close() {
       // dynalite's close stops the server, then closes its database; its callback comes once both
@@ -73,6 +82,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       // SDK clients keep connections alive; without this `close` waits for them to time out.
       dynamo.closeAllConnections();
       await closed;
+      await front.close();
       await s3.close();
       if (scratch) await rm(scratch, { recursive: true, force: true });
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDocumentClient } from '../../aws/clients.ts';
@@ -82,8 +83,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const recovered = await recoverJobs(services);
     if (recovered > 0) log({ message: 'Unfinished jobs resumed', count: recovered });
     // The processor gets the stop signal, so a render cut by Ctrl-C is a retryable fault.
+    // The API's own port joins the stack's ports that no webhook or asset URL may target.
+    const port = options.port || (await reservePort(options.host ?? '127.0.0.1'));
+    const stackPorts = [...services.stackPorts, port].join(',');
     const wire = wireOncePerFunction(services, {
-      env: options.logLevel ? { LOG_LEVEL: options.logLevel } : undefined,
+      env: { AUTO_VID_STACK_PORTS: stackPorts, ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) },
       stopSignal: shutdown.signal,
     });
     const functions = Object.entries(functionEvents(services.template.source));
@@ -97,7 +101,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     );
     gateway = await startGateway({
       host: options.host ?? '127.0.0.1',
-      port: options.port,
+      port,
       routes: await buildRoutes(functions, wire),
       apiKey,
       usagePlan: createUsagePlan(limits),
@@ -214,4 +218,13 @@ function usagePlanLimits(services: BackingServices, options: DevServerOptions): 
     burst: options.burst ?? parameter('ApiBurstLimit'),
     quota: options.quota ?? parameter('ApiQuotaLimit'),
   };
+}
+
+/** A port free right now, for a server asked to pick one. */
+async function reservePort(host: string): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

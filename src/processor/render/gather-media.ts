@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { EgressPolicy } from '../../net/egress-guard.ts';
 import type { RetryPolicy } from '../../net/http-retry.ts';
 import { type AssetFetchContext, type AssetRef, fetchAsset, fetchAssets } from '../assets/fetch-assets.ts';
 import { type AttemptLimits, interruptedError, watchAttempt } from '../attempt.ts';
@@ -19,6 +20,8 @@ export interface GatherPorts extends AttemptLimits {
   readonly httpPolicy?: RetryPolicy;
   /** Largest http(s) asset, bytes. */
   readonly maxAssetBytes?: number;
+  /** Where http(s) assets may come from; by local mode when not given. */
+  readonly egress?: EgressPolicy;
   /** What the source video may be; the defaults when not given. */
   readonly mediaLimits?: MediaLimits;
 }
@@ -61,6 +64,7 @@ export async function gatherMedia(
     s3: ports.s3,
     httpPolicy: ports.httpPolicy,
     maxBytes: ports.maxAssetBytes,
+    ...(ports.egress ? { egress: ports.egress } : {}),
   };
   const [videoRef, ...audioRefs] = inputs.assets;
   if (!videoRef) throw new Error('A render needs its source video');
