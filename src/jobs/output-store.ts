@@ -6,6 +6,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 export interface S3Location {
   readonly bucket: string;
   readonly key: string;
+  /** One version of the object, in a versioned bucket; the current one when absent. */
+  readonly versionId?: string;
 }
 
 /** What an upload URL admits. */
@@ -17,9 +19,12 @@ export interface UploadedFile {
 
 /** Where finished videos go and how clients get them. */
 export interface OutputStore {
-  /** Uploads a local file (multipart, streamed from disk). */
-  upload(path: string, location: S3Location, signal?: AbortSignal): Promise<void>;
-  /** A presigned GET URL valid `expiresInSeconds`. */
+  /**
+   * Uploads a local file (multipart, streamed from disk) and returns the version it created when
+   * the bucket is versioned.
+   */
+  upload(path: string, location: S3Location, signal?: AbortSignal): Promise<{ versionId?: string }>;
+  /** A presigned GET URL valid `expiresInSeconds`, of the location's version when it names one. */
   presignGet(location: S3Location, expiresInSeconds: number): Promise<string>;
   /**
    * A presigned PUT URL for a browser or curl upload. Its type and size are signed: S3 refuses a
@@ -50,15 +55,21 @@ export function createS3OutputStore(s3: S3Client): OutputStore {
       const abort = () => void upload.abort();
       signal?.addEventListener('abort', abort, { once: true });
       try {
-        await upload.done();
+        const { VersionId } = await upload.done();
+        return VersionId && VersionId !== 'null' ? { versionId: VersionId } : {};
       } finally {
         signal?.removeEventListener('abort', abort);
       }
     },
     presignGet(location, expiresInSeconds) {
-      return getSignedUrl(s3, new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
-        expiresIn: expiresInSeconds,
-      });
+      const version = location.versionId ? { VersionId: location.versionId } : {};
+      return getSignedUrl(
+        s3,
+        new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...version }),
+        {
+          expiresIn: expiresInSeconds,
+        },
+      );
     },
     presignPut(location, file, expiresInSeconds) {
       return getSignedUrl(

@@ -36,18 +36,21 @@ export function chooseDestination(
 const FINAL_S3_ERRORS = new Set(['NoSuchBucket', 'AccessDenied', 'InvalidBucketName', 'AllAccessDisabled']);
 
 /**
- * Uploads the MP4 within the attempt's limits; a destination that cannot exist or be written fails
- * the job at once, other faults are left to a retry.
+ * Uploads the MP4 within the attempt's limits and returns where it is: in a versioned bucket, the
+ * very version this job wrote, so a later job with the same file name cannot change what this
+ * job's URL serves. A destination that cannot exist or be written fails the job at once, other
+ * faults are left to a retry.
  */
 export async function storeOutput(
   outputs: OutputStore,
   path: string,
   location: S3Location,
   limits: AttemptLimits,
-): Promise<void> {
+): Promise<S3Location> {
   const attempt = watchAttempt(limits);
   try {
-    await outputs.upload(path, location, attempt.signal);
+    const { versionId } = await outputs.upload(path, location, attempt.signal);
+    return versionId ? { ...location, versionId } : location;
   } catch (error) {
     const stoppedBy = attempt.stoppedBy();
     if (stoppedBy) throw interruptedError('Upload', stoppedBy);
@@ -64,7 +67,10 @@ export async function storeOutput(
   }
 }
 
-/** The job view's `output`: a presigned URL for an object in S3; only the measures for a folder. */
+/**
+ * The job view's `output`: a presigned URL for an object in S3 (pinned to its version when it has
+ * one); only the measures for a folder.
+ */
 export async function describeOutput(
   result: RenderResult,
   destination: Destination,

@@ -134,10 +134,14 @@ async function renderAndStore(
       signal: delivery.signal,
       deadlineAt: delivery.deadlineAt,
     });
-    if (destination.kind === 's3') {
-      await storeOutput(deps.outputs, result.localPath, destination.location, delivery);
-    }
-    return await describeOutput(result, destination, deps.outputs, {
+    const stored =
+      destination.kind === 's3'
+        ? {
+            ...destination,
+            location: await storeOutput(deps.outputs, result.localPath, destination.location, delivery),
+          }
+        : destination;
+    return await describeOutput(result, stored, deps.outputs, {
       seconds: deps.config.presignSeconds,
       now: deps.clock(),
     });

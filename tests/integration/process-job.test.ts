@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import type { JobStore } from '../../src/jobs/job-store.ts';
+import { createS3OutputStore } from '../../src/jobs/output-store.ts';
 import { WEBHOOK_USER_AGENT } from '../../src/jobs/webhook-sender.ts';
 import { failDeadLetteredJob } from '../../src/processor/dead-letter.ts';
 import { RenderInterruptedError } from '../../src/processor/errors.ts';
@@ -81,6 +84,43 @@ describe('processJob', () => {
     // The loser's copy comes back later, finds the job finished, and is dropped.
     expect(await processJob(message, run)).toEqual({ action: 'done', status: 'completed' });
     expect(hooksFor(message.jobId)).toHaveLength(1);
+  });
+
+  it("two racing jobs with one output.filename: each URL is pinned to that job's own version", async () => {
+    // A versioned bucket: every PUT of the key makes a version, here named after the bytes it holds.
+    const versioned = new S3Client({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+    });
+    const versions: string[] = [];
+    mockClient(versioned)
+      .on(PutObjectCommand)
+      .callsFake((input: { Key: string; Body: Uint8Array }) => {
+        const versionId = `v-${input.Body.byteLength}`;
+        versions.push(`${input.Key} ${versionId}`);
+        return { VersionId: versionId };
+      });
+    const run = deps({ outputs: createS3OutputStore(versioned) });
+    // The same video copied (2 s) and re-encoded at a low bitrate: two renders of different sizes.
+    const [copied, encoded] = await Promise.all([
+      enqueue(specFor({ output: { filename: 'same' } })),
+      enqueue(specFor({ output: { filename: 'same', encoding: { bitrate: '100k' } } })),
+    ]);
+
+    await Promise.all([processJob(copied, run), processJob(encoded, run)]);
+
+    const views = await Promise.all([copied, encoded].map((m) => harness.table.store.get(m.jobId)));
+    const outputs = views.map((view) => view?.output);
+    expect(outputs.map((o) => o?.s3Uri)).toEqual([
+      `s3://${harness.bucket}/outputs/same.mp4`,
+      `s3://${harness.bucket}/outputs/same.mp4`,
+    ]);
+    expect(outputs[0]?.size).not.toBe(outputs[1]?.size);
+    expect(versions.sort()).toEqual(outputs.map((o) => `outputs/same.mp4 v-${o?.size}`).sort());
+    for (const output of outputs) {
+      expect(new URL(output?.url as string).searchParams.get('versionId')).toBe(`v-${output?.size}`);
+      expect(output?.duration).toBeCloseTo(2, 1);
+    }
   });
 
   it('fails at once with a webhook when an asset is missing (a permanent fault)', async () => {

@@ -125,6 +125,13 @@ describe('template.yaml', () => {
     });
     expect(actions('VideoProcessorFunction')).toContain('polly:SynthesizeSpeech');
     expect(actions('VideoProcessorFunction')).not.toContain('polly:*');
+    // output.url names the version a job wrote: reading that version is all it may add.
+    expect(statements('VideoProcessorFunction').find((s) => s.Sid === 'ServeOutputVersions')).toEqual({
+      Sid: 'ServeOutputVersions',
+      Effect: 'Allow',
+      Action: 's3:GetObjectVersion',
+      Resource: { 'Fn::Sub': '${S3Bucket.Arn}/outputs/*' },
+    });
   });
 
   it('runs the processor as a container image with the parity sizes, fed one message at a time', () => {
