@@ -56,6 +56,17 @@ const uploadsRequestSchema = (maxBytes: number) =>
       .max(MAX_UPLOAD_FILES, `At most ${MAX_UPLOAD_FILES} files per request`),
   });
 
+/** One schema per size limit, built once: a deployment has one limit. */
+const schemas = new Map<number, ReturnType<typeof uploadsRequestSchema>>();
+function schemaFor(maxBytes: number) {
+  let schema = schemas.get(maxBytes);
+  if (!schema) {
+    schema = uploadsRequestSchema(maxBytes);
+    schemas.set(maxBytes, schema);
+  }
+  return schema;
+}
+
 export interface UploadsDeps {
   readonly store: OutputStore;
   readonly bucket: string;
@@ -78,7 +89,7 @@ export async function createUploads(
   const now = deps.clock();
   const request = parseJsonBody(body, now);
   if (!request.ok) return request.response;
-  const parsed = uploadsRequestSchema(deps.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES).safeParse(request.json);
+  const parsed = schemaFor(deps.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES).safeParse(request.json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => ({
       path: formatPath(issue.path as (string | number)[]),

@@ -51,9 +51,12 @@ export function createProcessJobsHandler(
 export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal } = {}): SqsLambda {
   const settings = readSettings(env);
   const logger = createLogger(SERVICE, env);
-  // A sandbox whose last process crashed keeps its /tmp: what that process left goes first.
-  void sweepDeadRuns();
   const log = toLog(logger);
+  // What a killed run left (a Lambda sandbox whose process crashed keeps /tmp; a dev server killed
+  // with -9 its temp folders) goes at the first wiring; it never delays or fails the start.
+  void sweepDeadRuns().then((removed) => {
+    if (removed.length > 0) log('info', 'Removed what a stopped run left behind', { count: removed.length });
+  });
   const bucket = required(settings.bucket, 'S3_BUCKET_NAME');
   const s3 = createS3Client(env);
   const speech = createSpeechSynthesizer({

@@ -23,15 +23,22 @@ export interface EgressPolicy {
 export const CLOUD_EGRESS: EgressPolicy = { allowLoopback: false };
 export const LOCAL_EGRESS: EgressPolicy = { allowLoopback: true };
 
+const stackPolicies = new Map<string, EgressPolicy>();
+
 /**
  * The policy of where the code runs: one machine (local mode, minus the stack's own ports) or the
- * cloud. Make it once per process: each policy has its own connection pool.
+ * cloud. The same ports give the same policy object, and so one connection pool per process.
  */
 export function egressFor(localMode: boolean, stackPorts: readonly number[] = []): EgressPolicy {
   if (!localMode) return CLOUD_EGRESS;
-  return stackPorts.length === 0
-    ? LOCAL_EGRESS
-    : { allowLoopback: true, deniedLoopbackPorts: new Set(stackPorts) };
+  if (stackPorts.length === 0) return LOCAL_EGRESS;
+  const key = stackPorts.join(',');
+  let policy = stackPolicies.get(key);
+  if (!policy) {
+    policy = { allowLoopback: true, deniedLoopbackPorts: new Set(stackPorts) };
+    stackPolicies.set(key, policy);
+  }
+  return policy;
 }
 
 function isStackPort(address: string, port: number, policy: EgressPolicy): boolean {

@@ -1,6 +1,7 @@
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type JobSpec, measureProcessingTime, resolveOutputFilename } from '@auto-vid/shared';
+import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../policy/media-limits.ts';
 import { PermanentError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
@@ -14,6 +15,8 @@ import { makeTempFolder, partialName } from './temp-folders.ts';
 export interface RendererPorts extends Omit<GatherPorts, 'signal' | 'deadlineAt'> {
   /** Parent folder of the per-job temp folders (the system's temp folder by default). */
   readonly tempRoot?: string;
+  /** What a source may be (frame size, duration, fps, streams); the defaults when not given. */
+  readonly mediaLimits?: MediaLimits;
 }
 
 /** What one render is given. */
@@ -59,9 +62,10 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
   try {
     report(0);
     const inputs = selectUsedInputs(spec);
-    const media = await gatherMedia(inputs, ports, workspace.directory);
+    const limits = ports.mediaLimits ?? DEFAULT_MEDIA_LIMITS;
+    const media = await gatherMedia(inputs, ports, workspace.directory, limits);
     report(5);
-    const probed = await probeInputs(inputs, media, ports.mediaLimits);
+    const probed = await probeInputs(inputs, media, limits);
     report(10);
     const plan = planOrFail(() => buildRenderPlan({ spec, ...probed, outputPath: workspace.partialPath }));
     await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));

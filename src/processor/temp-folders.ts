@@ -10,6 +10,7 @@ import { join } from 'node:path';
 export type TempFolderKind = 'job' | 'out' | 'emulators';
 
 const FOLDER = /^auto-vid-(?:job|out|emulators)-(\d+)-/;
+const PARTIAL = /^\..+\.(\d+)\.partial$/;
 
 /** A new temp folder of this process under `root` (the system's temp folder by default). */
 export function makeTempFolder(kind: TempFolderKind, root: string = tmpdir()): Promise<string> {
@@ -45,8 +46,6 @@ export async function sweepDeadRuns(
   );
   return dead;
 }
-
-const PARTIAL = /^\..+\.(\d+)\.partial$/;
 
 /** The name an output is written under until it is complete; the pid tells a dead run's apart. */
 export function partialName(filename: string): string {

@@ -32,7 +32,7 @@ export async function startS3Front(options: {
             { method: incoming.method ?? 'GET', url: incoming.url ?? '/', headers: incoming.headers },
             secretFor,
           );
-    if (!check.ok) return refuse(outgoing, check.reason, incoming);
+    if (!check.ok) return refuse(outgoing, check, incoming);
     forward(incoming, outgoing, { ...options, agent });
   });
   server.listen(options.port, options.host);
@@ -48,8 +48,11 @@ export async function startS3Front(options: {
   };
 }
 
-function refuse(outgoing: ServerResponse, reason: string, incoming: IncomingMessage): void {
-  const code = reason.startsWith('signature') ? 'SignatureDoesNotMatch' : 'AccessDenied';
+function refuse(
+  outgoing: ServerResponse,
+  { code, reason }: { readonly code: string; readonly reason: string },
+  incoming: IncomingMessage,
+): void {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(reason)}</Message></Error>`;
   incoming.resume();
   outgoing.writeHead(403, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });

@@ -15,7 +15,14 @@ export interface SignedRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
-export type SignatureCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/** The error S3 answers with, by cause. */
+export type SignatureError = 'AccessDenied' | 'InvalidAccessKeyId' | 'SignatureDoesNotMatch';
+
+export type SignatureCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: SignatureError; readonly reason: string };
+
+const refused = (code: SignatureError, reason: string): SignatureCheck => ({ ok: false, code, reason });
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
@@ -96,6 +103,16 @@ function readClaim(
   };
 }
 
+/** Every parameter encoded, sorted by name and then by value, as SigV4 signs them. */
+function canonicalQueryString(query: readonly [string, string][]): string {
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return query
+    .map(([name, value]) => [encode(name), encode(value)] as const)
+    .sort(([a, x], [b, y]) => compare(a, b) || compare(x, y))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+}
+
 function headerValue(headers: IncomingHttpHeaders, name: string): string {
   const value = headers[name];
   const text = Array.isArray(value) ? value.join(',') : (value ?? '');
@@ -111,25 +128,20 @@ export function checkSignature(
   const url = new URL(request.url, 'http://local');
   const path = url.pathname;
   const claim = readClaim(request, path, url.searchParams);
-  if (claim === undefined) return { ok: false, reason: `unsigned request for ${path}` };
-  if (typeof claim === 'string') return { ok: false, reason: claim };
+  if (claim === undefined) return refused('AccessDenied', `unsigned request for ${path}`);
+  if (typeof claim === 'string') return refused('AccessDenied', claim);
   const secret = secretFor(claim.accessKeyId);
-  if (secret === undefined) return { ok: false, reason: `unknown access key ${claim.accessKeyId}` };
+  if (secret === undefined) return refused('InvalidAccessKeyId', `unknown access key ${claim.accessKeyId}`);
   if (claim.expiresAt !== undefined && now > claim.expiresAt)
-    return { ok: false, reason: `expired URL for ${path}` };
+    return refused('AccessDenied', `expired URL for ${path}`);
   const missing = claim.signedHeaders.find((name) => request.headers[name] === undefined);
   if (missing !== undefined || !claim.signedHeaders.includes('host')) {
-    return { ok: false, reason: `signed header ${missing ?? 'host'} missing for ${path}` };
+    return refused('AccessDenied', `signed header ${missing ?? 'host'} missing for ${path}`);
   }
-  const canonicalQuery = claim.query
-    .map(([name, value]) => [encode(name), encode(value)])
-    .sort(([a = '', x = ''], [b = '', y = '']) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
-    .map(([name, value]) => `${name}=${value}`)
-    .join('&');
   const canonicalRequest = [
     request.method,
     path,
-    canonicalQuery,
+    canonicalQueryString(claim.query),
     ...claim.signedHeaders.map((name) => `${name}:${headerValue(request.headers, name)}`),
     '',
     claim.signedHeaders.join(';'),
@@ -143,5 +155,5 @@ export function checkSignature(
   const matches = given.length === expected.length && timingSafeEqual(given, expected);
   return matches
     ? { ok: true }
-    : { ok: false, reason: `signature does not match for ${request.method} ${path}` };
+    : refused('SignatureDoesNotMatch', `signature does not match for ${request.method} ${path}`);
 }

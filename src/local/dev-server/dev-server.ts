@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDocumentClient } from '../../aws/clients.ts';
-import { sweepDeadRuns } from '../../processor/temp-folders.ts';
 import { type FunctionEvent, functionEvents } from '../../template/template.ts';
 import {
   type BackingServices,
@@ -13,6 +11,7 @@ import {
   type WireOptions,
 } from '../backing-services/backing-services.ts';
 import { attachQueueJournal } from '../backing-services/queue-journal.ts';
+import { freePort } from '../free-port.ts';
 import { loadKeptSecret } from '../kept-secret.ts';
 import { type Gateway, type GatewayRoute, startGateway } from './gateway.ts';
 import { recoverUnfinishedJobs } from './recover-jobs.ts';
@@ -68,9 +67,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const dataDir = resolve(options.dataDir);
   await mkdir(join(dataDir, 'queues'), { recursive: true });
   const log = options.log ?? logJsonLine;
-  // A run killed with -9 left its temp folders (and its ffmpeg, which ends with its parent).
-  const swept = await sweepDeadRuns();
-  if (swept.length > 0) log({ message: 'Removed what a stopped run left behind', count: swept.length });
   const services = await startBackingServices({
     dataDir,
     visibilityTimeoutMs: options.retryDelayMs ?? 10_000,
@@ -84,7 +80,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (recovered > 0) log({ message: 'Unfinished jobs resumed', count: recovered });
     // The processor gets the stop signal, so a render cut by Ctrl-C is a retryable fault.
     // The API's own port joins the stack's ports that no webhook or asset URL may target.
-    const port = options.port || (await reservePort(options.host ?? '127.0.0.1'));
+    const port = options.port || (await freePort(options.host));
     const stackPorts = [...services.stackPorts, port].join(',');
     const wire = wireOncePerFunction(services, {
       env: { AUTO_VID_STACK_PORTS: stackPorts, ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) },
@@ -218,13 +214,4 @@ function usagePlanLimits(services: BackingServices, options: DevServerOptions): 
     burst: options.burst ?? parameter('ApiBurstLimit'),
     quota: options.quota ?? parameter('ApiQuotaLimit'),
   };
-}
-
-/** A port free right now, for a server asked to pick one. */
-async function reservePort(host: string): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

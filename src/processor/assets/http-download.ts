@@ -37,13 +37,11 @@ function byteLimit(maxBytes: number, onBytes: () => void) {
  */
 function idleTimeout(ms: number) {
   const controller = new AbortController();
-  let timer = setTimeout(() => controller.abort(), ms);
+  const timer = setTimeout(() => controller.abort(), ms);
   return {
     signal: controller.signal,
-    touch() {
-      clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(), ms);
-    },
+    // Restarts the same timer: no new timer per chunk of a large download.
+    touch: () => void timer.refresh(),
     stop: () => clearTimeout(timer),
   };
 }

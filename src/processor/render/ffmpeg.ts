@@ -22,31 +22,41 @@ export const ffprobeBinary = (): string => process.env.FFPROBE_PATH || 'ffprobe'
  */
 export async function probeMedia(path: string, label: string, kind: MediaKind): Promise<MediaProbe> {
   const result = await runProcess(ffprobeBinary(), buildProbeArgs(path, kind), { stderrLines: 5 });
+  const refused = refusedFormat(result.stderrTail);
+  if (refused !== undefined) throw formatNotOpened(label, refused, kind);
   const report = result.exitCode === 0 ? parseProbe(result.stdout) : undefined;
-  const demuxer = report && allowedDemuxer(report.formatName, kind);
-  const refused = refusedFormat(result.stderrTail) ?? (report && !demuxer ? report.formatName : undefined);
-  if (refused !== undefined) {
-    const article = kind === 'audio' ? 'an audio file' : 'a video';
+  if (!report) {
     throw new MediaProbeError(
-      `${label} is ${refused} media, a format auto-vid does not open: ${article} must be ${ALLOWED_FORMAT_NAMES[kind]}`,
+      `${label} is not readable media: ${probeFailureReason(result.stderrTail, path)}`,
     );
   }
-  if (!report || !demuxer) {
-    // "[mov,mp4,… @ 0x55…] moov atom not found" and "/tmp/…/asset-0.mp4: Invalid data found …"
-    // become "moov atom not found; Invalid data found …": the reason, not where the file is kept.
-    const reasons = result.stderrTail
-      .map((line) =>
-        line
-          .replace(/^\[[^\]]* @ 0x[\da-f]+\] /, '')
-          .split(`${path}: `)
-          .join('')
-          .trim(),
-      )
-      .filter(Boolean);
-    const detail = reasons.join('; ') || 'no duration or streams found';
-    throw new MediaProbeError(`${label} is not readable media: ${withoutFolders(detail, [path])}`);
-  }
+  // ffprobe opened it with an allowed demuxer; which one is read back from its format name.
+  const demuxer = allowedDemuxer(report.formatName, kind);
+  if (demuxer === undefined) throw formatNotOpened(label, report.formatName, kind);
   return { ...report, demuxer };
+}
+
+function formatNotOpened(label: string, format: string, kind: MediaKind): MediaProbeError {
+  const article = kind === 'audio' ? 'an audio file' : 'a video';
+  return new MediaProbeError(
+    `${label} is ${format} media, a format auto-vid does not open: ${article} must be ${ALLOWED_FORMAT_NAMES[kind]}`,
+  );
+}
+
+/**
+ * "[mov,mp4,… @ 0x55…] moov atom not found" and "/tmp/…/asset-0.mp4: Invalid data found …" become
+ * "moov atom not found; Invalid data found …": the reason, not where the file is kept.
+ */
+function probeFailureReason(stderr: readonly string[], path: string): string {
+  const reasons = stderr
+    .map((line) =>
+      line
+        .replace(/^\[[^\]]* @ 0x[\da-f]+\] /, '')
+        .replace(`${path}: `, '')
+        .trim(),
+    )
+    .filter(Boolean);
+  return withoutFolders(reasons.join('; '), [path]) || 'no duration or streams found';
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EgressPolicy } from '../../net/egress-guard.ts';
 import type { RetryPolicy } from '../../net/http-retry.ts';
+import type { MediaLimits } from '../../policy/media-limits.ts';
 import { type AssetFetchContext, type AssetRef, fetchAsset, fetchAssets } from '../assets/fetch-assets.ts';
 import { type AttemptLimits, interruptedError, watchAttempt } from '../attempt.ts';
 import { MediaProbeError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import type { SpeechSynthesizer } from '../speech/speech-synthesizer.ts';
 import { probeMedia } from './ffmpeg.ts';
-import { checkVideoLimits, DEFAULT_MEDIA_LIMITS, type MediaLimits } from './media-limits.ts';
+import { checkVideoLimits } from './media-limits.ts';
 import type { MediaProbe } from './probe.ts';
 import type { SpeechInput, UsedInputs } from './used-inputs.ts';
 
@@ -22,8 +23,6 @@ export interface GatherPorts extends AttemptLimits {
   readonly maxAssetBytes?: number;
   /** Where http(s) assets may come from; by local mode when not given. */
   readonly egress?: EgressPolicy;
-  /** What the source video may be; the defaults when not given. */
-  readonly mediaLimits?: MediaLimits;
 }
 
 /** Every input as a local file, the source video already probed and within the limits. */
@@ -46,6 +45,7 @@ export async function gatherMedia(
   inputs: UsedInputs,
   ports: GatherPorts,
   directory: string,
+  limits: MediaLimits,
 ): Promise<GatheredMedia> {
   const siblings = new AbortController();
   const attempt = watchAttempt(ports, siblings.signal);
@@ -68,7 +68,7 @@ export async function gatherMedia(
   };
   const [videoRef, ...audioRefs] = inputs.assets;
   if (!videoRef) throw new Error('A render needs its source video');
-  const video = stopOthersOnFailure(fetchVideo(videoRef, context, ports.mediaLimits ?? DEFAULT_MEDIA_LIMITS));
+  const video = stopOthersOnFailure(fetchVideo(videoRef, context, limits));
   const [videoResult, audioResult, speechResult] = await Promise.allSettled([
     video,
     stopOthersOnFailure(fetchAssets(audioRefs, context, 1)),

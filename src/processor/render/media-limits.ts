@@ -44,5 +44,3 @@ function refuse(label: string, what: string, limit: keyof MediaLimits, allowed: 
 
 const round = (value: number): string => String(Math.round(value * 100) / 100);
 const seconds = (value: number): string => `${round(value)} s`;
-
-export { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../../policy/media-limits.ts';

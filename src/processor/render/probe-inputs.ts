@@ -1,7 +1,8 @@
+import type { MediaLimits } from '../../policy/media-limits.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { probeMedia } from './ffmpeg.ts';
 import type { GatheredMedia } from './gather-media.ts';
-import { checkAudioLimits, DEFAULT_MEDIA_LIMITS, type MediaLimits } from './media-limits.ts';
+import { checkAudioLimits } from './media-limits.ts';
 import type { PlanInput, PreparedAudio } from './plan.ts';
 import type { UsedInputs } from './used-inputs.ts';
 
@@ -17,7 +18,7 @@ export type ProbedMedia = Pick<PlanInput, 'video' | 'audioAssets' | 'speech'>;
 export async function probeInputs(
   inputs: UsedInputs,
   media: GatheredMedia,
-  limits: MediaLimits = DEFAULT_MEDIA_LIMITS,
+  limits: MediaLimits,
 ): Promise<ProbedMedia> {
   const prepare = async (path: string | undefined, label: string): Promise<PreparedAudio> => {
     if (path === undefined) throw new Error(`${label} was not gathered`);

@@ -74,19 +74,26 @@ async function readAudio(
     return { bytes, seconds: rate ? bytes.length / rate : undefined, cut: false };
   }
   const reader = stream.transformToWebStream().getReader();
-  let bytes = new Uint8Array(0);
-  let rate: number | undefined;
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  let limit: number | undefined;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    bytes = Buffer.concat([bytes, value]);
-    rate ??= mp3BytesPerSecond(bytes);
-    const limit = rate === undefined ? undefined : Math.ceil(maxSeconds * rate);
-    if (limit !== undefined && bytes.length >= limit) {
+    chunks.push(value);
+    received += value.length;
+    // The first frame header arrives with the first bytes; until then the limit is unknown.
+    if (limit === undefined) {
+      const rate = mp3BytesPerSecond(Buffer.concat(chunks));
+      limit = rate === undefined ? undefined : Math.ceil(maxSeconds * rate);
+    }
+    if (limit !== undefined && received >= limit) {
       await reader.cancel();
-      return { bytes: bytes.subarray(0, limit), seconds: maxSeconds, cut: true };
+      return { bytes: Buffer.concat(chunks).subarray(0, limit), seconds: maxSeconds, cut: true };
     }
   }
+  const bytes = Buffer.concat(chunks);
+  const rate = mp3BytesPerSecond(bytes);
   return { bytes, seconds: rate ? bytes.length / rate : undefined, cut: false };
 }
 

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MEDIA_LIMITS } from '../../../src/policy/media-limits.ts';
 import { MediaLimitError } from '../../../src/processor/errors.ts';
-import {
-  checkAudioLimits,
-  checkVideoLimits,
-  DEFAULT_MEDIA_LIMITS,
-} from '../../../src/processor/render/media-limits.ts';
+import { checkAudioLimits, checkVideoLimits } from '../../../src/processor/render/media-limits.ts';
 import type { MediaProbe } from '../../../src/processor/render/probe.ts';
 
 const video = (patch: Partial<MediaProbe> & { size?: [number, number]; fps?: number } = {}): MediaProbe => ({
