@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import { functionCode, loadTemplate } from '../src/template/template.ts';
+import { codeUriPath, functionCode, loadTemplate } from '../src/template/template.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const template = loadTemplate(new URL('../template.yaml', import.meta.url));
@@ -24,14 +24,21 @@ interface EsbuildProperties {
   EntryPoints: string[];
 }
 
-/** SAM's esbuild BuildProperties as esbuild options (SAM passes them on the same way). */
-export function toEsbuildOptions(properties: EsbuildProperties, outdir: string): BuildOptions {
+/**
+ * SAM's esbuild BuildProperties as esbuild options (SAM passes them on the same way), run in
+ * `workingDir` (the function's CodeUri) as SAM runs esbuild there.
+ */
+export function toEsbuildOptions(
+  properties: EsbuildProperties,
+  outdir: string,
+  workingDir = root,
+): BuildOptions {
   const pairs = (list: string[] | undefined) =>
     Object.fromEntries(
       (list ?? []).map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)]),
     );
   return {
-    absWorkingDir: root,
+    absWorkingDir: workingDir,
     entryPoints: properties.EntryPoints,
     bundle: true,
     outdir,
@@ -47,10 +54,14 @@ export function toEsbuildOptions(properties: EsbuildProperties, outdir: string):
   };
 }
 
-async function buildFunction(logicalId: string, properties: EsbuildProperties): Promise<void> {
+async function buildFunction(
+  logicalId: string,
+  properties: EsbuildProperties,
+  workingDir: string,
+): Promise<void> {
   const outdir = `${root}dist/${logicalId}`;
   rmSync(outdir, { recursive: true, force: true });
-  await build(toEsbuildOptions(properties, outdir));
+  await build(toEsbuildOptions(properties, outdir, workingDir));
   process.stdout.write(`built dist/${logicalId}\n`);
 }
 
@@ -71,7 +82,13 @@ function buildLayer(): void {
 
 const zipFunctions = Object.entries(template.Resources).flatMap(([id, resource]) =>
   resource.Type === 'AWS::Serverless::Function' && resource.Metadata?.BuildMethod === 'esbuild'
-    ? [{ id, properties: resource.Metadata.BuildProperties as EsbuildProperties }]
+    ? [
+        {
+          id,
+          properties: resource.Metadata.BuildProperties as EsbuildProperties,
+          workingDir: `${root}${codeUriPath(resource)}`,
+        },
+      ]
     : [],
 );
 
@@ -88,6 +105,7 @@ const imageFunctions = Object.entries(template.Resources).flatMap(([id, resource
             External: [],
             EntryPoints: [functionCode(template, id).entryPoint],
           },
+          workingDir: root,
         },
       ]
     : [],
@@ -95,7 +113,7 @@ const imageFunctions = Object.entries(template.Resources).flatMap(([id, resource
 
 const wanted = new Set(process.argv.slice(2));
 const selected = (id: string) => wanted.size === 0 || wanted.has(id);
-for (const { id, properties } of [...zipFunctions, ...imageFunctions]) {
-  if (selected(id)) await buildFunction(id, properties);
+for (const { id, properties, workingDir } of [...zipFunctions, ...imageFunctions]) {
+  if (selected(id)) await buildFunction(id, properties, workingDir);
 }
 if (selected('SharedLayer')) buildLayer();

@@ -50,7 +50,11 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
       queue: createSqsJobQueue(createSqsClient(env), required(settings.queueUrl, 'SQS_JOB_QUEUE_URL')),
       limits: settings.limits,
       ttlSeconds: settings.jobTtlSeconds,
-      rules: { localMode: settings.localMode, outputBuckets: settings.outputBuckets },
+      rules: {
+        localMode: settings.localMode,
+        outputBuckets: settings.outputBuckets,
+        stackBucket: settings.bucket,
+      },
       clock: systemClock,
       idempotency: idempotencyTable
         ? new DynamoDBPersistenceLayer({

@@ -8,12 +8,32 @@ import {
 } from '@auto-vid/shared';
 import { classifyAddress } from '../net/address-kind.ts';
 
+/**
+ * Where the processor may write in the stack's own bucket: template.yaml grants s3:PutObject on
+ * exactly this prefix (and the speech cache), so submit accepts no other.
+ */
+export const OUTPUT_PREFIX = 'outputs/';
+
+/**
+ * What a job may read from the stack's own bucket: template.yaml grants s3:GetObject (and
+ * s3:ListBucket, so a missing key is a 404) on exactly these prefixes, plus the speech cache.
+ */
+export const READABLE_PREFIXES = ['assets/', 'inputs/', OUTPUT_PREFIX] as const;
+
 export interface DeploymentRules {
   /** File paths (sources, destination folders) and loopback URLs are for one machine only. */
   readonly localMode: boolean;
   /** Buckets an `output.destination` may name; the stack's own bucket by default. */
   readonly outputBuckets: readonly string[];
+  /**
+   * The stack's own bucket, whose prefixes the processor's role is limited to. Other buckets are
+   * the operator's to grant.
+   */
+  readonly stackBucket?: string;
 }
+
+const quoted = READABLE_PREFIXES.map((prefix) => `'${prefix}'`);
+const READABLE_LIST = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
 
 /** A URL host that is an address auto-vid will never connect to here. */
 function blockedHost(url: string, localMode: boolean): string | undefined {
@@ -52,6 +72,17 @@ export function checkDeploymentRules(spec: JobSpec, rules: DeploymentRules): Spe
       parsed.ok && parsed.source.kind === 'http' ? blockedHost(source, rules.localMode) : undefined;
     if (blocked)
       problems.push({ path, message: `URL points to a ${blocked} address; only public hosts are allowed` });
+    if (
+      parsed.ok &&
+      parsed.source.kind === 's3' &&
+      parsed.source.bucket === rules.stackBucket &&
+      !READABLE_PREFIXES.some((prefix) => parsed.source.kind === 's3' && parsed.source.key.startsWith(prefix))
+    ) {
+      problems.push({
+        path,
+        message: `Key must start with ${READABLE_LIST}: the processor may read nothing else in this deployment's bucket`,
+      });
+    }
   }
 
   const destination = spec.output.destination;
@@ -63,6 +94,11 @@ export function checkDeploymentRules(spec: JobSpec, rules: DeploymentRules): Spe
       problems.push({
         path: ['output', 'destination'],
         message: `Bucket '${quoteForMessage(s3.bucket)}' is not an output bucket of this deployment (allowed: ${rules.outputBuckets.join(', ')})`,
+      });
+    } else if (s3 && s3.bucket === rules.stackBucket && !s3.prefix.startsWith(OUTPUT_PREFIX)) {
+      problems.push({
+        path: ['output', 'destination'],
+        message: `Must start with s3://${s3.bucket}/${OUTPUT_PREFIX}: the processor may write nowhere else in this deployment's bucket`,
       });
     } else if (!s3 && !rules.localMode) {
       problems.push({

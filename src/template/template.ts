@@ -77,6 +77,7 @@ export function parameterDefault(template: SamTemplate, name: string): string {
 /** Where a function's code starts: its handler (`file.export`) and the source file esbuild bundles. */
 export interface FunctionCode {
   readonly handler: string;
+  /** The entry point from the repository root, e.g. `src/handlers/submit-job.ts`. */
   readonly entryPoint: string;
 }
 
@@ -101,7 +102,14 @@ export function functionCode(
   const entryPoint = (resource.Metadata?.BuildProperties as { EntryPoints?: string[] } | undefined)
     ?.EntryPoints?.[0];
   if (!entryPoint) throw new Error(`${logicalId} has no esbuild entry point in template.yaml`);
-  return { handler: String(resource.Properties?.Handler), entryPoint };
+  // esbuild runs in CodeUri, so entry points are relative to it.
+  return { handler: String(resource.Properties?.Handler), entryPoint: codeUriPath(resource, entryPoint) };
+}
+
+/** A path inside a zip function's CodeUri, from the repository root. */
+export function codeUriPath(resource: CfnResource, path = ''): string {
+  const codeUri = String(resource.Properties?.CodeUri ?? './').replace(/^\.\/?/, '');
+  return `${codeUri}${codeUri === '' || codeUri.endsWith('/') ? '' : '/'}${path}`;
 }
 
 /** One event source of a function: an API route or an SQS queue (other types only by name). */

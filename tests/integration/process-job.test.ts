@@ -131,7 +131,7 @@ describe('processJob', () => {
     const record = await harness.table.store.get(message.jobId);
     expect(record?.status).toBe('failed');
     expect(record?.error).toBe(
-      `Asset 'v' (s3://${harness.bucket}/assets/t/missing.mp4) could not be fetched: NoSuchKey`,
+      `Asset 'v' (s3://${harness.bucket}/assets/t/missing.mp4) could not be fetched: not found (S3 NoSuchKey)`,
     );
     const [hook] = hooksFor(message.jobId);
     expect(JSON.parse(hook?.body ?? '{}')).toMatchObject({

@@ -76,7 +76,32 @@ describe('fetching s3:// assets from the embedded S3', () => {
       s3: stack.s3,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AssetFetchError);
-    expect((error as Error).message).toBe(`Asset 'music' (${source}) could not be fetched: NoSuchKey`);
+    expect((error as Error).message).toBe(
+      `Asset 'music' (${source}) could not be fetched: not found (S3 NoSuchKey)`,
+    );
+    expect((error as AssetFetchError).retryable).toBe(false);
+  });
+
+  it('tells a refused key from a missing one: AccessDenied is a final "access denied"', async () => {
+    // What S3 answers a role that may not read the key (the embedded S3 grants everything).
+    const denying = createS3Client({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1' });
+    mockClient(denying)
+      .onAnyCommand()
+      .rejects(
+        Object.assign(new Error('Access Denied'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+    const source = 's3://auto-vid-s3-bucket-prod-123456789012/assets/private.mp4';
+    const error = await fetchAssets([{ id: 'video', source }], {
+      directory: freshDir(),
+      localMode: false,
+      s3: denying,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `Asset 'video' (${source}) could not be fetched: access denied (S3 AccessDenied): the processor is not allowed to read it`,
+    );
     expect((error as AssetFetchError).retryable).toBe(false);
   });
 
@@ -224,6 +249,26 @@ describe('Polly speech with the cache in the embedded S3', () => {
     // The byte budget counts the tag and header frame too: never more than 0.5 s, a little less.
     expect(probeDuration(audio.path)).toBeLessThanOrEqual(0.5);
     expect(probeDuration(audio.path)).toBeGreaterThan(0.4);
+  });
+
+  it('counts a 404 as a cache miss and a 403 as a cache fault', async () => {
+    pollyMock.on(SynthesizeSpeechCommand).resolves({ AudioStream: audioStream(mp3Bytes('denied', 1)) });
+    const run = async (name: string, status: number) => {
+      const s3 = createS3Client({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1' });
+      mockClient(s3)
+        .onAnyCommand()
+        .rejects(Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } }));
+      const faults: string[] = [];
+      const speech = withSpeechCache(createPollySynthesizer(polly), createS3SpeechCache(s3, 'b'), {
+        onCacheError: (operation, _key, error) => faults.push(`${operation} ${(error as Error).name}`),
+      });
+      const { path } = await speech.synthesize(speechRequest(`Said ${name}.`), freshDir());
+      expect(probeDuration(path)).toBeGreaterThan(0.9);
+      return faults;
+    };
+    // The store fails in both (the mocked S3 refuses everything); only the read differs.
+    expect(await run('NoSuchKey', 404)).toEqual(['store NoSuchKey']);
+    expect(await run('AccessDenied', 403)).toEqual(['restore AccessDenied', 'store AccessDenied']);
   });
 
   it('still speaks when the cache cannot be written, and says so', async () => {

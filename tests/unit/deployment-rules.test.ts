@@ -5,8 +5,13 @@ import { systemClock } from '../../src/clock.ts';
 import { checkDeploymentRules } from '../../src/policy/deployment-rules.ts';
 import { buildFullSpec, withValue } from '../support/spec-builders.ts';
 
-const CLOUD = { localMode: false, outputBuckets: ['auto-vid-s3-bucket-prod-123456789012'] };
-const LOCAL = { localMode: true, outputBuckets: ['auto-vid-s3-bucket-local-000000000000'] };
+const STACK_BUCKET = 'auto-vid-s3-bucket-prod-123456789012';
+const CLOUD = { localMode: false, outputBuckets: [STACK_BUCKET], stackBucket: STACK_BUCKET };
+const LOCAL = {
+  localMode: true,
+  outputBuckets: ['auto-vid-s3-bucket-local-000000000000'],
+  stackBucket: 'auto-vid-s3-bucket-local-000000000000',
+};
 const full = buildFullSpec();
 
 function problemsOf(spec: unknown, rules = CLOUD) {
@@ -17,9 +22,22 @@ describe('deployment rules', () => {
   it('accept the full sample spec in the cloud', () => {
     expect(
       problemsOf(
-        withValue(full, ['output', 'destination'], 's3://auto-vid-s3-bucket-prod-123456789012/videos/'),
+        withValue(
+          full,
+          ['output', 'destination'],
+          's3://auto-vid-s3-bucket-prod-123456789012/outputs/videos/',
+        ),
       ),
     ).toEqual([]);
+  });
+
+  it('let an operator-granted output bucket take any prefix, and read every readable prefix', () => {
+    const rules = { ...CLOUD, outputBuckets: [STACK_BUCKET, 'renders-archive'] };
+    let spec = withValue(full, ['output', 'destination'], 's3://renders-archive/2026/november/');
+    spec = withValue(spec, ['assets', 'video', 'source'], `s3://${STACK_BUCKET}/inputs/v.mp4`);
+    spec = withValue(spec, ['assets', 'audio', 0, 'source'], `s3://${STACK_BUCKET}/assets/m.mp3`);
+    spec = withValue(spec, ['assets', 'audio', 1, 'source'], `s3://${STACK_BUCKET}/outputs/earlier.mp4`);
+    expect(problemsOf(spec, rules)).toEqual([]);
   });
 
   it.each([
@@ -52,6 +70,26 @@ describe('deployment rules', () => {
       ['output', 'destination'],
       's3://auto-vid-s3-bucket-prod-123456789012/outputs/../assets/',
       "Must not contain '..' segments",
+    ],
+    [
+      ['output', 'destination'],
+      's3://auto-vid-s3-bucket-prod-123456789012/videos/',
+      "Must start with s3://auto-vid-s3-bucket-prod-123456789012/outputs/: the processor may write nowhere else in this deployment's bucket",
+    ],
+    [
+      ['output', 'destination'],
+      's3://auto-vid-s3-bucket-prod-123456789012/outputs-old/',
+      "Must start with s3://auto-vid-s3-bucket-prod-123456789012/outputs/: the processor may write nowhere else in this deployment's bucket",
+    ],
+    [
+      ['assets', 'video', 'source'],
+      's3://auto-vid-s3-bucket-prod-123456789012/cache/0f.mp3',
+      "Key must start with 'assets/', 'inputs/' or 'outputs/': the processor may read nothing else in this deployment's bucket",
+    ],
+    [
+      ['assets', 'audio', 0, 'source'],
+      's3://auto-vid-s3-bucket-prod-123456789012/music.mp3',
+      "Key must start with 'assets/', 'inputs/' or 'outputs/': the processor may read nothing else in this deployment's bucket",
     ],
     [
       ['output', 'destination'],

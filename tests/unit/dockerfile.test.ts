@@ -29,14 +29,32 @@ describe('processor-container/Dockerfile', () => {
     for (const source of sources) expect(existsSync(`${root}${source}`), source).toBe(true);
   });
 
-  it('pins the ffmpeg version and checks the archive before unpacking it', () => {
+  it('pins the ffmpeg archive of each architecture by SHA-256 and checks it before unpacking', () => {
     expect(dockerfile).toMatch(/^ARG FFMPEG_VERSION=\d+\.\d+(\.\d+)?$/m);
+    expect(dockerfile).toMatch(/^ARG FFMPEG_SHA256_ARM64=[0-9a-f]{64}$/m);
+    expect(dockerfile).toMatch(/^ARG FFMPEG_SHA256_AMD64=[0-9a-f]{64}$/m);
     const ffmpegStage = stages.find((stage) => stage.includes('AS ffmpeg')) ?? '';
-    const check = ffmpegStage.search(/sha256sum -c|md5sum -c/);
+    // A moved release is still found; no checksum is fetched from the publisher.
+    expect(ffmpegStage).toContain('/releases/${archive}');
+    expect(ffmpegStage).toContain('/old-releases/${archive}');
+    expect(ffmpegStage).not.toMatch(/md5|\.sha256"/);
+    const check = ffmpegStage.indexOf('sha256sum -c');
     const unpack = ffmpegStage.indexOf('tar -xJf');
     expect(check).toBeGreaterThan(-1);
     expect(unpack).toBeGreaterThan(check);
     expect(dockerfile).toContain('FFMPEG_PATH=/opt/bin/ffmpeg');
     expect(dockerfile).toContain('FFPROBE_PATH=/opt/bin/ffprobe');
+  });
+
+  it('installs every tool its RUN lines call that the base image lacks', () => {
+    const ffmpegStage = stages.find((stage) => stage.includes('AS ffmpeg')) ?? '';
+    const installed = /dnf install -y [^\\]*?((?:\s+[a-z0-9-]+)+)\s*\\/
+      .exec(ffmpegStage)?.[1]
+      ?.trim()
+      .split(/\s+/);
+    expect(installed).toEqual(expect.arrayContaining(['tar', 'xz']));
+    // amazonlinux:2023 ships curl-minimal, coreutils (sha256sum, head, uname, mkdir, rm) and bash;
+    // awk, wget, unzip and gzip are not relied on.
+    expect(ffmpegStage).not.toMatch(/\b(awk|wget|unzip|gunzip)\b/);
   });
 });

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type CfnResource, loadTemplate } from '../../src/template/template.ts';
+import { OUTPUT_PREFIX, READABLE_PREFIXES } from '../../src/policy/deployment-rules.ts';
+import { type CfnResource, functionCode, loadTemplate } from '../../src/template/template.ts';
 
 const template = loadTemplate();
 const resource = (id: string): CfnResource => {
@@ -59,17 +61,30 @@ describe('template.yaml', () => {
     );
   });
 
-  it('creates one REST API, stage Prod, key required, with a PER_API usage plan from the parameters', () => {
+  it('creates one REST API with only the Prod stage and one named key in the usage plan', () => {
     const api = props('JobsApi');
     expect(resource('JobsApi').Type).toBe('AWS::Serverless::Api');
     expect(api.StageName).toBe('Prod');
-    expect(api.Auth.ApiKeyRequired).toBe(true);
-    expect(api.Auth.UsagePlan).toEqual({
-      CreateUsagePlan: 'PER_API',
+    // Without an OpenApiVersion SAM adds a second stage named "Stage", outside the usage plan.
+    expect(api.OpenApiVersion).toBe('3.0.1');
+    expect(api.Auth).toEqual({ ApiKeyRequired: true, UsagePlan: { CreateUsagePlan: 'NONE' } });
+    expect(props('JobsUsagePlan')).toEqual({
       UsagePlanName: { 'Fn::Sub': '${AppName}-usage-plan-${AWS::StackName}' },
       Description: expect.any(String),
+      ApiStages: [{ ApiId: { Ref: 'JobsApi' }, Stage: { Ref: 'JobsApi.Stage' } }],
       Throttle: { RateLimit: { Ref: 'ApiRateLimit' }, BurstLimit: { Ref: 'ApiBurstLimit' } },
       Quota: { Limit: { Ref: 'ApiQuotaLimit' }, Period: 'DAY' },
+    });
+    const keys = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::ApiGateway::ApiKey');
+    expect(keys.map(([id]) => id)).toEqual(['JobsApiKey']);
+    expect(props('JobsApiKey')).toMatchObject({
+      Name: { 'Fn::Sub': '${AppName}-api-key-${AWS::StackName}' },
+      Enabled: true,
+    });
+    expect(props('JobsUsagePlanKey')).toEqual({
+      KeyId: { Ref: 'JobsApiKey' },
+      KeyType: 'API_KEY',
+      UsagePlanId: { Ref: 'JobsUsagePlan' },
     });
     // API Gateway's own 403/429 bodies are the contract: nothing overrides them.
     expect(api.GatewayResponses).toBeUndefined();
@@ -80,6 +95,9 @@ describe('template.yaml', () => {
     (id, expected) => {
       const fn = props(id);
       expect(fn.Runtime).toBe('nodejs24.x');
+      // esbuild runs in src/ (sam build builds in source): no copy of the repository per function.
+      expect(fn.CodeUri).toBe('src/');
+      expect(existsSync(functionCode(template, id).entryPoint)).toBe(true);
       expect(template.Globals?.Function?.Architectures).toEqual(['arm64']);
       expect(fn.Handler).toBe(expected.handler);
       expect(fn.Layers).toEqual([{ Ref: 'SharedLayer' }]);
@@ -90,7 +108,7 @@ describe('template.yaml', () => {
           Minify: true,
           Sourcemap: true,
           External: ['@auto-vid/shared'],
-          EntryPoints: [`src/handlers/${expected.handler.replace('.handler', '')}.ts`],
+          EntryPoints: [`handlers/${expected.handler.replace('.handler', '')}.ts`],
         },
       });
       const logGroup = fn.LoggingConfig.LogGroup.Ref as string;
@@ -118,7 +136,11 @@ describe('template.yaml', () => {
         `${id} uses no managed policy`,
       ).toBe(true);
     }
-    expect(actions('GetStatusFunction')).toEqual(['dynamodb:GetItem']);
+    expect(actions('GetStatusFunction')).toEqual(['dynamodb:GetItem', 's3:GetObject', 's3:GetObjectVersion']);
+    // GET /status re-signs output.url: only reading what the processor wrote.
+    expect(statements('GetStatusFunction')[1]?.Resource).toEqual({
+      'Fn::Sub': `\${S3Bucket.Arn}/${OUTPUT_PREFIX}*`,
+    });
     expect(actions('CreateUploadsFunction')).toEqual(['s3:PutObject']);
     expect(statements('CreateUploadsFunction')[0]?.Resource).toEqual({
       'Fn::Sub': '${S3Bucket.Arn}/assets/*',
@@ -153,9 +175,101 @@ describe('template.yaml', () => {
           Queue: { 'Fn::GetAtt': ['JobsQueue', 'Arn'] },
           BatchSize: 1,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
+          // A burst waits in the queue rather than taking the account's concurrency.
+          ScalingConfig: { MaximumConcurrency: { Ref: 'ProcessorMaxConcurrency' } },
         },
       },
     ]);
+    expect(template.Parameters.ProcessorMaxConcurrency).toMatchObject({
+      Default: 10,
+      MinValue: 2,
+      MaxValue: 1000,
+    });
+  });
+
+  it('lets the processor write exactly where submit lets a destination point, and read what a job may name', () => {
+    const bucketPath = (prefix: string) => ({ 'Fn::Sub': `\${S3Bucket.Arn}/${prefix}*` });
+    const sid = (name: string) => statements('VideoProcessorFunction').find((s) => s.Sid === name);
+    expect(sid('WriteOutputsAndCache')).toEqual({
+      Sid: 'WriteOutputsAndCache',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: [bucketPath(OUTPUT_PREFIX), bucketPath('cache/')],
+    });
+    expect(sid('ReadAssetsAndCache')?.Resource).toEqual(
+      [...READABLE_PREFIXES, 'cache/'].map((prefix) => bucketPath(prefix)),
+    );
+    // Missing keys answer 404 only with ListBucket; listing is held to the same prefixes.
+    expect(sid('MissingKeysAreNotFound')).toEqual({
+      Sid: 'MissingKeysAreNotFound',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': ['S3Bucket', 'Arn'] },
+      Condition: {
+        StringLikeIfExists: { 's3:prefix': [...READABLE_PREFIXES, 'cache/'].map((prefix) => `${prefix}*`) },
+      },
+    });
+    // The default destination is inside what may be written.
+    expect(OUTPUT_PREFIX).toBe('outputs/');
+    // No statement of any function reaches the whole bucket.
+    for (const id of [...Object.keys(ZIP_FUNCTIONS), 'VideoProcessorFunction']) {
+      for (const statement of statements(id)) {
+        expect(JSON.stringify(statement.Resource), `${id} ${statement.Sid}`).not.toContain('Arn}/*');
+      }
+    }
+  });
+
+  it('alarms on dead letters, processor errors and throttles, and queue age, to one topic', () => {
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    const watched = alarms.map(([, r]) => {
+      const p = r.Properties as Record<string, unknown> & { Dimensions: { Value: unknown }[] };
+      return [p.Namespace, p.MetricName, p.Dimensions[0]?.Value, p.AlarmActions];
+    });
+    const topic = [{ Ref: 'AlarmTopic' }];
+    expect(watched).toEqual([
+      [
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        { 'Fn::GetAtt': ['JobsDeadLetterQueue', 'QueueName'] },
+        topic,
+      ],
+      ['AWS/Lambda', 'Errors', { Ref: 'VideoProcessorFunction' }, topic],
+      ['AWS/Lambda', 'Throttles', { Ref: 'VideoProcessorFunction' }, topic],
+      ['AWS/SQS', 'ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': ['JobsQueue', 'QueueName'] }, topic],
+    ]);
+    expect(props('JobsQueueAgeAlarm').Threshold).toEqual({ Ref: 'QueueAgeAlarmSeconds' });
+    expect(props('AlarmTopic').Subscription).toEqual({
+      'Fn::If': [
+        'HasAlarmEmail',
+        [{ Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } }],
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+    expect(template.Parameters.AlarmEmail?.Default).toBe('');
+  });
+
+  it('keeps the jobs table and the bucket when the stack goes, unless told otherwise', () => {
+    expect(template.Parameters.DataDeletionPolicy).toMatchObject({
+      Default: 'Retain',
+      AllowedValues: ['Retain', 'Delete'],
+    });
+    for (const id of ['JobsTable', 'S3Bucket']) {
+      expect(resource(id)).toMatchObject({
+        DeletionPolicy: { Ref: 'DataDeletionPolicy' },
+        UpdateReplacePolicy: { Ref: 'DataDeletionPolicy' },
+      });
+    }
+    // Every other stateful resource says what happens to it.
+    const stateful = [
+      'AWS::SQS::Queue',
+      'AWS::DynamoDB::Table',
+      'AWS::SecretsManager::Secret',
+      'AWS::Logs::LogGroup',
+    ];
+    for (const [id, r] of Object.entries(template.Resources)) {
+      if (stateful.includes(r.Type))
+        expect((r as { DeletionPolicy?: unknown }).DeletionPolicy, id).toBeDefined();
+    }
   });
 
   it('redrives the job queue to a dead-letter queue that a function consumes', () => {
@@ -231,15 +345,43 @@ describe('template.yaml', () => {
         'UploadsUrl',
         'ApiKeyId',
         'ApiKeyValueCommand',
+        'WebhookSecretCommand',
         'S3BucketName',
         'JobsTableName',
         'JobsQueueUrl',
         'JobsDeadLetterQueueUrl',
+        'AlarmTopicArn',
       ]),
     );
     expect(template.Outputs?.ApiKeyValueCommand?.Value).toEqual({
       'Fn::Sub':
-        'aws apigateway get-api-key --api-key ${JobsApiApiKey} --include-value --query value --output text',
+        'aws apigateway get-api-key --api-key ${JobsApiKey} --include-value --query value --output text --region ${AWS::Region}',
+    });
+    expect(template.Outputs?.WebhookSecretCommand?.Value).toEqual({
+      'Fn::Sub':
+        'aws secretsmanager get-secret-value --secret-id ${WebhookSigningSecret} --query SecretString --output text --region ${AWS::Region}',
+    });
+  });
+
+  it("keeps the old stack's output keys and exports for scripts that read them", () => {
+    const outputs = template.Outputs as Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+    expect(outputs.SubmitJobApi?.Value).toEqual(outputs.SubmitUrl?.Value);
+    expect(outputs.GetStatusApi?.Value).toEqual(outputs.StatusUrl?.Value);
+    expect(outputs.ApiKey?.Value).toEqual({ Ref: 'JobsApiKey' });
+    expect(outputs.S3Bucket).toEqual({
+      Description: expect.any(String),
+      Value: { Ref: 'S3Bucket' },
+      Export: { Name: { 'Fn::Sub': '${AWS::StackName}-S3Bucket' } },
+    });
+    expect(outputs.JobsTable).toEqual({
+      Description: expect.any(String),
+      Value: { Ref: 'JobsTable' },
+      Export: { Name: { 'Fn::Sub': '${AWS::StackName}-JobsTable' } },
+    });
+    expect(outputs.JobsQueue).toEqual({
+      Description: expect.any(String),
+      Value: { Ref: 'JobsQueue' },
+      Export: { Name: { 'Fn::Sub': '${AWS::StackName}-JobsQueue' } },
     });
   });
 });

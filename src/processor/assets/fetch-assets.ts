@@ -32,13 +32,18 @@ export interface AssetFetchContext {
   readonly cwd?: string;
 }
 
-const S3_FINAL_ERRORS = new Set([
-  'NoSuchKey',
-  'NoSuchBucket',
-  'AccessDenied',
-  'NotFound',
-  'InvalidObjectState',
-]);
+/**
+ * S3 answers that no retry changes, as a reader should see them. A missing key is a 404
+ * (NoSuchKey) only because the processor's role may list the prefixes it reads; without that, S3
+ * would answer 403 and a typo would read as a refusal.
+ */
+const S3_FINAL_ERRORS: Record<string, string> = {
+  NoSuchKey: 'not found (S3 NoSuchKey)',
+  NotFound: 'not found (S3 404)',
+  NoSuchBucket: 'no such bucket (S3 NoSuchBucket)',
+  AccessDenied: 'access denied (S3 AccessDenied): the processor is not allowed to read it',
+  InvalidObjectState: 'archived, not readable until restored (S3 InvalidObjectState)',
+};
 
 function safeExtension(path: string): string {
   const ext = extname(path).toLowerCase();
@@ -85,15 +90,13 @@ export async function fetchAsset(
     return target;
   } catch (error) {
     const name = (error as { name?: string }).name ?? 'Error';
-    const final = S3_FINAL_ERRORS.has(name);
+    const final = Object.hasOwn(S3_FINAL_ERRORS, name) ? S3_FINAL_ERRORS[name] : undefined;
     throw new AssetFetchError(
       asset.id,
       asset.source,
-      final ? name : `${name}: ${(error as Error).message}`,
-      !final,
-      {
-        cause: error,
-      },
+      final ?? `${name}: ${(error as Error).message}`,
+      final === undefined,
+      { cause: error },
     );
   }
 }
