@@ -4,6 +4,16 @@ import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from './policy/media-limits.ts
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/**
+ * How long temporary credentials are taken to last when the SDK is not told their expiry, seconds.
+ * S3 refuses a presigned URL once the credentials that signed it expire, whatever expiry the URL
+ * asks for. Lambda hands a function its role session in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+ * and AWS_SESSION_TOKEN with no expiry, and does not promise the role's session duration, so a URL
+ * signed there is promised only this long. An hour by default (STS's default session length); raise
+ * it only where the signer's sessions are known to outlive it.
+ */
+export const DEFAULT_PRESIGN_CREDENTIALS_SECONDS = 3_600;
+
 /** Every setting the handlers read, with the old contract's names and defaults (docs/compatibility.md). */
 const environmentSchema = z.object({
   S3_BUCKET_NAME: z.string().min(1).optional(),
@@ -13,6 +23,8 @@ const environmentSchema = z.object({
   DYNAMODB_JOBS_TTL_SECONDS: positiveInt(604_800),
   S3_PRESIGNED_URL_EXPIRATION: positiveInt(86_400),
   UPLOAD_URL_EXPIRATION: positiveInt(3_600),
+  /** Bound on a download URL signed with credentials of unknown expiry (DEFAULT_PRESIGN_CREDENTIALS_SECONDS). */
+  PRESIGN_CREDENTIALS_SECONDS: positiveInt(DEFAULT_PRESIGN_CREDENTIALS_SECONDS),
   /** Buckets `output.destination` may name, comma-separated; the stack's bucket by default. */
   ALLOWED_OUTPUT_BUCKETS: z.string().optional(),
   /** Largest http(s) asset, bytes. */
@@ -49,6 +61,8 @@ export interface Settings {
   readonly idempotencyTable: string | undefined;
   readonly jobTtlSeconds: number;
   readonly presignSeconds: number;
+  /** How long signing credentials of unknown expiry are taken to last. */
+  readonly presignCredentialsSeconds: number;
   readonly uploadUrlSeconds: number;
   readonly webhookSecretArn: string | undefined;
   readonly webhookSecret: string | undefined;
@@ -78,6 +92,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     idempotencyTable: e.IDEMPOTENCY_TABLE,
     jobTtlSeconds: e.DYNAMODB_JOBS_TTL_SECONDS,
     presignSeconds: e.S3_PRESIGNED_URL_EXPIRATION,
+    presignCredentialsSeconds: e.PRESIGN_CREDENTIALS_SECONDS,
     uploadUrlSeconds: e.UPLOAD_URL_EXPIRATION,
     webhookSecretArn: e.WEBHOOK_SECRET_ARN,
     webhookSecret: e.WEBHOOK_SECRET,

@@ -37,8 +37,18 @@ export const jobViewSchema = z.object({
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
+/**
+ * The record's `output`: the view's, plus the S3 version the job wrote (in a versioned bucket), so a
+ * URL signed later still serves this job's bytes. Never shown to a client.
+ */
+export const storedOutputSchema = jobOutputSchema.extend({
+  versionId: z.string().optional(),
+});
+export type StoredOutput = z.infer<typeof storedOutputSchema>;
+
 /** The DynamoDB item: the job view plus `ttl` and bookkeeping that never reaches a client. */
 export const jobRecordSchema = jobViewSchema.extend({
+  output: storedOutputSchema,
   ttl: z.number().int(),
   /** How many times a processor has claimed the job. */
   attempts: z.number().int().min(0).optional(),
@@ -55,6 +65,18 @@ export const EMPTY_OUTPUT: JobOutput = {
   size: null,
 };
 
+/** Only the view's output fields, each present (null until known). */
+function toViewOutput(output: StoredOutput | undefined): JobOutput {
+  const known = { ...EMPTY_OUTPUT, ...output };
+  return {
+    url: known.url,
+    urlExpiresAt: known.urlExpiresAt,
+    s3Uri: known.s3Uri,
+    duration: known.duration,
+    size: known.size,
+  };
+}
+
 /** Builds the client-facing view of a record: only the view's fields, `output` always complete. */
 export function toJobView(record: JobRecord): JobView {
   return {
@@ -64,7 +86,7 @@ export function toJobView(record: JobRecord): JobView {
     updatedAt: record.updatedAt,
     completedAt: record.completedAt ?? null,
     processingTime: record.processingTime ?? null,
-    output: { ...EMPTY_OUTPUT, ...record.output },
+    output: toViewOutput(record.output),
     error: record.error ?? null,
     jobInfo: record.jobInfo ?? {},
     ...(record.status === 'processing' && record.progress !== undefined ? { progress: record.progress } : {}),

@@ -1,20 +1,70 @@
-import { toJobView } from '@auto-vid/shared';
+import { type JobOutput, type JobRecord, parseS3Location, toJobView } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
+import type { OutputStore, S3Location } from '../jobs/output-store.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** GET /status/{jobId}: the job view (never `ttl`), 404 when unknown, 400 before any lookup. */
+export interface StatusDeps {
+  readonly jobs: JobStore;
+  /** Signs the download URL of a completed job's output. */
+  readonly outputs: Pick<OutputStore, 'presignGet'>;
+  /** How long a download URL is asked to last (S3_PRESIGNED_URL_EXPIRATION), before the credentials' bound. */
+  readonly presignSeconds: number;
+  readonly clock: Clock;
+}
+
+/**
+ * GET /status/{jobId}: the job view (never `ttl` or the version id), 404 when unknown, 400 before
+ * any lookup. A completed job's S3 output comes with a URL signed for this answer; the table is
+ * only read.
+ */
 export async function getJobStatus(
   jobId: string | undefined,
-  deps: { jobs: JobStore; clock: Clock },
+  deps: StatusDeps,
 ): Promise<APIGatewayProxyResult> {
   const now = deps.clock();
   if (jobId === undefined || jobId === '') return errorResponse(400, 'Missing jobId in path', now);
   if (!UUID.test(jobId)) return errorResponse(400, 'Invalid jobId: expected a UUID', now);
   const record = await deps.jobs.get(jobId.toLowerCase());
   if (!record) return errorResponse(404, `Job ${jobId} not found`, now);
-  return jsonResponse(200, toJobView(record));
+  const view = toJobView(record);
+  const location = downloadableLocation(record);
+  if (!location) return jsonResponse(200, view);
+  return jsonResponse(200, { ...view, output: await signAgain(view.output, location, deps, now) });
+}
+
+/**
+ * A new URL on every call, not only when the stored one nears its end: the stored one was signed
+ * by the processor's credentials, which may have expired before the `urlExpiresAt` it states
+ * (records written before the credentials' bound state a full S3_PRESIGNED_URL_EXPIRATION), and
+ * this function cannot tell from here. Signing is a local HMAC, no call to S3, and the credentials
+ * this function holds now are the only ones whose end it knows. The URL thus differs between calls.
+ */
+async function signAgain(
+  output: JobOutput,
+  location: S3Location,
+  deps: StatusDeps,
+  now: Date,
+): Promise<JobOutput> {
+  const signed = await deps.outputs.presignGet(location, { seconds: deps.presignSeconds, now });
+  return { ...output, url: signed.url, urlExpiresAt: signed.expiresAt.toISOString() };
+}
+
+/** Where a completed job's output is in S3, with the version it wrote; none for a folder output. */
+function downloadableLocation(record: JobRecord): S3Location | undefined {
+  if (record.status !== 'completed' || !record.output.s3Uri) return undefined;
+  const parsed = parseS3Location(record.output.s3Uri, { requireKey: true });
+  if (!parsed.ok || parsed.source.kind !== 's3') return undefined;
+  const { bucket, key } = parsed.source;
+  const versionId = record.output.versionId ?? versionInUrl(record.output.url);
+  return versionId ? { bucket, key, versionId } : { bucket, key };
+}
+
+/** Records written before the version id was kept still name it in the URL they were given. */
+function versionInUrl(url: string | null): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined;
+  return new URL(url).searchParams.get('versionId') ?? undefined;
 }

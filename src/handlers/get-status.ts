@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { getJobStatus } from '../api/get-status.ts';
-import { createDynamoDocumentClient } from '../aws/clients.ts';
-import { type Clock, systemClock } from '../clock.ts';
+import { getJobStatus, type StatusDeps } from '../api/get-status.ts';
+import { createDynamoDocumentClient, createS3Client } from '../aws/clients.ts';
+import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
-import type { JobStore } from '../jobs/job-store.ts';
+import { createS3OutputStore } from '../jobs/output-store.ts';
 import { readSettings, required } from '../settings.ts';
 import { type ApiLambda, apiHandler } from './api-event.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
@@ -11,10 +11,7 @@ import { createLogger } from './logger.ts';
 
 const SERVICE = 'auto-vid-status';
 
-export function createGetStatusHandler(
-  deps: { jobs: JobStore; clock: Clock },
-  logger: Logger = createLogger(SERVICE),
-): ApiLambda {
+export function createGetStatusHandler(deps: StatusDeps, logger: Logger = createLogger(SERVICE)): ApiLambda {
   return apiHandler(logger, (event) => {
     const jobId = event.pathParameters?.jobId ?? undefined;
     if (jobId) logger.appendKeys({ jobId });
@@ -31,6 +28,11 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
         createDynamoDocumentClient(env),
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
+      // Download URLs are signed here again, with this function's own credentials.
+      outputs: createS3OutputStore(createS3Client(env), {
+        credentialsSeconds: settings.presignCredentialsSeconds,
+      }),
+      presignSeconds: settings.presignSeconds,
       clock: systemClock,
     },
     createLogger(SERVICE, env),

@@ -1,4 +1,4 @@
-import { type JobOutput, type JobRecord, jobRecordSchema } from '@auto-vid/shared';
+import { type JobRecord, jobRecordSchema, type StoredOutput } from '@auto-vid/shared';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -118,7 +118,7 @@ function completeJob(
   table: Table,
   jobId: string,
   attempt: number,
-  result: { output: JobOutput; processingTime: number },
+  result: { output: StoredOutput; processingTime: number },
   now: Date,
 ): Promise<JobRecord | undefined> {
   return updateHeld(

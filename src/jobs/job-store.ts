@@ -1,4 +1,4 @@
-import type { JobOutput, JobRecord } from '@auto-vid/shared';
+import type { JobRecord, StoredOutput } from '@auto-vid/shared';
 
 /** The outcome of trying to take a job for processing. */
 export type ClaimResult =
@@ -17,11 +17,11 @@ export interface JobStore {
   claim(jobId: string, now: Date, leaseUntil: Date): Promise<ClaimResult>;
   /** Progress of the claimed attempt; false once the attempt no longer owns the job. */
   reportProgress(jobId: string, attempt: number, progress: number, now: Date): Promise<boolean>;
-  /** `processing` (this attempt) → `completed`. */
+  /** `processing` (this attempt) → `completed`, the output's record-only version id included. */
   complete(
     jobId: string,
     attempt: number,
-    result: { output: JobOutput; processingTime: number },
+    result: { output: StoredOutput; processingTime: number },
     now: Date,
   ): Promise<JobRecord | undefined>;
   /** `processing` (this attempt) → `retrying`, keeping the reason. */

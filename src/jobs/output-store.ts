@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DEFAULT_PRESIGN_CREDENTIALS_SECONDS } from '../settings.ts';
+import { boundUrlLifetime } from './url-lifetime.ts';
 
 export interface S3Location {
   readonly bucket: string;
@@ -17,6 +19,12 @@ export interface UploadedFile {
   readonly contentLength: number;
 }
 
+/** A presigned URL and the instant it stops working. */
+export interface PresignedUrl {
+  readonly url: string;
+  readonly expiresAt: Date;
+}
+
 /** Where finished videos go and how clients get them. */
 export interface OutputStore {
   /**
@@ -24,8 +32,11 @@ export interface OutputStore {
    * the bucket is versioned.
    */
   upload(path: string, location: S3Location, signal?: AbortSignal): Promise<{ versionId?: string }>;
-  /** A presigned GET URL valid `expiresInSeconds`, of the location's version when it names one. */
-  presignGet(location: S3Location, expiresInSeconds: number): Promise<string>;
+  /**
+   * A presigned GET URL of the location's version when it names one, signed at `now` for `seconds`
+   * or less: never past the signing credentials' end (url-lifetime.ts), which `expiresAt` states.
+   */
+  presignGet(location: S3Location, request: { seconds: number; now: Date }): Promise<PresignedUrl>;
   /**
    * A presigned PUT URL for a browser or curl upload. Its type and size are signed: S3 refuses a
    * PUT whose Content-Type or Content-Length differs.
@@ -37,7 +48,13 @@ export interface OutputStore {
 const PART_SIZE = 16 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 
-export function createS3OutputStore(s3: S3Client): OutputStore {
+export interface S3OutputStoreOptions {
+  /** How long credentials of unknown expiry are taken to last (PRESIGN_CREDENTIALS_SECONDS). */
+  readonly credentialsSeconds?: number;
+}
+
+export function createS3OutputStore(s3: S3Client, options: S3OutputStoreOptions = {}): OutputStore {
+  const credentialsSeconds = options.credentialsSeconds ?? DEFAULT_PRESIGN_CREDENTIALS_SECONDS;
   return {
     async upload(path, location, signal) {
       const upload = new Upload({
@@ -61,16 +78,7 @@ export function createS3OutputStore(s3: S3Client): OutputStore {
         signal?.removeEventListener('abort', abort);
       }
     },
-    presignGet(location, expiresInSeconds) {
-      const version = location.versionId ? { VersionId: location.versionId } : {};
-      return getSignedUrl(
-        s3,
-        new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...version }),
-        {
-          expiresIn: expiresInSeconds,
-        },
-      );
-    },
+    presignGet: (location, request) => presignGet(s3, location, { ...request, credentialsSeconds }),
     presignPut(location, file, expiresInSeconds) {
       return getSignedUrl(
         s3,
@@ -84,4 +92,25 @@ export function createS3OutputStore(s3: S3Client): OutputStore {
       );
     },
   };
+}
+
+/** Signs with the credentials the client holds now, for no longer than they are known to last. */
+async function presignGet(
+  s3: S3Client,
+  location: S3Location,
+  request: { seconds: number; now: Date; credentialsSeconds: number },
+): Promise<PresignedUrl> {
+  const lifetime = boundUrlLifetime({
+    seconds: request.seconds,
+    now: request.now,
+    credentials: await s3.config.credentials(),
+    unknownExpirySeconds: request.credentialsSeconds,
+  });
+  const version = location.versionId ? { VersionId: location.versionId } : {};
+  const url = await getSignedUrl(
+    s3,
+    new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...version }),
+    { expiresIn: lifetime.seconds, signingDate: lifetime.signedAt },
+  );
+  return { url, expiresAt: lifetime.expiresAt };
 }

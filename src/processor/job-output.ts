@@ -1,9 +1,9 @@
 import {
-  type JobOutput,
   type JobSpec,
   parseAssetSource,
   parseS3Destination,
   resolveOutputFilename,
+  type StoredOutput,
 } from '@auto-vid/shared';
 import type { OutputStore, S3Location } from '../jobs/output-store.ts';
 import { type AttemptLimits, interruptedError, watchAttempt } from './attempt.ts';
@@ -68,22 +68,25 @@ export async function storeOutput(
 }
 
 /**
- * The job view's `output`: a presigned URL for an object in S3 (pinned to its version when it has
- * one); only the measures for a folder.
+ * The record's `output`: for an object in S3, a presigned URL (pinned to its version when it has
+ * one), when that URL stops working, and the version itself, which GET /status signs again; only
+ * the measures for a folder.
  */
 export async function describeOutput(
   result: RenderResult,
   destination: Destination,
   outputs: OutputStore,
   presign: { readonly seconds: number; readonly now: Date },
-): Promise<JobOutput> {
+): Promise<StoredOutput> {
   const measures = { duration: result.duration, size: result.size };
   if (destination.kind === 'folder') return { url: null, urlExpiresAt: null, s3Uri: null, ...measures };
   const { location } = destination;
+  const signed = await outputs.presignGet(location, presign);
   return {
-    url: await outputs.presignGet(location, presign.seconds),
-    urlExpiresAt: new Date(presign.now.getTime() + presign.seconds * 1000).toISOString(),
+    url: signed.url,
+    urlExpiresAt: signed.expiresAt.toISOString(),
     s3Uri: `s3://${location.bucket}/${location.key}`,
     ...measures,
+    ...(location.versionId ? { versionId: location.versionId } : {}),
   };
 }

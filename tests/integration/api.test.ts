@@ -157,10 +157,17 @@ describe('POST /submit', () => {
 });
 
 describe('GET /status/{jobId}', () => {
+  const statusDeps = (jobs = table.store) => ({
+    jobs,
+    outputs: createS3OutputStore(stack.s3),
+    presignSeconds: 86_400,
+    clock: () => FIXED_NOW,
+  });
+
   it('returns the job view without ttl', async () => {
     const jobId = crypto.randomUUID();
     await submit(JSON.stringify(buildFullSpec()), jobId);
-    const response = await getJobStatus(jobId, { jobs: table.store, clock: () => FIXED_NOW });
+    const response = await getJobStatus(jobId, statusDeps());
     expect(response.statusCode).toBe(200);
     const view = bodyOf(response);
     expect(view.jobId).toBe(jobId);
@@ -171,7 +178,7 @@ describe('GET /status/{jobId}', () => {
 
   it('answers 404 for an unknown job', async () => {
     const jobId = crypto.randomUUID();
-    const response = await getJobStatus(jobId, { jobs: table.store, clock: () => FIXED_NOW });
+    const response = await getJobStatus(jobId, statusDeps());
     expect(response.statusCode).toBe(404);
     expect(bodyOf(response)).toEqual({
       error: `Job ${jobId} not found`,
@@ -184,7 +191,7 @@ describe('GET /status/{jobId}', () => {
     ['../etc/passwd', 'Invalid jobId: expected a UUID'],
   ])('answers 400 to %j without asking the table', async (jobId, error) => {
     const jobs = { ...table.store, get: () => Promise.reject(new Error('the table must not be asked')) };
-    const response = await getJobStatus(jobId, { jobs, clock: () => FIXED_NOW });
+    const response = await getJobStatus(jobId, statusDeps(jobs));
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).error).toBe(error);
   });

@@ -42,26 +42,43 @@ describe('chooseDestination', () => {
 
 describe('describeOutput', () => {
   const result = { localPath: '/x/a.mp4', duration: 12.04, size: 1234, processingTime: 3, copiedVideo: true };
-  const store = {
-    presignGet: async (location: { bucket: string; key: string }, seconds: number) =>
-      `https://signed/${location.bucket}/${location.key}?expires=${seconds}`,
-  } as OutputStore;
+  // A store whose credentials end 30 minutes after `now`: it signs for no longer than that.
+  const store: Pick<OutputStore, 'presignGet'> = {
+    presignGet: async (location, request) => {
+      const seconds = Math.min(request.seconds, 1800);
+      const version = location.versionId ? `&versionId=${location.versionId}` : '';
+      return {
+        url: `https://signed/${location.bucket}/${location.key}?expires=${seconds}${version}`,
+        expiresAt: new Date(request.now.getTime() + seconds * 1000),
+      };
+    },
+  };
   const now = new Date('2026-03-01T00:00:00.000Z');
 
-  it('presigns an S3 output and says when the URL expires', async () => {
+  it('presigns an S3 output and states the expiry the store gave, not the one asked for', async () => {
     const destination = { kind: 's3', location: { bucket: 'b', key: 'outputs/a.mp4' } } as const;
-    expect(await describeOutput(result, destination, store, { seconds: 3600, now })).toEqual({
-      url: 'https://signed/b/outputs/a.mp4?expires=3600',
-      urlExpiresAt: '2026-03-01T01:00:00.000Z',
+    expect(await describeOutput(result, destination, store as OutputStore, { seconds: 3600, now })).toEqual({
+      url: 'https://signed/b/outputs/a.mp4?expires=1800',
+      urlExpiresAt: '2026-03-01T00:30:00.000Z',
       s3Uri: 's3://b/outputs/a.mp4',
       duration: 12.04,
       size: 1234,
     });
   });
 
+  it('keeps the version the upload created, for the record and the URL', async () => {
+    const destination = {
+      kind: 's3',
+      location: { bucket: 'b', key: 'outputs/a.mp4', versionId: 'v-7' },
+    } as const;
+    const output = await describeOutput(result, destination, store as OutputStore, { seconds: 60, now });
+    expect(output.versionId).toBe('v-7');
+    expect(output.url).toBe('https://signed/b/outputs/a.mp4?expires=60&versionId=v-7');
+  });
+
   it('gives only the measures of an output written to a folder', async () => {
     const destination = { kind: 'folder', path: '/tmp/renders' } as const;
-    expect(await describeOutput(result, destination, store, { seconds: 3600, now })).toEqual({
+    expect(await describeOutput(result, destination, store as OutputStore, { seconds: 3600, now })).toEqual({
       url: null,
       urlExpiresAt: null,
       s3Uri: null,
