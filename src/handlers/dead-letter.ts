@@ -5,6 +5,7 @@ import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { type DeadLetterDeps, failDeadLetteredJob } from '../processor/dead-letter.ts';
 import { createJobNotifier } from '../processor/job-notifier.ts';
 import { readSettings, required } from '../settings.ts';
+import { createMetricsSink, type MetricsSink, NO_METRICS_SINK, publishingMetrics } from './job-metrics.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
 import { type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
@@ -12,13 +13,16 @@ import { createConfiguredWebhookSender } from './webhooks.ts';
 
 const SERVICE = 'auto-vid-dead-letter';
 
+/** `metrics` counts the jobs this path fails; published as each invocation ends. */
 export function createDeadLetterHandler(
-  deps: DeadLetterDeps,
+  deps: Omit<DeadLetterDeps, 'metrics'>,
   logger: Logger = createLogger(SERVICE),
+  metrics: MetricsSink = NO_METRICS_SINK,
 ): SqsLambda {
-  return sqsJobHandler(logger, async (message) => {
-    await failDeadLetteredJob(message, deps);
+  const handle = sqsJobHandler(logger, async (message) => {
+    await failDeadLetteredJob(message, { ...deps, metrics });
   });
+  return publishingMetrics(handle, metrics);
 }
 
 /** The dead-letter queue's consumer, wired from a function's environment. */
@@ -41,6 +45,7 @@ export function wire(env: NodeJS.ProcessEnv): SqsLambda {
       log,
     },
     logger,
+    createMetricsSink({ serviceName: SERVICE, localMode: settings.localMode, env, log }),
   );
 }
 

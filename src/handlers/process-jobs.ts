@@ -10,6 +10,7 @@ import { createRenderer } from '../processor/render-job.ts';
 import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
 import { sweepDeadRuns } from '../processor/temp-folders.ts';
 import { readSettings, required } from '../settings.ts';
+import { createMetricsSink, type MetricsSink, NO_METRICS_SINK, publishingMetrics } from './job-metrics.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
 import { RedeliverError, type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
@@ -29,19 +30,26 @@ export interface ProcessorHost {
   readonly stopSignal?: AbortSignal;
 }
 
+/** `metrics` counts each job's attempt; what it stores is published as each invocation ends. */
 export function createProcessJobsHandler(
-  deps: ProcessDeps,
+  deps: Omit<ProcessDeps, 'metrics'>,
   host: ProcessorHost,
   logger: Logger = createLogger(SERVICE),
+  metrics: MetricsSink = NO_METRICS_SINK,
 ): SqsLambda {
-  return sqsJobHandler(logger, async (message, _record, context) => {
-    const outcome = await processJob(message, deps, {
-      signal: host.stopSignal,
-      deadlineAt: Date.now() + context.getRemainingTimeInMillis() - host.deadlineMarginMs,
-    });
+  const handle = sqsJobHandler(logger, async (message, _record, context) => {
+    const outcome = await processJob(
+      message,
+      { ...deps, metrics },
+      {
+        signal: host.stopSignal,
+        deadlineAt: Date.now() + context.getRemainingTimeInMillis() - host.deadlineMarginMs,
+      },
+    );
     if (outcome.action === 'retry')
       throw new RedeliverError(`Job ${message.jobId} comes back later: ${outcome.reason}`);
   });
+  return publishingMetrics(handle, metrics);
 }
 
 /**
@@ -59,10 +67,12 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
   });
   const bucket = required(settings.bucket, 'S3_BUCKET_NAME');
   const s3 = createS3Client(env);
+  const metrics = createMetricsSink({ serviceName: SERVICE, localMode: settings.localMode, env, log });
   const speech = createSpeechSynthesizer({
     engine: settings.speechEngine,
     cache: { s3, bucket },
     env,
+    metrics,
     onCacheError: (operation, key, error) =>
       log('warn', 'Speech cache fault; synthesising instead', {
         operation,
@@ -70,12 +80,12 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
         error: (error as Error).message,
       }),
   });
-  const deps: ProcessDeps = {
+  const deps: Omit<ProcessDeps, 'metrics'> = {
     jobs: createDynamoJobStore(
       createDynamoDocumentClient(env),
       required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
     ),
-    outputs: createS3OutputStore(s3),
+    outputs: createS3OutputStore(s3, { credentialsSeconds: settings.presignCredentialsSeconds }),
     notifier: createJobNotifier({
       webhooks: createConfiguredWebhookSender(settings),
       limits: settings.limits,
@@ -105,6 +115,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
     deps,
     { deadlineMarginMs: settings.deadlineMarginMs, stopSignal: options.stopSignal },
     logger,
+    metrics,
   );
 }
 

@@ -16,6 +16,7 @@ export function interruptedError(
     by === 'deadline'
       ? `${step} stopped: the time left for this attempt ran out`
       : `${step} stopped: aborted`,
+    by,
   );
 }
 

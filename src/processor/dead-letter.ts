@@ -1,6 +1,7 @@
 import type { JobMessage } from '@auto-vid/shared';
 import type { Clock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
+import { guardMetrics, type JobMetrics, NO_JOB_METRICS } from './job-metrics.ts';
 import type { JobNotifier } from './job-notifier.ts';
 import type { Log } from './log.ts';
 
@@ -9,6 +10,8 @@ export interface DeadLetterDeps {
   readonly notifier: JobNotifier;
   readonly clock: Clock;
   readonly log: Log;
+  /** Counts the jobs this path fails (`JobsFailed`, cause `dead-letter`); none when not given. */
+  readonly metrics?: JobMetrics;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function failDeadLetteredJob(
     jobId: message.jobId,
     error: reason,
   });
+  guardMetrics(deps.metrics ?? NO_JOB_METRICS, deps.log).failed('dead-letter');
   await deps.notifier.notify(message, failed);
   return 'failed';
 }

@@ -44,7 +44,15 @@ export class MediaLimitError extends PermanentError {}
 export class RenderError extends PermanentError {}
 
 /** The render was stopped by the deadline or an abort; running it again may succeed. */
-export class RenderInterruptedError extends TransientError {}
+export class RenderInterruptedError extends TransientError {
+  /** What stopped it, when known: the attempt's deadline or the host stopping (`abort`). */
+  readonly stoppedBy: 'abort' | 'deadline' | undefined;
+
+  constructor(message: string, stoppedBy?: 'abort' | 'deadline', options?: ErrorOptions) {
+    super(message, options);
+    this.stoppedBy = stoppedBy;
+  }
+}
 
 /** Text-to-speech failed. */
 export class SpeechSynthesisError extends ProcessorError {

@@ -12,6 +12,14 @@ import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
 import { checkDeploymentRules } from '../policy/deployment-rules.ts';
 import type { AttemptLimits } from './attempt.ts';
+import { type AttemptStep, classifyFailure } from './failure-cause.ts';
+import {
+  type FailureCause,
+  guardMetrics,
+  type JobMetrics,
+  NO_JOB_METRICS,
+  type RenderMeasures,
+} from './job-metrics.ts';
 import type { JobNotifier } from './job-notifier.ts';
 import { chooseDestination, describeOutput, storeOutput } from './job-output.ts';
 import {
@@ -22,7 +30,7 @@ import {
   settleFailure,
 } from './job-settlement.ts';
 import type { Log } from './log.ts';
-import type { Renderer } from './render-job.ts';
+import type { Renderer, TimedRender } from './render-job.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
 export type { ProcessOutcome } from './job-settlement.ts';
@@ -53,6 +61,8 @@ export interface ProcessDeps {
   readonly config: ProcessConfig;
   readonly clock: Clock;
   readonly log: Log;
+  /** How attempts end, counted; nothing is counted when not given. */
+  readonly metrics?: JobMetrics;
 }
 
 /** What bounds one delivery: the host's stop, and the Lambda's remaining time minus a margin. */
@@ -60,7 +70,8 @@ export type Delivery = AttemptLimits;
 
 /**
  * The job use-case: claim → check the spec and this deployment's rules → render with progress →
- * store and presign → record the completion, or settle the failure.
+ * store and presign → record the completion, or settle the failure. Each claimed attempt that
+ * ends is counted once: completed, failed or retried, with the cause of a fault.
  */
 export async function processJob(
   message: JobMessage,
@@ -70,14 +81,35 @@ export async function processJob(
   const claim = await claimJob(message, deps);
   if (!claim.claimed) return claim.outcome;
   const { job } = claim;
+  const metrics = guardMetrics(deps.metrics ?? NO_JOB_METRICS, deps.log);
   const checked = checkSpec(message, deps.config);
-  if (!checked.ok) return failJob(job, checked.reason, deps);
+  if (!checked.ok) return countFault(await failJob(job, checked.reason, deps), 'validation', metrics);
+  const step: { current: AttemptStep } = { current: 'render' };
   try {
-    const output = await renderAndStore(job, checked.spec, deps, delivery);
-    return await recordCompletion(job, output, deps);
+    const { output, render } = await renderAndStore(job, checked.spec, deps, delivery, step);
+    step.current = 'record';
+    const outcome = await recordCompletion(job, output, deps);
+    if (outcome.action === 'done' && outcome.status === 'completed') metrics.completed(measureRender(render));
+    return outcome;
   } catch (error) {
-    return settleFailure(job, error, deps);
+    const outcome = await settleFailure(job, error, deps);
+    return countFault(outcome, classifyFailure(error, step.current), metrics);
   }
+}
+
+/** A settled fault is a failed job, or a retried one when its message comes back. */
+function countFault(outcome: ProcessOutcome, cause: FailureCause, metrics: JobMetrics): ProcessOutcome {
+  if (outcome.action === 'retry') metrics.retried(cause);
+  else metrics.failed(cause);
+  return outcome;
+}
+
+function measureRender(render: TimedRender): RenderMeasures {
+  return {
+    videoPath: render.copiedVideo ? 'copy' : 'encode',
+    renderSeconds: render.renderSeconds,
+    videoSeconds: render.duration,
+  };
 }
 
 type Claim =
@@ -113,18 +145,23 @@ function checkSpec(
   const refused = checkDeploymentRules(validation.spec, {
     localMode: config.localMode,
     outputBuckets: config.outputBuckets,
+    stackBucket: config.bucket,
   });
   if (refused.length > 0) return { ok: false, reason: formatSpecProblems(refused) };
   return { ok: true, spec: validation.spec };
 }
 
-/** Renders into a temp folder (or the destination folder), uploads, presigns; the folder is always removed. */
+/**
+ * Renders into a temp folder (or the destination folder), uploads, presigns; the folder is always
+ * removed. `step.current` says which of the two a fault came from.
+ */
 async function renderAndStore(
   job: ClaimedJob,
   spec: JobSpec,
   deps: ProcessDeps,
   delivery: Delivery,
-): Promise<JobOutput> {
+  step: { current: AttemptStep },
+): Promise<{ readonly output: JobOutput; readonly render: TimedRender }> {
   const work = await makeTempFolder('out', deps.config.tempRoot);
   try {
     const destination = chooseDestination(spec, deps.config);
@@ -134,6 +171,7 @@ async function renderAndStore(
       signal: delivery.signal,
       deadlineAt: delivery.deadlineAt,
     });
+    step.current = 'upload';
     const stored =
       destination.kind === 's3'
         ? {
@@ -141,10 +179,11 @@ async function renderAndStore(
             location: await storeOutput(deps.outputs, result.localPath, destination.location, delivery),
           }
         : destination;
-    return await describeOutput(result, stored, deps.outputs, {
+    const output = await describeOutput(result, stored, deps.outputs, {
       seconds: deps.config.presignSeconds,
       now: deps.clock(),
     });
+    return { output, render: result };
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }

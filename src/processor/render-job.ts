@@ -2,7 +2,7 @@ import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type JobSpec, measureProcessingTime, resolveOutputFilename } from '@auto-vid/shared';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../policy/media-limits.ts';
-import { PermanentError } from './errors.ts';
+import { MediaLimitError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
 import { PlaylistTooShortError } from './render/plan/playlist.ts';
@@ -43,7 +43,13 @@ export interface RenderResult {
   readonly copiedVideo: boolean;
 }
 
-export type Renderer = (spec: JobSpec, run: RenderRun) => Promise<RenderResult>;
+/** A render's result with the wall time of its ffmpeg run: the speed an operator watches. */
+export interface TimedRender extends RenderResult {
+  /** Seconds the ffmpeg run took, downloads, speech and probes left out. */
+  readonly renderSeconds: number;
+}
+
+export type Renderer = (spec: JobSpec, run: RenderRun) => Promise<TimedRender>;
 
 /** Binds the ports once (at wiring), so each job passes only what is its own. */
 export function createRenderer(ports: RendererPorts): Renderer {
@@ -55,7 +61,7 @@ export function createRenderer(ports: RendererPorts): Renderer {
  * them as local files, probe them, run the plan (one ffmpeg run), publish the MP4. The per-job temp
  * folder is removed whatever happens; the MP4 appears in the output folder only once complete.
  */
-export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<RenderResult> {
+export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<TimedRender> {
   const startedAt = new Date();
   const report = (percent: number) => ports.onProgress?.(Math.round(percent));
   const workspace = await openWorkspace(spec, ports);
@@ -68,13 +74,14 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     const probed = await probeInputs(inputs, media, limits);
     report(10);
     const plan = planOrFail(() => buildRenderPlan({ spec, ...probed, outputPath: workspace.partialPath }));
-    await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));
+    const renderSeconds = await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));
     const published = await publish(workspace);
     report(100);
     return {
       ...published,
       processingTime: measureProcessingTime(startedAt, new Date()),
       copiedVideo: plan.copiesVideo,
+      renderSeconds,
     };
   } finally {
     await workspace.remove();
@@ -109,26 +116,32 @@ function planOrFail(build: () => RenderPlan): RenderPlan {
   try {
     return build();
   } catch (error) {
-    if (error instanceof PlaylistTooShortError) throw new PermanentError(error.message);
+    // A playlist too short for the video is a limit of what a render takes, like a source's.
+    if (error instanceof PlaylistTooShortError) throw new MediaLimitError(error.message);
     throw error;
   }
 }
 
-/** The filtergraph goes through a script file: a command line has a length limit, a file has not. */
+/**
+ * The filtergraph goes through a script file: a command line has a length limit, a file has not.
+ * Returns the seconds ffmpeg ran, to the millisecond.
+ */
 async function runPlan(
   plan: RenderPlan,
   workspace: Workspace,
   run: RenderRun,
   onProgress: (percent: number) => void,
-): Promise<void> {
+): Promise<number> {
   const scriptPath = join(workspace.directory, 'filtergraph.txt');
   await writeFile(scriptPath, plan.filterGraph, 'utf8');
+  const startedAt = performance.now();
   await runFfmpeg(buildFfmpegArgs(plan, scriptPath), {
     duration: plan.duration,
     onProgress,
     signal: run.signal,
     deadlineAt: run.deadlineAt,
   });
+  return Math.round(performance.now() - startedAt) / 1000;
 }
 
 /** Moves the complete MP4 into place and measures what was made. */

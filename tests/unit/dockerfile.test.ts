@@ -35,8 +35,8 @@ describe('processor-container/Dockerfile', () => {
     expect(dockerfile).toMatch(/^ARG FFMPEG_SHA256_AMD64=[0-9a-f]{64}$/m);
     const ffmpegStage = stages.find((stage) => stage.includes('AS ffmpeg')) ?? '';
     // A moved release is still found; no checksum is fetched from the publisher.
-    expect(ffmpegStage).toContain('/releases/${archive}');
-    expect(ffmpegStage).toContain('/old-releases/${archive}');
+    expect(ffmpegStage).toMatch(/\}\/releases\/\$\{archive\}/);
+    expect(ffmpegStage).toMatch(/\}\/old-releases\/\$\{archive\}/);
     expect(ffmpegStage).not.toMatch(/md5|\.sha256"/);
     const check = ffmpegStage.indexOf('sha256sum -c');
     const unpack = ffmpegStage.indexOf('tar -xJf');

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-polly';
 import { createPollyClient } from '../../aws/clients.ts';
 import { SpeechSynthesisError } from '../errors.ts';
+import { type JobMetrics, NO_JOB_METRICS } from '../job-metrics.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { buildMp3JoinArgs, runFfmpeg } from '../render/ffmpeg.ts';
 import { mp3BytesPerSecond } from './mp3-rate.ts';
@@ -102,8 +103,12 @@ async function readAudio(
  * top-level elements for SSML) and the decoded parts are joined into one WAV with no gap. With a
  * `maxSeconds`, no part is read past it and no part is asked for once the parts received already
  * hold that much (parts start in order, so a new part always comes after every received one).
+ * Each part Polly answers is counted in `metrics.speech`: billed characters, by engine.
  */
-export function createPollySynthesizer(client: PollyClient = createPollyClient()): SpeechSynthesizer {
+export function createPollySynthesizer(
+  client: PollyClient = createPollyClient(),
+  metrics: Pick<JobMetrics, 'speech'> = NO_JOB_METRICS,
+): SpeechSynthesizer {
   return {
     name: 'aws-polly',
     async synthesize(request: SpeechRequest, directory: string, signal?: AbortSignal) {
@@ -125,6 +130,8 @@ export function createPollySynthesizer(client: PollyClient = createPollyClient()
             }),
             { abortSignal: signal },
           );
+          // Polly bills what it was asked, whether or not all of the audio is read.
+          metrics.speech(config.engine, response.RequestCharacters ?? text.length);
           if (!response.AudioStream) throw new SpeechSynthesisError('Polly returned no audio', true);
           const audio = await readAudio(response.AudioStream, maxSeconds);
           receivedSeconds += audio.seconds ?? 0;
