@@ -181,7 +181,21 @@ describe('auto-vid dev over HTTP', () => {
     const [hook] = receiver.received;
     const secret = readFileSync(join(dataDir, 'webhook-secret'), 'utf8').trim();
     const payload = new Webhook(secret).verify(hook?.body as string, hook?.headers as Record<string, string>);
-    expect(payload).toEqual({ ...done, metadata: { run: 'e2e', attempt: 1 } });
+    // GET /status signs its own URL on every call; the webhook carries the processor's, of the same object.
+    const { url, urlExpiresAt, ...stored } = (payload as { output: JsonObject }).output;
+    expect(payload).toEqual({
+      ...done,
+      output: { ...done.output, url, urlExpiresAt },
+      metadata: { run: 'e2e', attempt: 1 },
+    });
+    expect(stored).toEqual({
+      duration: done.output.duration,
+      s3Uri: done.output.s3Uri,
+      size: done.output.size,
+    });
+    const hooked = await fetch(url as string);
+    expect(Buffer.from(await hooked.arrayBuffer()).length).toBe(done.output.size);
+    expect(Date.parse(urlExpiresAt as string)).toBeGreaterThan(Date.now());
   });
 
   it('answers or drops garbage on the raw socket, keeps serving, and still completes a job', async () => {
