@@ -73,6 +73,9 @@ export const X264_PRESETS = [
   'placebo',
 ] as const;
 
+/** How the output's video is made: see `output.encoding.video`. */
+export const VIDEO_MODES = ['auto', 'copy', 'encode'] as const;
+
 // An HTTP header field name is an RFC 9110 token; values must not carry control characters.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -216,6 +219,35 @@ const outputSchema = z.object({
         .optional()
         .describe('AAC bitrate, such as 128k (default 192k).'),
       fps: z.number().gt(0).max(240).optional().describe('Output frame rate; default: the source rate.'),
+      crf: z
+        .number()
+        .int('Must be a whole number from 0 to 51')
+        .min(0)
+        .max(51)
+        .optional()
+        .describe(
+          'x264 constant rate factor of a re-encode without a bitrate: lower is better and larger (default 23).',
+        ),
+      video: z
+        .enum(VIDEO_MODES)
+        .default('auto')
+        .describe(
+          'auto: copy the source video unless a bitrate, a crf, another fps or the source itself needs a re-encode; copy: always copy (refused when it cannot); encode: always re-encode.',
+        ),
+    })
+    .superRefine((encoding, ctx) => {
+      if (encoding.bitrate !== undefined && encoding.crf !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['crf'], message: 'Set a bitrate or a crf, not both' });
+      }
+      const change =
+        encoding.bitrate !== undefined ? 'bitrate' : encoding.crf !== undefined ? 'crf' : undefined;
+      if (encoding.video === 'copy' && change) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['video'],
+          message: `A copied video keeps its own quality: remove the ${change}, or use "auto" or "encode"`,
+        });
+      }
     })
     .optional(),
 });

@@ -104,7 +104,9 @@ describe('processor metrics in CloudWatch embedded metric format', () => {
 
   it('counts a render that re-encodes the video as an encode', async () => {
     // Prepare
-    const spec = specFor({ output: { filename: 'metrics-encode', encoding: { preset: 'ultrafast' } } });
+    const spec = specFor({
+      output: { filename: 'metrics-encode', encoding: { preset: 'ultrafast', video: 'encode' } },
+    });
     const message = await enqueue(spec);
 
     // Act

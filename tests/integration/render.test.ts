@@ -1,11 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type JobSpecInput, parseJobSpec } from '@auto-vid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AssetFetchError, MediaProbeError, SpeechSynthesisError } from '../../src/processor/errors.ts';
+import {
+  AssetFetchError,
+  MediaLimitError,
+  MediaProbeError,
+  SpeechSynthesisError,
+} from '../../src/processor/errors.ts';
 import { type RenderPorts, renderJob } from '../../src/processor/render-job.ts';
 import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
 import type { SpeechSynthesizer } from '../../src/processor/speech/speech-synthesizer.ts';
@@ -87,6 +92,49 @@ describe('output', () => {
     expect(video?.codec_name).toBe('h264');
     expect(video?.avg_frame_rate).toBe('24/1');
     expect(Math.abs(probeDuration(result.localPath) - 12)).toBeLessThanOrEqual(1 / 24);
+  });
+});
+
+describe('copy or re-encode', () => {
+  /** x264 writes its settings into the stream; "crf=23.0" among them tells the rate factor used. */
+  const x264Crf = (path: string) => /crf=(\d+\.\d)/.exec(readFileSync(path, 'latin1'))?.[1];
+
+  it.each([
+    ['a preset alone', { preset: 'ultrafast' }],
+    ['the source fps', { preset: 'medium', fps: 30 }],
+    ['video "copy"', { video: 'copy' }],
+  ] as const)('copies the video packets byte for byte with %s', async (_, encoding) => {
+    const result = await renderJob(spec({ output: { filename: 'copy', encoding } }), ports());
+    expect(result.copiedVideo).toBe(true);
+    expect(videoPacketsMd5(result.localPath)).toBe(videoPacketsMd5(media.video12));
+  });
+
+  it('re-encodes at CRF 23 by default when told to, and at the crf given', async () => {
+    const plain = await renderJob(
+      spec({ output: { filename: 'enc', encoding: { video: 'encode' } } }),
+      ports(),
+    );
+    expect(plain.copiedVideo).toBe(false);
+    expect(videoPacketsMd5(plain.localPath)).not.toBe(videoPacketsMd5(media.video12));
+    expect(x264Crf(plain.localPath)).toBe('23.0');
+    const crf = await renderJob(
+      spec({ output: { filename: 'crf', encoding: { preset: 'ultrafast', crf: 30 } } }),
+      ports(),
+    );
+    expect(crf.copiedVideo).toBe(false);
+    expect(x264Crf(crf.localPath)).toBe('30.0');
+    expect(probeStreams(crf.localPath).find((s) => s.codec_type === 'video')?.avg_frame_rate).toBe('30/1');
+  });
+
+  it('fails a video "copy" that would need another frame rate, naming why', async () => {
+    const error = await renderJob(
+      spec({ output: { filename: 'nocopy', encoding: { video: 'copy', fps: 24 } } }),
+      ports(),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MediaLimitError);
+    expect((error as Error).message).toBe(
+      `output.encoding.video is "copy", but the video cannot be copied: fps 24 differs from the source's 30`,
+    );
   });
 });
 

@@ -418,6 +418,40 @@ const invalidCases: [string, unknown, string][] = [
     expected("Field 'output -> destination': Destination must be s3://bucket/prefix/ or a local folder"),
   ],
   [
+    'crf above 51',
+    set(['output', 'encoding'], { crf: 52 }),
+    expected("Field 'output -> encoding -> crf': Input should be less than or equal to 51"),
+  ],
+  [
+    'crf that is not whole',
+    set(['output', 'encoding'], { crf: 20.5 }),
+    expected("Field 'output -> encoding -> crf': Must be a whole number from 0 to 51"),
+  ],
+  [
+    'crf with a bitrate',
+    set(['output', 'encoding'], { crf: 18, bitrate: '2500k' }),
+    expected("Field 'output -> encoding -> crf': Set a bitrate or a crf, not both"),
+  ],
+  [
+    'video copy with a bitrate',
+    set(['output', 'encoding'], { video: 'copy', bitrate: '2500k' }),
+    expected(
+      `Field 'output -> encoding -> video': A copied video keeps its own quality: remove the bitrate, or use "auto" or "encode"`,
+    ),
+  ],
+  [
+    'video copy with a crf',
+    set(['output', 'encoding'], { video: 'copy', crf: 20 }),
+    expected(
+      `Field 'output -> encoding -> video': A copied video keeps its own quality: remove the crf, or use "auto" or "encode"`,
+    ),
+  ],
+  [
+    'unknown video mode',
+    set(['output', 'encoding', 'video'], 'fast'),
+    expected("Field 'output -> encoding -> video': Input should be 'auto', 'copy' or 'encode'"),
+  ],
+  [
     'unknown preset',
     set(['output', 'encoding', 'preset'], 'quick'),
     expected(

@@ -47,7 +47,7 @@ describe('defaults', () => {
       type: 'audio',
       data: { assetId: 'm', volume: 0.5, duckingFadeDuration: 0.5 },
     });
-    expect(spec.output.encoding).toEqual({ preset: 'medium' });
+    expect(spec.output.encoding).toEqual({ preset: 'medium', video: 'auto' });
     expect(spec.notifications?.webhook?.method).toBe('POST');
   });
 

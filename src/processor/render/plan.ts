@@ -2,13 +2,13 @@ import { buildClipLanes } from './plan/clip-lanes.ts';
 import { buildFinalMix } from './plan/final-mix.ts';
 import { InputList, type RenderInput } from './plan/input-list.ts';
 import { buildMusicBed } from './plan/music-bed.ts';
-import { buildOutputArgs, canCopyVideo } from './plan/output-args.ts';
+import { buildOutputArgs, copiesVideo as decideVideoCopy } from './plan/output-args.ts';
 import type { PlanInput } from './plan/plan-input.ts';
 
 export { SAMPLE_RATE } from './plan/audio-filters.ts';
 export { LIMITER_CEILING } from './plan/final-mix.ts';
 export type { RenderInput } from './plan/input-list.ts';
-export { canCopyVideo, DEFAULT_AUDIO_BITRATE } from './plan/output-args.ts';
+export { copiesVideo, DEFAULT_AUDIO_BITRATE, DEFAULT_CRF } from './plan/output-args.ts';
 export type { PlanInput, PreparedAudio } from './plan/plan-input.ts';
 
 export interface RenderPlan {
@@ -32,7 +32,7 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
   const music = buildMusicBed(input, duration, inputs);
   const clips = buildClipLanes(input, duration, inputs);
   const finalMix = buildFinalMix([...music.outputs, ...clips.outputs], duration);
-  const copiesVideo = canCopyVideo(spec, video.probe);
+  const copiesVideo = decideVideoCopy(spec, video.probe);
   return {
     duration,
     copiesVideo,

@@ -1,4 +1,5 @@
 import type { JobSpec } from '@auto-vid/shared';
+import { MediaLimitError } from '../../errors.ts';
 import type { MediaProbe } from '../probe.ts';
 import { SAMPLE_RATE } from './audio-filters.ts';
 import { formatNumber } from './filter-number.ts';
@@ -16,16 +17,50 @@ export interface OutputSettings {
   readonly outputPath: string;
 }
 
-/** The video stream can be copied when nothing asks for a re-encode and MP4 can hold it as it is. */
-export function canCopyVideo(spec: JobSpec, probe: MediaProbe): boolean {
+/** x264's own default, as the old service used: a re-encode without a bitrate or crf. */
+export const DEFAULT_CRF = 23;
+
+/** Frame rates this close are the same rate (29.97 written for 30000/1001). */
+const SAME_RATE = 0.01;
+
+/** Why MP4 cannot take the source's video stream as it is; undefined when it can. */
+function uncopyable(probe: MediaProbe): string | undefined {
   const video = probe.video;
-  if (spec.output.encoding !== undefined || !video) return false;
+  if (!video) return 'the source has no video stream';
+  if (video.codec !== 'h264') return `its codec is ${video.codec}, not H.264`;
+  if (video.pixelFormat !== 'yuv420p' && video.pixelFormat !== 'yuvj420p')
+    return `its pixel format is ${video.pixelFormat}, not yuv420p`;
   const container = probe.formatName.split(',');
-  return (
-    video.codec === 'h264' &&
-    (video.pixelFormat === 'yuv420p' || video.pixelFormat === 'yuvj420p') &&
-    (container.includes('mp4') || container.includes('mov'))
-  );
+  if (!container.includes('mp4') && !container.includes('mov'))
+    return `its container is ${probe.formatName}, not MP4`;
+  return undefined;
+}
+
+/** What the spec asks of the video that a stream copy cannot give; undefined when nothing. */
+function askedChange(encoding: Encoding, probe: MediaProbe): string | undefined {
+  if (encoding?.bitrate !== undefined) return `a bitrate (${encoding.bitrate}) is set`;
+  if (encoding?.crf !== undefined) return 'a crf is set';
+  const rate = probe.video?.frameRate ?? 0;
+  if (encoding?.fps !== undefined && Math.abs(encoding.fps - rate) > SAME_RATE)
+    return `fps ${formatNumber(encoding.fps)} differs from the source's ${formatNumber(Math.round(rate * 1000) / 1000)}`;
+  return undefined;
+}
+
+/**
+ * Whether the output copies the source's video stream. `auto` copies unless the spec asks for
+ * something a copy cannot give (a bitrate, a crf, another frame rate) or MP4 cannot hold the
+ * stream as it is; a preset alone, or the source's own fps, changes nothing a copy does not already
+ * give. `encode` never copies; `copy` always does, and fails the job when it cannot.
+ */
+export function copiesVideo(spec: JobSpec, probe: MediaProbe): boolean {
+  const encoding = spec.output.encoding;
+  const mode = encoding?.video ?? 'auto';
+  if (mode === 'encode') return false;
+  const why = uncopyable(probe) ?? askedChange(encoding, probe);
+  if (mode === 'copy' && why) {
+    throw new MediaLimitError(`output.encoding.video is "copy", but the video cannot be copied: ${why}`);
+  }
+  return why === undefined;
 }
 
 /** Output options of the run: the source's video stream and the mixed audio, into one MP4. */
@@ -53,7 +88,7 @@ function videoCodecArgs({ encoding, copiesVideo, duration }: OutputSettings): st
     'libx264',
     '-preset',
     encoding?.preset ?? 'medium',
-    ...(encoding?.bitrate ? ['-b:v', encoding.bitrate] : ['-crf', '20']),
+    ...(encoding?.bitrate ? ['-b:v', encoding.bitrate] : ['-crf', String(encoding?.crf ?? DEFAULT_CRF)]),
     ...(encoding?.fps ? ['-r', formatNumber(encoding.fps)] : []),
     '-pix_fmt',
     'yuv420p',
