@@ -226,7 +226,7 @@ async function restartScenario(): Promise<void> {
     const { json } = await call(stack, 'POST', '/submit', {
       assets: { video: { id: 'v', source: video }, audio: [] },
       timeline: [{ start: 0.5, type: 'tts', data: { text: `Job ${i}.` } }],
-      output: { filename: `restart-${i}`, encoding: { preset: 'veryfast' } },
+      output: { filename: `restart-${i}`, encoding: { preset: 'veryfast', video: 'encode' } },
       notifications: { webhook: { url: hookUrl } },
     });
     ids.push(String(json.jobId));
