@@ -98,18 +98,23 @@ export async function createUploads(
     const lines = problems.map((p) => `\n  - Field '${p.path}': ${p.message}`).join('');
     return errorResponse(400, `Invalid upload request:${lines}`, now, { details: problems });
   }
-  const expiresAt = new Date(now.getTime() + deps.expiresInSeconds * 1000).toISOString();
   const folder = (deps.newId ?? randomUUID)();
   const uploads = await Promise.all(
     parsed.data.files.map(async (file) => {
       const key = `assets/${folder}/${file.name}`;
-      const uploadUrl = await deps.store.presignPut(
+      const signed = await deps.store.presignPut(
         { bucket: deps.bucket, key },
         { contentType: file.contentType, contentLength: file.size },
-        deps.expiresInSeconds,
+        { seconds: deps.expiresInSeconds, now },
       );
       const headers = { 'Content-Type': file.contentType, 'Content-Length': String(file.size) };
-      return { name: file.name, source: `s3://${deps.bucket}/${key}`, uploadUrl, headers, expiresAt };
+      return {
+        name: file.name,
+        source: `s3://${deps.bucket}/${key}`,
+        uploadUrl: signed.url,
+        headers,
+        expiresAt: signed.expiresAt.toISOString(),
+      };
     }),
   );
   return jsonResponse(200, { uploads });

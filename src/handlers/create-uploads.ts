@@ -20,7 +20,9 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
   return createUploadsHandler(
     {
-      store: createS3OutputStore(createS3Client(env)),
+      store: createS3OutputStore(createS3Client(env), {
+        credentialsSeconds: settings.presignCredentialsSeconds,
+      }),
       bucket: required(settings.bucket, 'S3_BUCKET_NAME'),
       expiresInSeconds: settings.uploadUrlSeconds,
       maxBytes: settings.maxUploadBytes,

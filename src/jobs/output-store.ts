@@ -38,10 +38,14 @@ export interface OutputStore {
    */
   presignGet(location: S3Location, request: { seconds: number; now: Date }): Promise<PresignedUrl>;
   /**
-   * A presigned PUT URL for a browser or curl upload. Its type and size are signed: S3 refuses a
-   * PUT whose Content-Type or Content-Length differs.
+   * A presigned PUT URL for a browser or curl upload, bounded as `presignGet`'s is. Its type and
+   * size are signed: S3 refuses a PUT whose Content-Type or Content-Length differs.
    */
-  presignPut(location: S3Location, file: UploadedFile, expiresInSeconds: number): Promise<string>;
+  presignPut(
+    location: S3Location,
+    file: UploadedFile,
+    request: { seconds: number; now: Date },
+  ): Promise<PresignedUrl>;
 }
 
 /** Parts of 16 MiB, 4 at a time: a 10 GB output stays within S3's 10,000-part limit. */
@@ -78,27 +82,30 @@ export function createS3OutputStore(s3: S3Client, options: S3OutputStoreOptions 
         signal?.removeEventListener('abort', abort);
       }
     },
-    presignGet: (location, request) => presignGet(s3, location, { ...request, credentialsSeconds }),
-    presignPut(location, file, expiresInSeconds) {
-      return getSignedUrl(
-        s3,
-        new PutObjectCommand({
-          Bucket: location.bucket,
-          Key: location.key,
-          ContentType: file.contentType,
-          ContentLength: file.contentLength,
-        }),
-        { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
-      );
+    presignGet(location, request) {
+      const version = location.versionId ? { VersionId: location.versionId } : {};
+      const command = new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...version });
+      return presign(s3, command, { ...request, credentialsSeconds });
+    },
+    presignPut(location, file, request) {
+      const command = new PutObjectCommand({
+        Bucket: location.bucket,
+        Key: location.key,
+        ContentType: file.contentType,
+        ContentLength: file.contentLength,
+      });
+      const signableHeaders = new Set(['content-type', 'content-length']);
+      return presign(s3, command, { ...request, credentialsSeconds }, signableHeaders);
     },
   };
 }
 
 /** Signs with the credentials the client holds now, for no longer than they are known to last. */
-async function presignGet(
+async function presign(
   s3: S3Client,
-  location: S3Location,
+  command: GetObjectCommand | PutObjectCommand,
   request: { seconds: number; now: Date; credentialsSeconds: number },
+  signableHeaders?: Set<string>,
 ): Promise<PresignedUrl> {
   const lifetime = boundUrlLifetime({
     seconds: request.seconds,
@@ -106,11 +113,10 @@ async function presignGet(
     credentials: await s3.config.credentials(),
     unknownExpirySeconds: request.credentialsSeconds,
   });
-  const version = location.versionId ? { VersionId: location.versionId } : {};
-  const url = await getSignedUrl(
-    s3,
-    new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...version }),
-    { expiresIn: lifetime.seconds, signingDate: lifetime.signedAt },
-  );
+  const url = await getSignedUrl(s3, command, {
+    expiresIn: lifetime.seconds,
+    signingDate: lifetime.signedAt,
+    ...(signableHeaders ? { signableHeaders } : {}),
+  });
   return { url, expiresAt: lifetime.expiresAt };
 }

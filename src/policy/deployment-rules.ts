@@ -50,6 +50,27 @@ function blockedHost(url: string, localMode: boolean): string | undefined {
   return kind;
 }
 
+/** Why this deployment may not read a source the contract accepts; undefined when it may. */
+function assetSourceProblem(source: string, rules: DeploymentRules): string | undefined {
+  const parsed = parseAssetSource(source);
+  if (!parsed.ok) return undefined;
+  const where = parsed.source;
+  switch (where.kind) {
+    case 'file':
+      return rules.localMode
+        ? undefined
+        : 'File paths are accepted only in local mode; use s3:// or https://';
+    case 'http': {
+      const blocked = blockedHost(source, rules.localMode);
+      return blocked && `URL points to a ${blocked} address; only public hosts are allowed`;
+    }
+    case 's3':
+      return where.bucket === rules.stackBucket && !READABLE_PREFIXES.some((p) => where.key.startsWith(p))
+        ? `Key must start with ${READABLE_LIST}: the processor may read nothing else in this deployment's bucket`
+        : undefined;
+  }
+}
+
 /**
  * What the contract allows but this deployment does not: problems in the same form as the
  * contract's, so clients get one kind of 400. The processor checks them again.
@@ -64,25 +85,8 @@ export function checkDeploymentRules(spec: JobSpec, rules: DeploymentRules): Spe
     })),
   ];
   for (const { path, source } of assets) {
-    const parsed = parseAssetSource(source);
-    if (parsed.ok && parsed.source.kind === 'file' && !rules.localMode) {
-      problems.push({ path, message: 'File paths are accepted only in local mode; use s3:// or https://' });
-    }
-    const blocked =
-      parsed.ok && parsed.source.kind === 'http' ? blockedHost(source, rules.localMode) : undefined;
-    if (blocked)
-      problems.push({ path, message: `URL points to a ${blocked} address; only public hosts are allowed` });
-    if (
-      parsed.ok &&
-      parsed.source.kind === 's3' &&
-      parsed.source.bucket === rules.stackBucket &&
-      !READABLE_PREFIXES.some((prefix) => parsed.source.kind === 's3' && parsed.source.key.startsWith(prefix))
-    ) {
-      problems.push({
-        path,
-        message: `Key must start with ${READABLE_LIST}: the processor may read nothing else in this deployment's bucket`,
-      });
-    }
+    const message = assetSourceProblem(source, rules);
+    if (message) problems.push({ path, message });
   }
 
   const destination = spec.output.destination;

@@ -73,7 +73,7 @@ export async function storeOutput(
  * the measures for a folder.
  */
 export async function describeOutput(
-  result: RenderResult,
+  result: Pick<RenderResult, 'duration' | 'size'>,
   destination: Destination,
   outputs: OutputStore,
   presign: { readonly seconds: number; readonly now: Date },

@@ -30,7 +30,7 @@ import {
   settleFailure,
 } from './job-settlement.ts';
 import type { Log } from './log.ts';
-import type { Renderer, TimedRender } from './render-job.ts';
+import type { Renderer, RenderResult } from './render-job.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
 export type { ProcessOutcome } from './job-settlement.ts';
@@ -104,7 +104,7 @@ function countFault(outcome: ProcessOutcome, cause: FailureCause, metrics: JobMe
   return outcome;
 }
 
-function measureRender(render: TimedRender): RenderMeasures {
+function measureRender(render: RenderResult): RenderMeasures {
   return {
     videoPath: render.copiedVideo ? 'copy' : 'encode',
     renderSeconds: render.renderSeconds,
@@ -161,7 +161,7 @@ async function renderAndStore(
   deps: ProcessDeps,
   delivery: Delivery,
   step: { current: AttemptStep },
-): Promise<{ readonly output: JobOutput; readonly render: TimedRender }> {
+): Promise<{ readonly output: JobOutput; readonly render: RenderResult }> {
   const work = await makeTempFolder('out', deps.config.tempRoot);
   try {
     const destination = chooseDestination(spec, deps.config);

@@ -41,15 +41,11 @@ export interface RenderResult {
   /** Seconds, rounded to 2 decimals. */
   readonly processingTime: number;
   readonly copiedVideo: boolean;
-}
-
-/** A render's result with the wall time of its ffmpeg run: the speed an operator watches. */
-export interface TimedRender extends RenderResult {
-  /** Seconds the ffmpeg run took, downloads, speech and probes left out. */
+  /** Seconds the ffmpeg run took, downloads, speech and probes left out: the speed operators watch. */
   readonly renderSeconds: number;
 }
 
-export type Renderer = (spec: JobSpec, run: RenderRun) => Promise<TimedRender>;
+export type Renderer = (spec: JobSpec, run: RenderRun) => Promise<RenderResult>;
 
 /** Binds the ports once (at wiring), so each job passes only what is its own. */
 export function createRenderer(ports: RendererPorts): Renderer {
@@ -61,7 +57,7 @@ export function createRenderer(ports: RendererPorts): Renderer {
  * them as local files, probe them, run the plan (one ffmpeg run), publish the MP4. The per-job temp
  * folder is removed whatever happens; the MP4 appears in the output folder only once complete.
  */
-export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<TimedRender> {
+export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<RenderResult> {
   const startedAt = new Date();
   const report = (percent: number) => ports.onProgress?.(Math.round(percent));
   const workspace = await openWorkspace(spec, ports);

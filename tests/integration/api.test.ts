@@ -1,5 +1,5 @@
 import { parseJobSpec } from '@auto-vid/shared';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -198,12 +198,15 @@ describe('GET /status/{jobId}', () => {
 });
 
 describe('POST /uploads', () => {
+  // The URLs are signed at the clock's time, so it is the current second for S3 to take them.
+  const SIGNED_AT = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const IN_AN_HOUR = new Date(SIGNED_AT.getTime() + 3_600_000).toISOString();
   const uploadDeps = (bucket: string) => ({
     store: createS3OutputStore(stack.s3),
     bucket,
     expiresInSeconds: 3600,
     maxBytes: 1000,
-    clock: () => FIXED_NOW,
+    clock: () => SIGNED_AT,
     newId: () => 'u-1',
   });
 
@@ -231,13 +234,13 @@ describe('POST /uploads', () => {
       [
         'intro.mp4',
         `s3://${bucket}/assets/u-1/intro.mp4`,
-        '2026-11-21T11:00:00.000Z',
+        IN_AN_HOUR,
         { 'Content-Type': 'video/mp4', 'Content-Length': '11' },
       ],
       [
         'song.mp3',
         `s3://${bucket}/assets/u-1/song.mp3`,
-        '2026-11-21T11:00:00.000Z',
+        IN_AN_HOUR,
         { 'Content-Type': 'audio/mpeg', 'Content-Length': '900' },
       ],
     ]);
@@ -249,6 +252,30 @@ describe('POST /uploads', () => {
     expect(put.status).toBe(200);
     const object = await stack.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'assets/u-1/intro.mp4' }));
     expect(await object.Body?.transformToString()).toBe('video bytes');
+  });
+
+  it('never states an expiry past the signing credentials: a session ending in 20 minutes', async () => {
+    const bucket = await stack.createBucket('uploads');
+    const ends = new Date(SIGNED_AT.getTime() + 1_200_000);
+    const { AWS_ACCESS_KEY_ID = '', AWS_SECRET_ACCESS_KEY = '' } = stack.emulators.env;
+    const session = new S3Client({
+      endpoint: stack.emulators.s3Endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: {
+        accessKeyId: AWS_ACCESS_KEY_ID,
+        secretAccessKey: AWS_SECRET_ACCESS_KEY,
+        sessionToken: 'session',
+        expiration: ends,
+      },
+    });
+    const response = await createUploads(
+      JSON.stringify({ files: [{ name: 'intro.mp4', contentType: 'video/mp4', size: 11 }] }),
+      { ...uploadDeps(bucket), store: createS3OutputStore(session) },
+    );
+    const [upload] = bodyOf(response).uploads;
+    expect(upload.expiresAt).toBe(ends.toISOString());
+    expect(new URL(upload.uploadUrl).searchParams.get('X-Amz-Expires')).toBe('1200');
   });
 
   it('signs the type and size into the URL: S3 refuses another size, another type, another key', async () => {
