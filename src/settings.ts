@@ -1,6 +1,11 @@
 import { readWebhookSizeLimits, type WebhookSizeLimits } from '@auto-vid/shared';
 import { z } from 'zod';
-import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from './policy/media-limits.ts';
+import {
+  DEFAULT_MAX_DOWNLOAD_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_MEDIA_LIMITS,
+  type MediaLimits,
+} from './policy/media-limits.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -28,9 +33,9 @@ const environmentSchema = z.object({
   /** Buckets `output.destination` may name, comma-separated; the stack's bucket by default. */
   ALLOWED_OUTPUT_BUCKETS: z.string().optional(),
   /** Largest http(s) asset, bytes. */
-  MAX_ASSET_BYTES: positiveInt(4 * 1024 ** 3),
+  MAX_ASSET_BYTES: positiveInt(DEFAULT_MAX_DOWNLOAD_BYTES),
   /** Largest file a POST /uploads URL admits, bytes (S3 takes at most 5 GB in one PUT). */
-  MAX_UPLOAD_BYTES: positiveInt(4 * 1024 ** 3),
+  MAX_UPLOAD_BYTES: positiveInt(DEFAULT_MAX_UPLOAD_BYTES),
   /** What one render may read (src/processor/render/media-limits.ts). */
   MAX_VIDEO_PIXELS: positiveInt(DEFAULT_MEDIA_LIMITS.maxVideoPixels),
   MAX_VIDEO_SECONDS: positiveInt(DEFAULT_MEDIA_LIMITS.maxVideoSeconds),

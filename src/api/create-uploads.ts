@@ -4,13 +4,11 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../policy/media-limits.ts';
 import { parseJsonBody } from './request-body.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
 
 export const MAX_UPLOAD_FILES = 20;
-
-/** Largest upload by default (S3 takes at most 5 GB in one PUT). */
-export const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
 /** Media a job spec can use: the source video and audio assets. */
 export const UPLOAD_CONTENT_TYPES = [

@@ -68,8 +68,9 @@ export async function runRenderCommand(
       const parsed = parseAssetSource(a.source);
       return parsed.ok && parsed.source.kind === 's3';
     });
+    const settings = readSettings();
     // Polly's audio is cached in S3_BUCKET_NAME under cache/tts/ when that is set.
-    const bucket = options.tts === 'polly' ? process.env.S3_BUCKET_NAME : undefined;
+    const bucket = options.tts === 'polly' ? settings.bucket : undefined;
     const s3 = usesS3 || bucket ? createS3Client() : undefined;
     const result = await renderJob(spec, {
       speech: createSpeechSynthesizer({
@@ -80,7 +81,7 @@ export async function runRenderCommand(
       }),
       s3,
       localMode: true,
-      mediaLimits: readSettings().mediaLimits,
+      mediaLimits: settings.mediaLimits,
       outputDirectory,
       onProgress: showBar ? (percent: number) => drawProgress(io.err, percent) : undefined,
     });

@@ -3,13 +3,12 @@ import { createDynamoDocumentClient } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { type DeadLetterDeps, failDeadLetteredJob } from '../processor/dead-letter.ts';
-import { createJobNotifier } from '../processor/job-notifier.ts';
 import { readSettings, required } from '../settings.ts';
 import { createMetricsSink, type MetricsSink, NO_METRICS_SINK, publishingMetrics } from './job-metrics.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
 import { type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
-import { createConfiguredWebhookSender } from './webhooks.ts';
+import { createConfiguredNotifier } from './webhooks.ts';
 
 const SERVICE = 'auto-vid-dead-letter';
 
@@ -36,11 +35,7 @@ export function wire(env: NodeJS.ProcessEnv): SqsLambda {
         createDynamoDocumentClient(env),
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
-      notifier: createJobNotifier({
-        webhooks: createConfiguredWebhookSender(settings),
-        limits: settings.limits,
-        log,
-      }),
+      notifier: createConfiguredNotifier(settings, log),
       clock: systemClock,
       log,
     },

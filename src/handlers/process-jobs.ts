@@ -4,7 +4,6 @@ import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createS3OutputStore } from '../jobs/output-store.ts';
 import { egressFor } from '../net/egress-guard.ts';
-import { createJobNotifier } from '../processor/job-notifier.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
 import { createRenderer } from '../processor/render-job.ts';
 import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
@@ -14,7 +13,7 @@ import { createMetricsSink, type MetricsSink, NO_METRICS_SINK, publishingMetrics
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
 import { RedeliverError, type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
-import { createConfiguredWebhookSender } from './webhooks.ts';
+import { createConfiguredNotifier } from './webhooks.ts';
 
 const SERVICE = 'auto-vid-processor';
 
@@ -86,11 +85,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
     ),
     outputs: createS3OutputStore(s3, { credentialsSeconds: settings.presignCredentialsSeconds }),
-    notifier: createJobNotifier({
-      webhooks: createConfiguredWebhookSender(settings),
-      limits: settings.limits,
-      log,
-    }),
+    notifier: createConfiguredNotifier(settings, log),
     render: createRenderer({
       speech,
       s3,

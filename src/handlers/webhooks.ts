@@ -1,6 +1,8 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { createWebhookSender, type WebhookSender } from '../jobs/webhook-sender.ts';
+import { createWebhookSender } from '../jobs/webhook-sender.ts';
 import { egressFor } from '../net/egress-guard.ts';
+import { createJobNotifier, type JobNotifier } from '../processor/job-notifier.ts';
+import type { Log } from '../processor/log.ts';
 import type { Settings } from '../settings.ts';
 
 /** The webhook signing secret: given directly (local stack) or read from Secrets Manager, cached. */
@@ -11,10 +13,11 @@ function webhookSecretSource(settings: Settings): () => Promise<string | undefin
   return async () => (await getSecret<string>(arn, { maxAge: 300 })) ?? undefined;
 }
 
-/** The sender the processor and the dead-letter function share, configured from the settings. */
-export function createConfiguredWebhookSender(settings: Settings): WebhookSender {
-  return createWebhookSender({
+/** The final-webhook notifier the processor and the dead-letter function share, from the settings. */
+export function createConfiguredNotifier(settings: Settings, log: Log): JobNotifier {
+  const webhooks = createWebhookSender({
     secret: webhookSecretSource(settings),
     egress: egressFor(settings.localMode, settings.stackPorts),
   });
+  return createJobNotifier({ webhooks, limits: settings.limits, log });
 }

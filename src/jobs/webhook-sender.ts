@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
+import { type Clock, systemClock } from '../clock.ts';
 import { CLOUD_EGRESS, type EgressPolicy, findEgressBlock, guardedFetch } from '../net/egress-guard.ts';
 import {
   backoffBefore,
@@ -35,7 +36,7 @@ export interface WebhookSenderOptions {
   readonly secret?: () => Promise<string | undefined>;
   readonly policy?: RetryPolicy;
   readonly wait?: (seconds: number) => Promise<void>;
-  readonly now?: () => Date;
+  readonly clock?: Clock;
   /** Which addresses receivers may resolve to (public only unless given). */
   readonly egress?: EgressPolicy;
 }
@@ -56,7 +57,7 @@ function describeFailure(error: unknown, timedOut: boolean, policy: RetryPolicy)
 export function createWebhookSender(options: WebhookSenderOptions = {}): WebhookSender {
   const policy = options.policy ?? HTTP_RETRY_POLICY;
   const wait = options.wait ?? ((seconds: number) => sleep(seconds * 1000));
-  const now = options.now ?? (() => new Date());
+  const now = options.clock ?? systemClock;
   return {
     async send(request, signal) {
       const payload = JSON.stringify(request.body);

@@ -16,6 +16,12 @@ export interface MediaLimits {
   readonly maxAudioSeconds: number;
 }
 
+/** Largest asset fetched over HTTP by default: the processor has 10 GB of /tmp for all of a job. */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
+
+/** Largest file a POST /uploads URL admits by default (S3 takes at most 5 GB in one PUT). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+
 export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
   maxVideoPixels: 4096 * 2304,
   maxVideoSeconds: 3 * 60 * 60,

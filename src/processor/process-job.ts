@@ -33,8 +33,6 @@ import type { Log } from './log.ts';
 import type { Renderer, RenderResult } from './render-job.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
-export type { ProcessOutcome } from './job-settlement.ts';
-
 /** What a processor deployment is set up with. */
 export interface ProcessConfig {
   /** The stack's bucket: default output location `s3://<bucket>/outputs/`. */

@@ -11,11 +11,9 @@ import {
   isRetryableStatus,
   type RetryPolicy,
 } from '../../net/http-retry.ts';
+import { DEFAULT_MAX_DOWNLOAD_BYTES } from '../../policy/media-limits.ts';
 
 export type DownloadOutcome = { ok: true } | { ok: false; reason: string; retryable: boolean };
-
-/** Largest asset fetched over HTTP by default: the processor has 10 GB of /tmp for all of a job. */
-export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
 
 class TooLargeError extends Error {}
 

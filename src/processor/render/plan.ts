@@ -5,10 +5,6 @@ import { buildMusicBed } from './plan/music-bed.ts';
 import { buildOutputArgs, copiesVideo as decideVideoCopy } from './plan/output-args.ts';
 import type { PlanInput } from './plan/plan-input.ts';
 
-export { SAMPLE_RATE } from './plan/audio-filters.ts';
-export { LIMITER_CEILING } from './plan/final-mix.ts';
-export type { RenderInput } from './plan/input-list.ts';
-export { copiesVideo, DEFAULT_AUDIO_BITRATE, DEFAULT_CRF } from './plan/output-args.ts';
 export type { PlanInput, PreparedAudio } from './plan/plan-input.ts';
 
 export interface RenderPlan {

@@ -61,6 +61,9 @@ interface PartAudio {
   readonly cut: boolean;
 }
 
+/** Where an MP3's first frame header is looked for: Polly's comes with its first bytes. */
+const HEADER_SEARCH_BYTES = 64 * 1024;
+
 /**
  * Reads Polly's MP3, stopping at `maxSeconds` of audio when that is given (the bitrate is read
  * from the first frame header; Polly's MP3 is constant bitrate).
@@ -69,32 +72,26 @@ async function readAudio(
   stream: NonNullable<SynthesizeSpeechCommandOutput['AudioStream']>,
   maxSeconds: number | undefined,
 ): Promise<PartAudio> {
-  if (maxSeconds === undefined) {
-    const bytes = await stream.transformToByteArray();
-    const rate = mp3BytesPerSecond(bytes);
-    return { bytes, seconds: rate ? bytes.length / rate : undefined, cut: false };
-  }
   const reader = stream.transformToWebStream().getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
-  let limit: number | undefined;
+  let rate: number | undefined;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    if (rate === undefined && received < HEADER_SEARCH_BYTES) {
+      rate = mp3BytesPerSecond(Buffer.concat([...chunks, value]));
+    }
     chunks.push(value);
     received += value.length;
-    // The first frame header arrives with the first bytes; until then the limit is unknown.
-    if (limit === undefined) {
-      const rate = mp3BytesPerSecond(Buffer.concat(chunks));
-      limit = rate === undefined ? undefined : Math.ceil(maxSeconds * rate);
-    }
-    if (limit !== undefined && received >= limit) {
+    const limit = maxSeconds !== undefined && rate ? Math.ceil(maxSeconds * rate) : Number.POSITIVE_INFINITY;
+    if (received >= limit) {
       await reader.cancel();
       return { bytes: Buffer.concat(chunks).subarray(0, limit), seconds: maxSeconds, cut: true };
     }
   }
   const bytes = Buffer.concat(chunks);
-  const rate = mp3BytesPerSecond(bytes);
+  rate ??= mp3BytesPerSecond(bytes);
   return { bytes, seconds: rate ? bytes.length / rate : undefined, cut: false };
 }
 
