@@ -15,7 +15,10 @@ import { type RenderPorts, renderJob } from '../../src/processor/render-job.ts';
 import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
 import type { SpeechSynthesizer } from '../../src/processor/speech/speech-synthesizer.ts';
 import {
+  countFrames,
+  frameMd5s,
   levelDb,
+  makeLateVideo,
   makeTone,
   makeVideo,
   onsetSeconds,
@@ -91,6 +94,7 @@ describe('output', () => {
     const video = probeStreams(result.localPath).find((s) => s.codec_type === 'video');
     expect(video?.codec_name).toBe('h264');
     expect(video?.avg_frame_rate).toBe('24/1');
+    expect(countFrames(result.localPath)).toBe(12 * 24);
     expect(Math.abs(probeDuration(result.localPath) - 12)).toBeLessThanOrEqual(1 / 24);
   });
 });
@@ -386,5 +390,56 @@ describe('failures', () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpeechSynthesisError);
     expect(readdirSync(tempRoot)).toEqual([]);
+  });
+});
+
+describe('a video that starts after its own audio', () => {
+  // 151 frames at 25 fps: a 6.04 s video stream in a 6.08 s file, the first frame at 0.04 s. The
+  // old service's 58 s explainer had this shape; its re-encode repeated the first frame and lost
+  // the last.
+  const frames = 151;
+  let late = '';
+  beforeAll(() => {
+    late = makeLateVideo(dir, 'late.mp4', { frames, fps: 25, videoStart: 0.04 });
+  });
+
+  const lateSpec = (encoding: NonNullable<JobSpecInput['output']>['encoding']) =>
+    parseJobSpec({
+      assets: { video: { id: 'video', source: late }, audio: [{ id: 'sfx', source: media.sfx1500 }] },
+      timeline: [{ start: 0, type: 'audio', data: { assetId: 'sfx' } }],
+      output: { filename: 'late.mp4', encoding },
+    });
+
+  /** Start and duration of the output's video and audio streams, in seconds. */
+  const streamTimes = (path: string) =>
+    probeStreams(path).map((s) => [s.codec_type, Number(s.start_time), Number(s.duration)]);
+
+  it('re-encodes every frame once, in order, and ends the audio with the last', async () => {
+    const result = await renderJob(lateSpec({ video: 'encode', preset: 'ultrafast', crf: 0 }), ports());
+    expect(result.copiedVideo).toBe(false);
+    expect(countFrames(result.localPath)).toBe(frames);
+    // CRF 0 is lossless: the decoded pictures are the source's, none repeated, none lost.
+    expect(frameMd5s(result.localPath)).toEqual(frameMd5s(late));
+    expect(streamTimes(result.localPath)).toEqual([
+      ['video', 0, 6.04],
+      ['audio', 0, 6.04],
+    ]);
+  });
+
+  it('copies the packets, starts the picture at second 0 and ends the audio with it', async () => {
+    const result = await renderJob(lateSpec({ preset: 'ultrafast' }), ports());
+    expect(result.copiedVideo).toBe(true);
+    expect(videoPacketsMd5(result.localPath)).toBe(videoPacketsMd5(late));
+    expect(streamTimes(result.localPath)).toEqual([
+      ['video', 0, 6.04],
+      ['audio', 0, 6.04],
+    ]);
+  });
+
+  it('times the timeline from the first picture: a sound at 0 starts with it', async () => {
+    const result = await renderJob(lateSpec({ preset: 'ultrafast' }), ports());
+    const [picture] = streamTimes(result.localPath);
+    const onset = onsetSeconds(readPcm(result.localPath, 1500), -40) ?? Number.NaN;
+    expect(Math.abs(onset - Number(picture?.[1]))).toBeLessThan(0.005);
   });
 });

@@ -51,9 +51,13 @@ export function makeTone(dir: string, name: string, frequency: number, seconds: 
   return path;
 }
 
-export function probeStreams(
-  path: string,
-): { codec_name: string; codec_type: string; avg_frame_rate: string; duration: string }[] {
+export function probeStreams(path: string): {
+  codec_name: string;
+  codec_type: string;
+  avg_frame_rate: string;
+  duration: string;
+  start_time: string;
+}[] {
   const out = execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', path], {
     encoding: 'utf8',
   });
@@ -67,6 +71,85 @@ export function probeDuration(path: string): number {
     {
       encoding: 'utf8',
     },
+  );
+  return Number(out.trim());
+}
+
+/**
+ * An MP4 whose video starts `videoStart` s after its audio, so the container outlasts the video
+ * stream: `frames` frames of testsrc2 at `fps`, audio that runs to the video's end. Cameras and
+ * editors write such files; the first picture is not at the file's second 0.
+ */
+export function makeLateVideo(
+  dir: string,
+  name: string,
+  options: { frames: number; fps: number; videoStart: number },
+): string {
+  const video = join(dir, `${name}.video.mp4`);
+  const audio = join(dir, `${name}.audio.m4a`);
+  const path = join(dir, name);
+  const size = '320x180';
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=${options.fps}`,
+    '-frames:v',
+    String(options.frames),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    video,
+  );
+  const seconds = options.videoStart + options.frames / options.fps;
+  ffmpeg('-f', 'lavfi', '-i', `sine=f=300:r=${RATE}:d=${seconds}`, '-c:a', 'aac', audio);
+  ffmpeg(
+    '-itsoffset',
+    String(options.videoStart),
+    '-i',
+    video,
+    '-i',
+    audio,
+    '-map',
+    '0:v',
+    '-map',
+    '1:a',
+    '-c',
+    'copy',
+    path,
+  );
+  return path;
+}
+
+/** The MD5 of every decoded video frame, in order: equal lists mean the same pictures, none lost. */
+export function frameMd5s(path: string): string[] {
+  return ffmpeg('-i', path, '-map', '0:v:0', '-f', 'framemd5', '-')
+    .toString()
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.split(',').at(-1)?.trim() ?? '');
+}
+
+/** How many frames the first video stream holds, counted by decoding it. */
+export function countFrames(path: string): number {
+  const out = execFileSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=nb_read_frames',
+      '-of',
+      'csv=p=0',
+      path,
+    ],
+    { encoding: 'utf8' },
   );
   return Number(out.trim());
 }

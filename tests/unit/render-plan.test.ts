@@ -1,7 +1,7 @@
 import { parseJobSpec } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
 import { buildFfmpegArgs, buildRenderPlan } from '../../src/processor/render/plan.ts';
-import { H264_MP4, spec } from './render-plan/plan-fixtures.ts';
+import { H264, H264_MP4, spec } from './render-plan/plan-fixtures.ts';
 
 describe('buildRenderPlan', () => {
   const audioAssets = new Map([
@@ -95,7 +95,7 @@ describe('buildRenderPlan', () => {
       outputPath: '/out/o.mp4',
     });
     expect(plan.copiesVideo).toBe(false);
-    expect(plan.outputArgs.slice(4, 17)).toEqual([
+    expect(plan.outputArgs.slice(4, 19)).toEqual([
       '-c:v',
       'libx264',
       '-preset',
@@ -104,6 +104,8 @@ describe('buildRenderPlan', () => {
       '3M',
       '-r',
       '24',
+      '-fps_mode:v',
+      'cfr',
       '-pix_fmt',
       'yuv420p',
       '-t',
@@ -159,6 +161,26 @@ describe('buildRenderPlan', () => {
     expect(plan.filterGraph).toContain('[e0][e2]concat=n=2:v=0:a=1[lane0]');
     expect(plan.filterGraph).toContain('[e1][e3]concat=n=2:v=0:a=1[lane1]');
     expect(plan.filterGraph).toContain('[lane0][lane1]amix=inputs=2:');
+  });
+
+  it('shifts a video that starts after the file back to second 0, and leaves others alone', () => {
+    const plan = (startOffset: number) =>
+      buildRenderPlan({
+        spec: spec({}),
+        video: { path: '/work/video.mp4', probe: { ...H264_MP4, video: { ...H264, startOffset } } },
+        audioAssets,
+        speech: new Map(),
+        outputPath: '/out/o.mp4',
+      });
+    expect(plan(0.04).inputs[0]?.options).toEqual([
+      '-f',
+      'mov',
+      '-protocol_whitelist',
+      'file',
+      '-itsoffset',
+      '-0.04',
+    ]);
+    expect(plan(0).inputs[0]?.options).toEqual(['-f', 'mov', '-protocol_whitelist', 'file']);
   });
 
   it('skips ffmpeg stream probing for WAV inputs only (they were probed already)', () => {

@@ -24,7 +24,7 @@ export interface RenderPlan {
 export function buildRenderPlan(input: PlanInput): RenderPlan {
   const { spec, video } = input;
   const duration = video.probe.duration;
-  const inputs = new InputList(video.path, video.probe.demuxer);
+  const inputs = new InputList(video.path, video.probe.demuxer, video.probe.video?.startOffset);
   const music = buildMusicBed(input, duration, inputs);
   const clips = buildClipLanes(input, duration, inputs);
   const finalMix = buildFinalMix([...music.outputs, ...clips.outputs], duration);

@@ -17,12 +17,21 @@ export interface MediaProbe {
     readonly width: number;
     readonly height: number;
     readonly frameRate: number;
+    /**
+     * Seconds from the file's start (its earliest stream) to the video's first frame. A video
+     * that starts after its own audio is shifted back by this, so the output starts on that frame.
+     */
+    readonly startOffset: number;
   };
   readonly hasAudio: boolean;
 }
 
 const ffprobeOutput = z.object({
-  format: z.object({ format_name: z.string(), duration: z.coerce.number().optional() }),
+  format: z.object({
+    format_name: z.string(),
+    duration: z.coerce.number().optional(),
+    start_time: z.unknown().optional(),
+  }),
   streams: z.array(
     z.object({
       codec_type: z.string(),
@@ -33,6 +42,7 @@ const ffprobeOutput = z.object({
       avg_frame_rate: z.string().optional(),
       r_frame_rate: z.string().optional(),
       duration: z.coerce.number().optional(),
+      start_time: z.unknown().optional(),
       disposition: z.object({ attached_pic: z.number().optional() }).optional(),
     }),
   ),
@@ -59,6 +69,17 @@ export function buildProbeArgs(path: string, kind: MediaKind): string[] {
 function parseRate(rate: string | undefined): number {
   const [num, den] = (rate ?? '').split('/').map(Number);
   return num !== undefined && den !== undefined && num > 0 && den > 0 ? num / den : 0;
+}
+
+/**
+ * How long after the file's start the video's first frame comes, to the microsecond (ffmpeg's own
+ * unit); 0 when either time is missing or unreadable. ffprobe prints times as decimal strings.
+ */
+function startOffset(videoStart: unknown, fileStart: unknown): number {
+  const seconds = (time: unknown) =>
+    typeof time === 'string' || typeof time === 'number' ? Number(time) : Number.NaN;
+  const micros = Math.round((seconds(videoStart) - seconds(fileStart)) * 1e6);
+  return Number.isFinite(micros) && micros > 0 ? micros / 1e6 : 0;
 }
 
 /** Parses ffprobe's JSON; returns undefined when it does not describe a usable media file. */
@@ -90,6 +111,7 @@ export function parseProbe(json: string): ProbeReport | undefined {
             width: video.width ?? 0,
             height: video.height ?? 0,
             frameRate: parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate),
+            startOffset: startOffset(video.start_time, format.start_time),
           },
         }
       : {}),

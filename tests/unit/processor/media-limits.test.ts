@@ -16,6 +16,7 @@ const video = (patch: Partial<MediaProbe> & { size?: [number, number]; fps?: num
     width: patch.size?.[0] ?? 1920,
     height: patch.size?.[1] ?? 1080,
     frameRate: patch.fps ?? 30,
+    startOffset: 0,
   },
   ...patch,
 });

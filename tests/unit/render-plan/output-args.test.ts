@@ -72,6 +72,8 @@ describe('buildOutputArgs', () => {
       'medium',
       '-crf',
       '23',
+      '-fps_mode:v',
+      'passthrough',
       '-pix_fmt',
       'yuv420p',
       '-t',
@@ -97,6 +99,9 @@ describe('buildOutputArgs', () => {
 });
 
 describe('the quality of a re-encode', () => {
+  /** Each source frame once, at its own time: nothing repeated, nothing dropped. */
+  const EVERY_FRAME = ['-fps_mode:v', 'passthrough'];
+
   const videoArgs = (encoding: Record<string, unknown> | undefined) => {
     const args = buildOutputArgs({
       encoding: encoding && withEncoding(encoding).output.encoding,
@@ -108,14 +113,26 @@ describe('the quality of a re-encode', () => {
   };
 
   it.each([
-    ['no encoding', undefined, ['-c:v', 'libx264', '-preset', 'medium', '-crf', '23']],
-    ['a preset', { preset: 'ultrafast' }, ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23']],
-    ['a crf', { crf: 18, video: 'encode' }, ['-c:v', 'libx264', '-preset', 'medium', '-crf', '18']],
-    ['a bitrate', { bitrate: '2500k' }, ['-c:v', 'libx264', '-preset', 'medium', '-b:v', '2500k']],
+    ['no encoding', undefined, ['-c:v', 'libx264', '-preset', 'medium', '-crf', '23', ...EVERY_FRAME]],
+    [
+      'a preset',
+      { preset: 'ultrafast' },
+      ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', ...EVERY_FRAME],
+    ],
+    [
+      'a crf',
+      { crf: 18, video: 'encode' },
+      ['-c:v', 'libx264', '-preset', 'medium', '-crf', '18', ...EVERY_FRAME],
+    ],
+    [
+      'a bitrate',
+      { bitrate: '2500k' },
+      ['-c:v', 'libx264', '-preset', 'medium', '-b:v', '2500k', ...EVERY_FRAME],
+    ],
     [
       'a bitrate and fps',
       { bitrate: '2500k', fps: 24 },
-      ['-c:v', 'libx264', '-preset', 'medium', '-b:v', '2500k', '-r', '24'],
+      ['-c:v', 'libx264', '-preset', 'medium', '-b:v', '2500k', '-r', '24', '-fps_mode:v', 'cfr'],
     ],
   ])('with %s: %j', (_, encoding, expected) => {
     expect(videoArgs(encoding)).toEqual(expected);

@@ -3,7 +3,14 @@ import type { PlanInput, PreparedAudio } from '../../../src/processor/render/pla
 import type { MediaProbe } from '../../../src/processor/render/probe.ts';
 
 /** Test data shared by the planner's tests: an H.264 MP4 source and a small job spec. */
-export const H264 = { codec: 'h264', pixelFormat: 'yuv420p', width: 1920, height: 1080, frameRate: 30 };
+export const H264 = {
+  codec: 'h264',
+  pixelFormat: 'yuv420p',
+  width: 1920,
+  height: 1080,
+  frameRate: 30,
+  startOffset: 0,
+};
 export const H264_MP4: MediaProbe = {
   formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
   demuxer: 'mov',

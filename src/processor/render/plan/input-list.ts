@@ -1,4 +1,5 @@
 import { forcedInputOptions } from '../media-formats.ts';
+import { formatNumber } from './filter-number.ts';
 import type { PreparedAudio } from './plan-input.ts';
 
 /** One `-i` of the ffmpeg run, with the input options that go before it. */
@@ -14,8 +15,14 @@ export interface RenderInput {
 export class InputList {
   readonly #inputs: RenderInput[];
 
-  constructor(videoPath: string, videoDemuxer: string) {
-    this.#inputs = [{ path: videoPath, options: forcedInputOptions(videoDemuxer) }];
+  /**
+   * `videoStartOffset` is how long after the file's start the first frame comes (probe's
+   * `startOffset`). The video is shifted back by it, so the output's second 0 is that frame: the
+   * timeline counts from the first picture, and a re-encode neither repeats it nor loses the last.
+   */
+  constructor(videoPath: string, videoDemuxer: string, videoStartOffset = 0) {
+    const shift = videoStartOffset > 0 ? ['-itsoffset', `-${formatNumber(videoStartOffset)}`] : [];
+    this.#inputs = [{ path: videoPath, options: [...forcedInputOptions(videoDemuxer), ...shift] }];
   }
 
   /** Appends one audio input and returns its index. */

@@ -83,16 +83,18 @@ export function buildOutputArgs(settings: OutputSettings): string[] {
 
 function videoCodecArgs({ encoding, copiesVideo, duration }: OutputSettings): string[] {
   if (copiesVideo) return ['-c:v', 'copy'];
+  const rate = encoding?.fps;
   return [
     '-c:v',
     'libx264',
     '-preset',
     encoding?.preset ?? 'medium',
     ...(encoding?.bitrate ? ['-b:v', encoding.bitrate] : ['-crf', String(encoding?.crf ?? DEFAULT_CRF)]),
-    ...(encoding?.fps ? ['-r', formatNumber(encoding.fps)] : []),
+    // Every source frame once, at its own time, unless a new rate is asked for: then frames are
+    // repeated or dropped to that rate, and the cut below keeps round(duration × fps) of them.
+    ...(rate ? ['-r', formatNumber(rate), '-fps_mode:v', 'cfr'] : ['-fps_mode:v', 'passthrough']),
     '-pix_fmt',
     'yuv420p',
-    // A frame-rate change can round up to an extra frame or two past the source's end.
     '-t',
     formatNumber(duration),
   ];
