@@ -1,145 +1,95 @@
 // npm run bench: how fast auto-vid renders and how much memory node holds while it does, against
-// bare ffmpeg given the very same arguments. Prints one table; each figure is one measured run.
+// bare ffmpeg given the very same arguments. Prints one table.
 //
-//   npm run bench              all scenarios (30 s and 3 min 1080p30 inputs; about 15 minutes here)
-//   npm run bench -- --quick   the 30 s scenarios only
+//   npm run bench                  every row (about 10 minutes here, once the media is made)
+//   npm run bench -- --quick       the rows of 60 s and less
+//   npm run bench -- --only <text> the rows whose name contains <text>, e.g. "re-encode" or "old"
+//                                  (repeat --only for several)
 //
-// Each auto-vid run happens in a fresh node process so its peak RSS is its own.
+// Each auto-vid run happens in a fresh node process so its peak RSS is its own. Rows with several
+// runs alternate auto-vid and bare ffmpeg and show medians. Run it under `taskset -c 0` to see one
+// core: ffmpeg, x264 and node all read the affinity mask.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseJobSpec } from '@auto-vid/shared';
 import { ffmpegBinary, probeMedia } from '../src/processor/render/ffmpeg.ts';
 import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from '../src/processor/render/plan.ts';
 import { renderJob } from '../src/processor/render-job.ts';
-import type { SpeechSynthesizer } from '../src/processor/speech/speech-synthesizer.ts';
+import { cachedNarration, ensureMedia, ensureNarration, NARRATION } from './bench/media.ts';
+import { buildSpec, SCENARIOS, type Scenario } from './bench/scenarios.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const mediaDir = join(root, '.bench');
-
-interface Scenario {
-  readonly name: string;
+interface ChildResult {
   readonly seconds: number;
-  /** Timeline clips (sound effects every few seconds, half of them ducking the music). */
-  readonly events: number;
-  readonly reencode: boolean;
+  readonly peakRssMb: number;
+  readonly copiedVideo: boolean;
+  /** The output's video packets are byte for byte the source's. */
+  readonly samePackets: boolean;
 }
 
-const SCENARIOS: readonly Scenario[] = [
-  { name: 'fast path, 30 s', seconds: 30, events: 10, reencode: false },
-  { name: 'fast path, 30 s, 300 events', seconds: 30, events: 300, reencode: false },
-  { name: 're-encode, 30 s', seconds: 30, events: 10, reencode: true },
-  { name: 'fast path, 3 min', seconds: 180, events: 10, reencode: false },
-  { name: 'fast path, 3 min, 300 events', seconds: 180, events: 300, reencode: false },
-  { name: 're-encode, 3 min', seconds: 180, events: 10, reencode: true },
-];
-
-function ffmpeg(args: string[]): void {
-  const result = spawnSync(ffmpegBinary(), ['-v', 'error', '-y', ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (result.status !== 0) throw new Error(`ffmpeg failed making bench media: ${args.join(' ')}`);
-}
-
-/** Inputs made once and kept in .bench/: a 1080p30 H.264 camera-like file, music, an effect. */
-function ensureMedia(seconds: number): { video: string; music: string; effect: string } {
-  mkdirSync(mediaDir, { recursive: true });
-  const video = join(mediaDir, `video-1080p30-${seconds}s.mp4`);
-  const music = join(mediaDir, 'music-60s-v2.m4a');
-  const effect = join(mediaDir, 'effect-1s-v2.wav');
-  if (!existsSync(video)) {
-    process.stderr.write(`making ${video} …\n`);
-    const partial = `${video}.partial.mp4`;
-    ffmpeg([
-      ...['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30'],
-      ...['-f', 'lavfi', '-i', 'sine=f=300:r=48000'],
-      ...['-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', '-g', '60'],
-      ...['-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', partial],
-    ]);
-    renameSync(partial, video);
-  }
-  // Pure tones are a pathological case for the AAC encoder (it searches far longer on them than on
-  // music), so the bench's music and effect are noise-rich, like real recordings.
-  if (!existsSync(music)) {
-    ffmpeg([
-      ...['-f', 'lavfi', '-i', 'anoisesrc=color=pink:r=48000:a=0.2:seed=7'],
-      ...['-f', 'lavfi', '-i', 'sine=f=220:r=48000', '-f', 'lavfi', '-i', 'sine=f=277:r=48000'],
-      ...[
-        '-filter_complex',
-        '[0][1]amerge=inputs=2,pan=stereo|c0=c0+0.5*c1|c1=0.5*c0+c1[l];[l][2]amix=inputs=2',
-      ],
-      ...['-t', '60', '-c:a', 'aac', '-b:a', '192k', music],
-    ]);
-  }
-  if (!existsSync(effect)) {
-    ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=color=white:r=48000:a=0.3:seed=3:d=1', '-ac', '2', effect]);
-  }
-  return { video, music, effect };
-}
-
-function buildSpec(scenario: Scenario, media: { video: string; music: string; effect: string }) {
-  const spacing = (scenario.seconds - 1) / scenario.events;
-  return parseJobSpec({
-    assets: {
-      video: { id: 'video', source: media.video },
-      audio: [
-        { id: 'music', source: media.music },
-        { id: 'effect', source: media.effect },
-      ],
+/** MD5 of a file's video packets (not their timestamps), as `ffmpeg -c copy -f md5` prints it. */
+function videoPacketsMd5(path: string): string {
+  const result = spawnSync(
+    ffmpegBinary(),
+    ['-v', 'error', '-i', path, '-map', '0:v:0', '-c', 'copy', '-f', 'md5', '-'],
+    {
+      encoding: 'utf8',
     },
-    backgroundMusic: { playlist: ['music'], loop: true, volume: 0.4, crossfadeDuration: 2 },
-    timeline: Array.from({ length: scenario.events }, (_, i) => ({
-      start: Math.round(i * spacing * 1000) / 1000,
-      type: 'audio' as const,
-      data: { assetId: 'effect', volume: 0.8, ...(i % 2 === 0 ? { duckingLevel: 0.3 } : {}) },
-    })),
-    output: {
-      filename: 'bench.mp4',
-      ...(scenario.reencode ? { encoding: { preset: 'veryfast', bitrate: '8M' } } : {}),
-    },
-  });
+  );
+  if (result.status !== 0) throw new Error(`ffmpeg could not read the video packets of ${path}`);
+  return result.stdout.trim();
 }
 
-const noSpeech: SpeechSynthesizer = {
-  name: 'none',
-  synthesize: () => Promise.reject(new Error('the bench has no narration')),
-};
-
-/** Child mode: one auto-vid render in this process; prints seconds and peak RSS as JSON. */
+/** Child mode: one auto-vid render in this process; prints what it measured as JSON. */
 async function runChild(index: number): Promise<void> {
   const scenario = SCENARIOS[index] as Scenario;
-  const spec = buildSpec(scenario, ensureMedia(scenario.seconds));
+  const media = ensureMedia(scenario.source);
+  const speech = cachedNarration(await ensureNarration());
+  const spec = buildSpec(scenario, media);
   const out = mkdtempSync(join(tmpdir(), 'auto-vid-bench-out-'));
-  const started = performance.now();
-  const result = await renderJob(spec, { speech: noSpeech, localMode: true, outputDirectory: out });
-  const seconds = (performance.now() - started) / 1000;
-  rmSync(out, { recursive: true, force: true });
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(
-    `${JSON.stringify({ seconds, peakRssMb, copiedVideo: result.copiedVideo, duration: result.duration })}\n`,
-  );
+  try {
+    const started = performance.now();
+    const result = await renderJob(spec, { speech, localMode: true, outputDirectory: out });
+    const seconds = (performance.now() - started) / 1000;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const samePackets = videoPacketsMd5(result.localPath) === videoPacketsMd5(media.video);
+    const measured: ChildResult = { seconds, peakRssMb, copiedVideo: result.copiedVideo, samePackets };
+    process.stdout.write(`${JSON.stringify(measured)}\n`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function prepared(path: string, label: string): Promise<PreparedAudio> {
+  const probe = await probeMedia(path, label, 'audio');
+  return { path, duration: probe.duration, demuxer: probe.demuxer };
 }
 
 /** Bare ffmpeg: the same plan, the same arguments, spawned directly and timed. */
 async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
-  const media = ensureMedia(scenario.seconds);
+  const media = ensureMedia(scenario.source);
+  const narration = await ensureNarration();
   const spec = buildSpec(scenario, media);
   const work = mkdtempSync(join(tmpdir(), 'auto-vid-bench-bare-'));
   try {
     const probe = await probeMedia(media.video, 'bench video', 'video');
-    const music = await probeMedia(media.music, 'bench music', 'audio');
-    const effect = await probeMedia(media.effect, 'bench effect', 'audio');
     const audioAssets = new Map<string, PreparedAudio>([
-      ['music', { path: media.music, duration: music.duration, demuxer: music.demuxer }],
-      ['effect', { path: media.effect, duration: effect.duration, demuxer: effect.demuxer }],
+      ['music', await prepared(media.music, 'bench music')],
+      ['effect', await prepared(media.effect, 'bench effect')],
     ]);
+    const speech = new Map<number, PreparedAudio>();
+    for (const [index, event] of spec.timeline.entries()) {
+      if (event.type !== 'tts') continue;
+      const path = narration[NARRATION.indexOf(event.data.text)];
+      if (path === undefined) throw new Error(`the bench has no narration for "${event.data.text}"`);
+      speech.set(index, await prepared(path, 'bench narration'));
+    }
     const plan = buildRenderPlan({
       spec,
       video: { path: media.video, probe },
       audioAssets,
-      speech: new Map(),
+      speech,
       outputPath: join(work, 'bare.mp4'),
     });
     const script = join(work, 'filtergraph.txt');
@@ -164,7 +114,7 @@ async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
   }
 }
 
-function timeAutoVid(index: number): Promise<{ seconds: number; peakRssMb: number; copiedVideo: boolean }> {
+function timeAutoVid(index: number): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', String(index)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -182,35 +132,59 @@ function timeAutoVid(index: number): Promise<{ seconds: number; peakRssMb: numbe
   });
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 async function main(): Promise<void> {
   const childIndex = process.argv.indexOf('--child');
   if (childIndex !== -1) return runChild(Number(process.argv[childIndex + 1]));
 
   const quick = process.argv.includes('--quick');
-  const chosen = SCENARIOS.filter((s) => !quick || s.seconds <= 30);
-  for (const seconds of new Set(chosen.map((s) => s.seconds))) ensureMedia(seconds);
+  const only = process.argv.flatMap((arg, i) => (arg === '--only' ? [process.argv[i + 1] ?? ''] : []));
+  const chosen = SCENARIOS.filter(
+    (s) =>
+      (!quick || s.source.seconds <= 60) && (only.length === 0 || only.some((text) => s.name.includes(text))),
+  );
+  if (chosen.length === 0) throw new Error(`no bench row matches ${only.join(' or ')}`);
+  for (const scenario of chosen) ensureMedia(scenario.source);
+  await ensureNarration();
 
   const rows: string[][] = [];
   const timings = new Map<string, number>();
   for (const scenario of chosen) {
     process.stderr.write(`running: ${scenario.name} …\n`);
-    const bare = await timeBareFfmpeg(scenario);
-    const ours = await timeAutoVid(SCENARIOS.indexOf(scenario));
-    timings.set(scenario.name, ours.seconds);
+    const bare: number[] = [];
+    const ours: ChildResult[] = [];
+    for (let run = 0; run < scenario.runs; run += 1) {
+      bare.push(await timeBareFfmpeg(scenario));
+      ours.push(await timeAutoVid(SCENARIOS.indexOf(scenario)));
+    }
+    const seconds = median(ours.map((r) => r.seconds));
+    const bareSeconds = median(bare);
+    timings.set(scenario.name, seconds);
     rows.push([
       scenario.name,
-      ours.copiedVideo ? 'copy' : 'libx264',
-      ours.seconds.toFixed(2),
-      `${(scenario.seconds / ours.seconds).toFixed(1)}x`,
-      `${ours.peakRssMb.toFixed(0)} MB`,
-      bare.toFixed(2),
-      (ours.seconds / bare).toFixed(3),
+      ours.every((r) => r.copiedVideo) ? 'copy' : ours.some((r) => r.copiedVideo) ? 'mixed' : 'libx264',
+      ours.every((r) => r.samePackets) ? 'same' : ours.some((r) => r.samePackets) ? 'mixed' : 'new',
+      String(scenario.runs),
+      seconds.toFixed(2),
+      `${(scenario.source.seconds / seconds).toFixed(1)}x`,
+      `${Math.max(...ours.map((r) => r.peakRssMb)).toFixed(0)} MB`,
+      bareSeconds.toFixed(2),
+      (seconds / bareSeconds).toFixed(3),
     ]);
   }
 
   const header = [
     'scenario',
     'video',
+    'packets',
+    'runs',
     'seconds',
     'x realtime',
     'peak RSS (node)',
@@ -222,12 +196,12 @@ async function main(): Promise<void> {
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(
-    `auto-vid bench: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n\n`,
+    `auto-vid bench: ${availableParallelism()} of ${cpus().length} cores (${cpu}), ` +
+      `${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ffmpeg ${ffmpegVersion()}\n\n`,
   );
   process.stdout.write(`${line(header)}\n| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
-  for (const seconds of new Set(chosen.map((s) => s.seconds))) {
-    const label = seconds >= 60 ? `${seconds / 60} min` : `${seconds} s`;
+  for (const label of ['30 s', '3 min']) {
     const few = timings.get(`fast path, ${label}`);
     const many = timings.get(`fast path, ${label}, 300 events`);
     if (few && many) {
@@ -235,6 +209,11 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write('\n');
+}
+
+function ffmpegVersion(): string {
+  const result = spawnSync(ffmpegBinary(), ['-version'], { encoding: 'utf8' });
+  return /ffmpeg version (\S+)/.exec(result.stdout ?? '')?.[1] ?? 'unknown';
 }
 
 await main();

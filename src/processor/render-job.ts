@@ -7,7 +7,6 @@ import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
 import { PlaylistTooShortError } from './render/plan/playlist.ts';
 import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
-import { probeInputs } from './render/probe-inputs.ts';
 import { selectUsedInputs } from './render/used-inputs.ts';
 import { makeTempFolder, partialName } from './temp-folders.ts';
 
@@ -66,10 +65,8 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     const inputs = selectUsedInputs(spec);
     const limits = ports.mediaLimits ?? DEFAULT_MEDIA_LIMITS;
     const media = await gatherMedia(inputs, ports, workspace.directory, limits);
-    report(5);
-    const probed = await probeInputs(inputs, media, limits);
     report(10);
-    const plan = planOrFail(() => buildRenderPlan({ spec, ...probed, outputPath: workspace.partialPath }));
+    const plan = planOrFail(() => buildRenderPlan({ spec, ...media, outputPath: workspace.partialPath }));
     const renderSeconds = await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));
     const published = await publish(workspace);
     report(100);

@@ -158,9 +158,15 @@ describe('template.yaml', () => {
 
   it('runs the processor as a container image with the parity sizes, fed one message at a time', () => {
     const fn = props('VideoProcessorFunction');
+    // The old service's 3008 MB by default, which every account may use; up to Lambda's maximum.
+    expect(template.Parameters.ProcessorMemorySize).toMatchObject({
+      Default: 3008,
+      MinValue: 1024,
+      MaxValue: 10240,
+    });
     expect(fn).toMatchObject({
       PackageType: 'Image',
-      MemorySize: 3008,
+      MemorySize: { Ref: 'ProcessorMemorySize' },
       Timeout: 900,
       EphemeralStorage: { Size: 10240 },
     });

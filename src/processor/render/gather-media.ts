@@ -2,17 +2,18 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { EgressPolicy } from '../../net/egress-guard.ts';
 import type { RetryPolicy } from '../../net/http-retry.ts';
 import type { MediaLimits } from '../../policy/media-limits.ts';
-import { type AssetFetchContext, type AssetRef, fetchAsset, fetchAssets } from '../assets/fetch-assets.ts';
+import { type AssetFetchContext, type AssetRef, fetchAsset } from '../assets/fetch-assets.ts';
 import { type AttemptLimits, interruptedError, watchAttempt } from '../attempt.ts';
 import { MediaProbeError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import type { SpeechSynthesizer } from '../speech/speech-synthesizer.ts';
 import { probeMedia } from './ffmpeg.ts';
-import { checkVideoLimits } from './media-limits.ts';
-import type { MediaProbe } from './probe.ts';
+import { checkAudioLimits, checkVideoLimits } from './media-limits.ts';
+import type { PlanInput, PreparedAudio } from './plan/plan-input.ts';
 import type { SpeechInput, UsedInputs } from './used-inputs.ts';
 
 const SPEECH_CONCURRENCY = 4;
+const AUDIO_CONCURRENCY = 4;
 
 export interface GatherPorts extends AttemptLimits {
   readonly speech: SpeechSynthesizer;
@@ -25,21 +26,18 @@ export interface GatherPorts extends AttemptLimits {
   readonly egress?: EgressPolicy;
 }
 
-/** Every input as a local file, the source video already probed and within the limits. */
-export interface GatheredMedia {
-  readonly video: { readonly path: string; readonly probe: MediaProbe };
-  /** Audio asset paths by asset id. */
-  readonly audioPaths: ReadonlyMap<string, string>;
-  /** Speech by timeline index, for the narration that starts before the video ends. */
-  readonly speechPaths: ReadonlyMap<number, string>;
-}
+/**
+ * Every input as a local file, probed and within the limits: what the planner learns from the
+ * files. Speech is there for the narration that starts before the video ends.
+ */
+export type GatheredMedia = Pick<PlanInput, 'video' | 'audioAssets' | 'speech'>;
 
 /**
- * Downloads run side by side; narration starts once the source video is probed, so that no speech
- * is synthesised past the video's end (it would never be heard, and a spec can ask for hours of
- * it). Everything is bounded by the attempt (its deadline and the host's stop); when one task
- * fails the others are stopped and awaited, so nothing still writes into the job folder when it
- * is removed.
+ * Each input is probed as soon as it is local, so downloads, speech and probes overlap; narration
+ * starts once the source video is probed, so that no speech is synthesised past the video's end
+ * (it would never be heard, and a spec can ask for hours of it). Everything is bounded by the
+ * attempt (its deadline and the host's stop); when one task fails the others are stopped and
+ * awaited, so nothing still writes into the job folder when it is removed.
  */
 export async function gatherMedia(
   inputs: UsedInputs,
@@ -71,10 +69,15 @@ export async function gatherMedia(
   const video = stopOthersOnFailure(fetchVideo(videoRef, context, limits));
   const [videoResult, audioResult, speechResult] = await Promise.allSettled([
     video,
-    stopOthersOnFailure(fetchAssets(audioRefs, context, 1)),
+    stopOthersOnFailure(
+      mapWithConcurrency(audioRefs, AUDIO_CONCURRENCY, async (asset, i) => {
+        const path = await fetchAsset(asset, 1 + i, context);
+        return [asset.id, await prepareAudio(path, `Audio asset '${asset.id}'`, limits)] as const;
+      }),
+    ),
     stopOthersOnFailure(
       video.then(({ probe }) =>
-        synthesizeHeardSpeech(inputs.speech, probe.duration, ports.speech, directory, signal),
+        synthesizeHeardSpeech(inputs.speech, probe.duration, ports.speech, directory, signal, limits),
       ),
     ),
   ]);
@@ -87,7 +90,14 @@ export async function gatherMedia(
     const stoppedBy = attempt.stoppedBy();
     throw stoppedBy ? interruptedError('Render', stoppedBy) : firstFailure?.error;
   }
-  return { video: videoResult.value, audioPaths: audioResult.value, speechPaths: speechResult.value };
+  return { video: videoResult.value, audioAssets: new Map(audioResult.value), speech: speechResult.value };
+}
+
+/** Probes one local audio file and refuses it when it is beyond the limits. */
+async function prepareAudio(path: string, label: string, limits: MediaLimits): Promise<PreparedAudio> {
+  const probe = await probeMedia(path, label, 'audio');
+  checkAudioLimits(probe, label, limits);
+  return { path, duration: probe.duration, demuxer: probe.demuxer };
 }
 
 async function fetchVideo(asset: AssetRef, context: AssetFetchContext, limits: MediaLimits) {
@@ -106,10 +116,16 @@ async function synthesizeHeardSpeech(
   synthesizer: SpeechSynthesizer,
   directory: string,
   signal: AbortSignal | undefined,
-): Promise<Map<number, string>> {
+  limits: MediaLimits,
+): Promise<Map<number, PreparedAudio>> {
   const heard = speech.filter(({ event }) => event.start < videoSeconds);
-  const audio = await mapWithConcurrency(heard, SPEECH_CONCURRENCY, ({ event }) =>
-    synthesizer.synthesize({ ...event.data, maxSeconds: videoSeconds - event.start }, directory, signal),
-  );
-  return new Map(heard.map(({ timelineIndex }, i) => [timelineIndex, audio[i]?.path as string]));
+  const audio = await mapWithConcurrency(heard, SPEECH_CONCURRENCY, async ({ event, timelineIndex }) => {
+    const request = { ...event.data, maxSeconds: videoSeconds - event.start };
+    const { path } = await synthesizer.synthesize(request, directory, signal);
+    return [
+      timelineIndex,
+      await prepareAudio(path, `Speech for timeline event ${timelineIndex}`, limits),
+    ] as const;
+  });
+  return new Map(audio);
 }

@@ -9,10 +9,8 @@ export interface SpeechInput {
 
 /** What a render needs: assets nobody refers to are never downloaded. */
 export interface UsedInputs {
-  /** The source video first, then the audio assets in use. */
+  /** The source video first, then the audio assets the music or the timeline play, each once. */
   readonly assets: readonly AssetRef[];
-  /** Ids of the audio assets the music or the timeline play. */
-  readonly audioIds: readonly string[];
   readonly speech: readonly SpeechInput[];
 }
 
@@ -23,7 +21,6 @@ export function selectUsedInputs(spec: JobSpec): UsedInputs {
   ]);
   return {
     assets: [spec.assets.video, ...spec.assets.audio.filter((asset) => audioIds.has(asset.id))],
-    audioIds: [...audioIds],
     speech: spec.timeline.flatMap((event, timelineIndex) =>
       event.type === 'tts' ? [{ event, timelineIndex }] : [],
     ),

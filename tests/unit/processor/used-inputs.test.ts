@@ -29,7 +29,6 @@ describe('selectUsedInputs', () => {
     const inputs = selectUsedInputs(spec);
     // Assess
     expect(inputs.assets.map((a) => a.id)).toEqual(['v', 'music', 'sfx']);
-    expect(inputs.audioIds).toEqual(['music', 'sfx']);
   });
 
   it('lists each asset once however often it plays', () => {
@@ -40,7 +39,7 @@ describe('selectUsedInputs', () => {
         { start: 2, type: 'audio', data: { assetId: 'music' } },
       ],
     });
-    expect(selectUsedInputs(spec).audioIds).toEqual(['music']);
+    expect(selectUsedInputs(spec).assets.map((a) => a.id)).toEqual(['v', 'music']);
   });
 
   it('keeps the narration with its place in the timeline', () => {
