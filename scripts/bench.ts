@@ -1,7 +1,7 @@
 // npm run bench: how fast auto-vid renders and how much memory node holds while it does, against
 // bare ffmpeg given the very same arguments. Prints one table.
 //
-//   npm run bench                  every row (about 10 minutes here, once the media is made)
+//   npm run bench                  every row (about 8 minutes here, once the media is made)
 //   npm run bench -- --quick       the rows of 60 s and less
 //   npm run bench -- --only <text> the rows whose name contains <text>, e.g. "re-encode" or "old"
 //                                  (repeat --only for several)

@@ -118,7 +118,7 @@ const duckingFields = {
 };
 
 const ttsEventSchema = z.object({
-  start: z.number().min(0).describe('Seconds from the start of the video.'),
+  start: z.number().min(0).describe("Seconds from the video's first frame."),
   type: z.literal('tts'),
   data: z
     .object({
@@ -155,7 +155,7 @@ const ttsEventSchema = z.object({
 });
 
 const audioEventSchema = z.object({
-  start: z.number().min(0).describe('Seconds from the start of the video.'),
+  start: z.number().min(0).describe("Seconds from the video's first frame."),
   type: z.literal('audio'),
   data: z.object({
     assetId: z.string().describe('The id of an entry of assets.audio.'),
