@@ -14,7 +14,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MEDIA_LIMITS } from '../src/policy/media-limits.ts';
 import { ffmpegBinary, probeMedia } from '../src/processor/render/ffmpeg.ts';
+import { prepareAudio } from '../src/processor/render/gather-media.ts';
 import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from '../src/processor/render/plan.ts';
 import { renderJob } from '../src/processor/render-job.ts';
 import { cachedNarration, ensureMedia, ensureNarration, NARRATION } from './bench/media.ts';
@@ -45,7 +47,7 @@ function videoPacketsMd5(path: string): string {
 async function runChild(index: number): Promise<void> {
   const scenario = SCENARIOS[index] as Scenario;
   const media = ensureMedia(scenario.source);
-  const speech = cachedNarration(await ensureNarration());
+  const speech = cachedNarration(scenario.narration > 0 ? await ensureNarration() : []);
   const spec = buildSpec(scenario, media);
   const out = mkdtempSync(join(tmpdir(), 'auto-vid-bench-out-'));
   try {
@@ -61,15 +63,12 @@ async function runChild(index: number): Promise<void> {
   }
 }
 
-async function prepared(path: string, label: string): Promise<PreparedAudio> {
-  const probe = await probeMedia(path, label, 'audio');
-  return { path, duration: probe.duration, demuxer: probe.demuxer };
-}
+const prepared = (path: string, label: string) => prepareAudio(path, label, DEFAULT_MEDIA_LIMITS);
 
 /** Bare ffmpeg: the same plan, the same arguments, spawned directly and timed. */
 async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
   const media = ensureMedia(scenario.source);
-  const narration = await ensureNarration();
+  const narration = scenario.narration > 0 ? await ensureNarration() : [];
   const spec = buildSpec(scenario, media);
   const work = mkdtempSync(join(tmpdir(), 'auto-vid-bench-bare-'));
   try {
@@ -152,7 +151,7 @@ async function main(): Promise<void> {
   );
   if (chosen.length === 0) throw new Error(`no bench row matches ${only.join(' or ')}`);
   for (const scenario of chosen) ensureMedia(scenario.source);
-  await ensureNarration();
+  if (chosen.some((scenario) => scenario.narration > 0)) await ensureNarration();
 
   const rows: string[][] = [];
   const timings = new Map<string, number>();

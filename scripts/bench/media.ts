@@ -59,8 +59,7 @@ function makeOnce(path: string, make: (partial: string) => void): string {
 
 function sourceName(shape: SourceShape): string {
   const late = shape.videoStart ? `-late${shape.videoStart}` : '';
-  const size = shape.height === 1080 && shape.width === 1920 ? '1080p' : `${shape.width}x${shape.height}`;
-  return `video-${size}${shape.fps}-${shape.seconds}s${late}.mp4`;
+  return `video-${shape.height}p${shape.fps}-${shape.seconds}s${late}.mp4`;
 }
 
 function makeSource(shape: SourceShape, path: string): void {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhookSender } from '../../src/jobs/webhook-sender.ts';
 import { type EgressPolicy, egressFor, LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
-import { fetchAssets } from '../../src/processor/assets/fetch-assets.ts';
+import { fetchAsset } from '../../src/processor/assets/fetch-assets.ts';
 import { downloadWithRetry } from '../../src/processor/assets/http-download.ts';
 import { AssetFetchError } from '../../src/processor/errors.ts';
 
@@ -59,7 +59,7 @@ async function fetchOne(
   options: { egress?: EgressPolicy; localMode?: boolean; maxBytes?: number } = {},
 ) {
   const directory = mkdtempSync(join(tmpdir(), 'auto-vid-egress-'));
-  const result = await fetchAssets([{ id: 'clip', source }], {
+  const result = await fetchAsset({ id: 'clip', source }, 1, {
     directory,
     localMode: options.localMode ?? false,
     httpPolicy: NO_RETRY,
@@ -120,7 +120,7 @@ describe('asset downloads in the cloud', () => {
 describe('asset downloads on one machine', () => {
   it('may reach loopback', async () => {
     const { result } = await fetchOne(`${base}/clip.wav`, { localMode: true });
-    expect(result).toBeInstanceOf(Map);
+    expect(result).toEqual(expect.stringMatching(/\/asset-1(\.wav)?$/));
     expect(seen.map((s) => s.path)).toEqual(['/clip.wav']);
   });
 
@@ -136,7 +136,7 @@ describe('asset downloads on one machine', () => {
     );
     redirectTo = `${base}/after-redirect.wav`;
     const { result } = await fetchOne(`${base}/redirect`, { localMode: true });
-    expect(result).toBeInstanceOf(Map);
+    expect(result).toEqual(expect.stringMatching(/\/asset-1(\.wav)?$/));
     expect(seen.map((s) => s.path)).toEqual(['/redirect', '/redirect', '/after-redirect.wav']);
   });
 
@@ -148,7 +148,7 @@ describe('asset downloads on one machine', () => {
       resolve: async () => answers[Math.min(lookups++, 1)] as { address: string; family: number }[],
     };
     const { result } = await fetchOne(`http://media.test:${port}/pinned.wav`, { egress, localMode: true });
-    expect(result).toBeInstanceOf(Map);
+    expect(result).toEqual(expect.stringMatching(/\/asset-1(\.wav)?$/));
     expect(lookups).toBe(1);
     expect(seen).toEqual([
       { path: '/pinned.wav', headers: expect.objectContaining({ host: `media.test:${port}` }) },

@@ -172,6 +172,27 @@ describe('resource limits: checked after probing, before anything is decoded', (
   });
 });
 
+describe('which problem a job reports when several inputs have one', () => {
+  it("names the source video's own problem, though the audio is probed side by side with it", async () => {
+    // Both are beyond their limits; each input is probed as it arrives, in no fixed order.
+    const limits = { ...DEFAULT_MEDIA_LIMITS, maxVideoSeconds: 10, maxAudioSeconds: 3 };
+    const tones = Array.from({ length: 4 }, (_, i) => ({ id: `tone${i}`, source: media.tone }));
+    const both = spec({
+      assets: { video: { id: 'video', source: media.video }, audio: tones },
+      backgroundMusic: { playlist: tones.map((tone) => tone.id) },
+    });
+    for (let run = 0; run < 8; run += 1) {
+      const p = ports({ mediaLimits: limits });
+      const error = await failure(renderJob(both, p));
+      expect(error.message).toBe(
+        "Video asset 'video' lasts 12 s, above the limit of 10 s (MAX_VIDEO_SECONDS)",
+      );
+      // Every sibling was awaited: nothing was left writing in the job folder when it was removed.
+      expect(readdirSync(p.tempRoot as string)).toEqual([]);
+    }
+  });
+});
+
 describe('speech: never more than fits before the video ends', () => {
   /** espeak-ng, with every result it made kept for the test to measure. */
   function recordingEspeak() {

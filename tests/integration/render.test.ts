@@ -436,6 +436,25 @@ describe('a video that starts after its own audio', () => {
     ]);
   });
 
+  it('measures a late Matroska video, which has no stream durations, from its first frame', async () => {
+    const mkv = makeLateVideo(dir, 'late.mkv', { frames, fps: 25, videoStart: 0.04, container: 'matroska' });
+    const result = await renderJob(
+      parseJobSpec({
+        assets: { video: { id: 'video', source: mkv }, audio: [] },
+        timeline: [],
+        output: { filename: 'late-mkv.mp4', encoding: { preset: 'ultrafast' } },
+      }),
+      ports(),
+    );
+    expect(result.copiedVideo).toBe(false);
+    expect(result.duration).toBe(6.04);
+    expect(countFrames(result.localPath)).toBe(frames);
+    expect(streamTimes(result.localPath)).toEqual([
+      ['video', 0, 6.04],
+      ['audio', 0, 6.04],
+    ]);
+  });
+
   it('times the timeline from the first picture: a sound at 0 starts with it', async () => {
     const result = await renderJob(lateSpec({ preset: 'ultrafast' }), ports());
     const [picture] = streamTimes(result.localPath);

@@ -11,7 +11,7 @@ import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../src/aws/clients.ts';
-import { fetchAssets } from '../../src/processor/assets/fetch-assets.ts';
+import { fetchAsset } from '../../src/processor/assets/fetch-assets.ts';
 import { AssetFetchError, SpeechSynthesisError } from '../../src/processor/errors.ts';
 import { renderJob } from '../../src/processor/render-job.ts';
 import { createPollySynthesizer } from '../../src/processor/speech/polly.ts';
@@ -56,12 +56,11 @@ describe('fetching s3:// assets from the embedded S3', () => {
     const tone = readFileSync(makeTone(media, 'asset.wav', 330, 2));
     await stack.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'in/tone.wav', Body: tone }));
     const directory = freshDir();
-    const paths = await fetchAssets([{ id: 'tone', source: `s3://${bucket}/in/tone.wav` }], {
+    const path = await fetchAsset({ id: 'tone', source: `s3://${bucket}/in/tone.wav` }, 1, {
       directory,
       localMode: false,
       s3: stack.s3,
     });
-    const path = paths.get('tone') as string;
     expect(path.startsWith(directory)).toBe(true);
     expect(path.endsWith('.wav')).toBe(true);
     expect(Buffer.compare(readFileSync(path), tone)).toBe(0);
@@ -70,7 +69,7 @@ describe('fetching s3:// assets from the embedded S3', () => {
   it('names the asset and says retrying cannot help when the key is missing', async () => {
     const bucket = await stack.createBucket();
     const source = `s3://${bucket}/in/nothing.mp3`;
-    const error = await fetchAssets([{ id: 'music', source }], {
+    const error = await fetchAsset({ id: 'music', source }, 1, {
       directory: freshDir(),
       localMode: false,
       s3: stack.s3,
@@ -94,7 +93,7 @@ describe('fetching s3:// assets from the embedded S3', () => {
         }),
       );
     const source = 's3://auto-vid-s3-bucket-prod-123456789012/assets/private.mp4';
-    const error = await fetchAssets([{ id: 'video', source }], {
+    const error = await fetchAsset({ id: 'video', source }, 0, {
       directory: freshDir(),
       localMode: false,
       s3: denying,
@@ -110,7 +109,7 @@ describe('fetching s3:// assets from the embedded S3', () => {
       AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1',
       AWS_REGION: 'us-east-1',
     });
-    const error = await fetchAssets([{ id: 'video', source: 's3://any-bucket/v.mp4' }], {
+    const error = await fetchAsset({ id: 'video', source: 's3://any-bucket/v.mp4' }, 0, {
       directory: freshDir(),
       localMode: false,
       s3: unreachable,

@@ -83,7 +83,7 @@ export function probeDuration(path: string): number {
 export function makeLateVideo(
   dir: string,
   name: string,
-  options: { frames: number; fps: number; videoStart: number },
+  options: { frames: number; fps: number; videoStart: number; container?: 'mp4' | 'matroska' },
 ): string {
   const video = join(dir, `${name}.video.mp4`);
   const audio = join(dir, `${name}.audio.m4a`);
@@ -99,7 +99,8 @@ export function makeLateVideo(
     '-c:v',
     'libx264',
     '-preset',
-    'ultrafast',
+    // B-frames, so the file carries an edit list, as camera and editor files do.
+    'veryfast',
     '-pix_fmt',
     'yuv420p',
     video,
@@ -119,6 +120,8 @@ export function makeLateVideo(
     '1:a',
     '-c',
     'copy',
+    '-f',
+    options.container ?? 'mp4',
     path,
   );
   return path;

@@ -161,7 +161,7 @@ describe('template.yaml', () => {
     // The old service's 3008 MB by default, which every account may use; up to Lambda's maximum.
     expect(template.Parameters.ProcessorMemorySize).toMatchObject({
       Default: 3008,
-      MinValue: 1024,
+      MinValue: 2048,
       MaxValue: 10240,
     });
     expect(fn).toMatchObject({

@@ -5,7 +5,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type EgressPolicy, egressFor } from '../../net/egress-guard.ts';
 import { describeUrl, type RetryPolicy } from '../../net/http-retry.ts';
 import { AssetFetchError } from '../errors.ts';
-import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { downloadWithRetry } from './http-download.ts';
 import { downloadS3Object } from './s3-object.ts';
 
@@ -26,7 +25,6 @@ export interface AssetFetchContext {
   readonly egress?: EgressPolicy;
   /** Largest http(s) asset accepted, in bytes. */
   readonly maxBytes?: number;
-  readonly concurrency?: number;
   readonly signal?: AbortSignal;
   /** Working directory that relative file paths resolve against. */
   readonly cwd?: string;
@@ -99,19 +97,4 @@ export async function fetchAsset(
       { cause: error },
     );
   }
-}
-
-/**
- * Fetches every asset, a few at a time; resolves to local paths by asset id. Downloads are named
- * by position, counted from `firstIndex`, so two batches into one folder never collide.
- */
-export async function fetchAssets(
-  assets: readonly AssetRef[],
-  context: AssetFetchContext,
-  firstIndex = 0,
-): Promise<Map<string, string>> {
-  const paths = await mapWithConcurrency(assets, context.concurrency ?? 4, (asset, i) =>
-    fetchAsset(asset, firstIndex + i, context),
-  );
-  return new Map(assets.map((asset, i) => [asset.id, paths[i] as string]));
 }

@@ -4,7 +4,7 @@ import type { RetryPolicy } from '../../net/http-retry.ts';
 import type { MediaLimits } from '../../policy/media-limits.ts';
 import { type AssetFetchContext, type AssetRef, fetchAsset } from '../assets/fetch-assets.ts';
 import { type AttemptLimits, interruptedError, watchAttempt } from '../attempt.ts';
-import { MediaProbeError } from '../errors.ts';
+import { AssetFetchError, MediaLimitError, MediaProbeError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import type { SpeechSynthesizer } from '../speech/speech-synthesizer.ts';
 import { probeMedia } from './ffmpeg.ts';
@@ -37,7 +37,8 @@ export type GatheredMedia = Pick<PlanInput, 'video' | 'audioAssets' | 'speech'>;
  * starts once the source video is probed, so that no speech is synthesised past the video's end
  * (it would never be heard, and a spec can ask for hours of it). Everything is bounded by the
  * attempt (its deadline and the host's stop); when one task fails the others are stopped and
- * awaited, so nothing still writes into the job folder when it is removed.
+ * awaited, so nothing still writes into the job folder when it is removed. The error thrown is
+ * the source video's own, when it has one (see `videoOwnProblem`), else the first failure.
  */
 export async function gatherMedia(
   inputs: UsedInputs,
@@ -71,7 +72,9 @@ export async function gatherMedia(
     video,
     stopOthersOnFailure(
       mapWithConcurrency(audioRefs, AUDIO_CONCURRENCY, async (asset, i) => {
+        signal?.throwIfAborted();
         const path = await fetchAsset(asset, 1 + i, context);
+        signal?.throwIfAborted();
         return [asset.id, await prepareAudio(path, `Audio asset '${asset.id}'`, limits)] as const;
       }),
     ),
@@ -88,13 +91,26 @@ export async function gatherMedia(
   ) {
     // The first failure is the cause; the others' errors are only that they were stopped.
     const stoppedBy = attempt.stoppedBy();
-    throw stoppedBy ? interruptedError('Render', stoppedBy) : firstFailure?.error;
+    if (stoppedBy) throw interruptedError('Render', stoppedBy);
+    throw videoResult.status === 'rejected' && videoOwnProblem(videoResult.reason)
+      ? videoResult.reason
+      : firstFailure?.error;
   }
   return { video: videoResult.value, audioAssets: new Map(audioResult.value), speech: speechResult.value };
 }
 
+/**
+ * A failure of the source video that no stop caused: it is unreadable, beyond the limits, or could
+ * not be fetched for good. It is what to fix first, so it is reported even when an audio input
+ * failed a moment sooner (each input is probed as it arrives, in no fixed order).
+ */
+function videoOwnProblem(error: unknown): boolean {
+  if (error instanceof AssetFetchError) return !error.retryable;
+  return error instanceof MediaProbeError || error instanceof MediaLimitError;
+}
+
 /** Probes one local audio file and refuses it when it is beyond the limits. */
-async function prepareAudio(path: string, label: string, limits: MediaLimits): Promise<PreparedAudio> {
+export async function prepareAudio(path: string, label: string, limits: MediaLimits): Promise<PreparedAudio> {
   const probe = await probeMedia(path, label, 'audio');
   checkAudioLimits(probe, label, limits);
   return { path, duration: probe.duration, demuxer: probe.demuxer };
@@ -120,8 +136,10 @@ async function synthesizeHeardSpeech(
 ): Promise<Map<number, PreparedAudio>> {
   const heard = speech.filter(({ event }) => event.start < videoSeconds);
   const audio = await mapWithConcurrency(heard, SPEECH_CONCURRENCY, async ({ event, timelineIndex }) => {
+    signal?.throwIfAborted();
     const request = { ...event.data, maxSeconds: videoSeconds - event.start };
     const { path } = await synthesizer.synthesize(request, directory, signal);
+    signal?.throwIfAborted();
     return [
       timelineIndex,
       await prepareAudio(path, `Speech for timeline event ${timelineIndex}`, limits),

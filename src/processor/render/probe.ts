@@ -30,7 +30,7 @@ const ffprobeOutput = z.object({
   format: z.object({
     format_name: z.string(),
     duration: z.coerce.number().optional(),
-    start_time: z.unknown().optional(),
+    start_time: z.coerce.number().optional(),
   }),
   streams: z.array(
     z.object({
@@ -42,7 +42,7 @@ const ffprobeOutput = z.object({
       avg_frame_rate: z.string().optional(),
       r_frame_rate: z.string().optional(),
       duration: z.coerce.number().optional(),
-      start_time: z.unknown().optional(),
+      start_time: z.coerce.number().optional(),
       disposition: z.object({ attached_pic: z.number().optional() }).optional(),
     }),
   ),
@@ -73,12 +73,11 @@ function parseRate(rate: string | undefined): number {
 
 /**
  * How long after the file's start the video's first frame comes, to the microsecond (ffmpeg's own
- * unit); 0 when either time is missing or unreadable. ffprobe prints times as decimal strings.
+ * unit); 0 when either time is missing.
  */
-function startOffset(videoStart: unknown, fileStart: unknown): number {
-  const seconds = (time: unknown) =>
-    typeof time === 'string' || typeof time === 'number' ? Number(time) : Number.NaN;
-  const micros = Math.round((seconds(videoStart) - seconds(fileStart)) * 1e6);
+function startOffset(videoStart: number | undefined, fileStart: number | undefined): number {
+  if (videoStart === undefined || fileStart === undefined) return 0;
+  const micros = Math.round((videoStart - fileStart) * 1e6);
   return Number.isFinite(micros) && micros > 0 ? micros / 1e6 : 0;
 }
 
@@ -96,7 +95,10 @@ export function parseProbe(json: string): ProbeReport | undefined {
   // Cover art in audio files shows up as a one-frame "video" stream; it is not a video.
   const video = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
   const hasAudio = streams.some((s) => s.codec_type === 'audio');
-  const duration = video?.duration ?? format.duration ?? streams.find((s) => s.duration)?.duration;
+  const offset = video ? startOffset(video.start_time, format.start_time) : 0;
+  // Matroska gives no stream durations: the file's then counts from its start, not the picture's.
+  const fileDuration = format.duration === undefined ? undefined : format.duration - offset;
+  const duration = video?.duration ?? fileDuration ?? streams.find((s) => s.duration)?.duration;
   if (duration === undefined || !Number.isFinite(duration) || duration <= 0) return undefined;
   return {
     formatName: format.format_name,
@@ -111,7 +113,7 @@ export function parseProbe(json: string): ProbeReport | undefined {
             width: video.width ?? 0,
             height: video.height ?? 0,
             frameRate: parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate),
-            startOffset: startOffset(video.start_time, format.start_time),
+            startOffset: offset,
           },
         }
       : {}),

@@ -28,10 +28,18 @@ describe('the video start offset', () => {
     ['audio primed before the video (negative file start)', '0.000000', '-0.021333', 0.021333],
     ['a video that starts before its audio', '-0.040000', '-0.040000', 0],
     ['no start times', undefined, undefined, 0],
-    ['unreadable start times', 'N/A', '0.000000', 0],
   ])('%s: %s against %s gives %d s', (_, videoStart, fileStart, offset) => {
     const probe = parseProbe(report(videoStart, fileStart));
     expect(probe?.duration).toBe(58.04);
     expect(probe?.video?.startOffset).toBe(offset);
+  });
+
+  it('measures a Matroska video, which has no stream durations, from its first frame', () => {
+    const mkv = JSON.parse(report('0.040000')) as { format: object; streams: Record<string, unknown>[] };
+    mkv.format = { format_name: 'matroska,webm', duration: '6.080000', start_time: '0.000000' };
+    for (const stream of mkv.streams) delete stream.duration;
+    const probe = parseProbe(JSON.stringify(mkv));
+    expect(probe?.video?.startOffset).toBe(0.04);
+    expect(probe?.duration).toBeCloseTo(6.04, 9);
   });
 });
