@@ -6,12 +6,25 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** Statuses after which nothing happens to a job any more. */
 export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed']);
 
+/**
+ * The output's audio as measured on the final file (ITU-R BS.1770 / EBU R128): integrated loudness
+ * in LUFS, true peak in dBTP, loudness range in LU. Null where silence has none.
+ */
+export const audioLoudnessSchema = z.object({
+  integratedLufs: z.number().nullable(),
+  truePeakDbtp: z.number().nullable(),
+  loudnessRange: z.number().nullable(),
+});
+export type AudioLoudness = z.infer<typeof audioLoudnessSchema>;
+
 export const jobOutputSchema = z.object({
   url: z.string().nullable(),
   urlExpiresAt: z.string().nullable(),
   s3Uri: z.string().nullable(),
   duration: z.number().nullable(),
   size: z.number().nullable(),
+  /** Additive: null until the job completes. */
+  audio: audioLoudnessSchema.nullable(),
 });
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
@@ -43,6 +56,8 @@ export type JobView = z.infer<typeof jobViewSchema>;
  */
 export const storedOutputSchema = jobOutputSchema.extend({
   versionId: z.string().optional(),
+  // Records written before the field existed have none.
+  audio: audioLoudnessSchema.nullable().default(null),
 });
 export type StoredOutput = z.infer<typeof storedOutputSchema>;
 
@@ -63,6 +78,7 @@ export const EMPTY_OUTPUT: JobOutput = {
   s3Uri: null,
   duration: null,
   size: null,
+  audio: null,
 };
 
 /** Only the view's output fields, each present (null until known). */
@@ -74,6 +90,7 @@ function toViewOutput(output: StoredOutput | undefined): JobOutput {
     s3Uri: known.s3Uri,
     duration: known.duration,
     size: known.size,
+    audio: known.audio ?? null,
   };
 }
 

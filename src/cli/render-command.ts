@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createJobRecord, parseAssetSource, toJobView, validateJobSpec } from '@auto-vid/shared';
+import {
+  type AudioLoudness,
+  createJobRecord,
+  type JobSpec,
+  parseAssetSource,
+  toJobView,
+  validateJobSpec,
+} from '@auto-vid/shared';
 import { createS3Client } from '../aws/clients.ts';
-import { renderJob } from '../processor/render-job.ts';
+import { measureLoudness } from '../processor/render/ffmpeg.ts';
+import { type RenderResult, renderJob } from '../processor/render-job.ts';
 import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
 import { sweepDeadRuns } from '../processor/temp-folders.ts';
 import { readSettings } from '../settings.ts';
@@ -34,6 +42,28 @@ async function chooseOutputDirectory(
 
 function drawProgress(err: Io['err'], percent: number): void {
   err.write(`\rRendering ${formatProgressBar(percent)}`);
+}
+
+type MeasuredRender = RenderResult & { readonly audio: AudioLoudness };
+
+/** The job view of a local render, as the API would show it, with the file's path. */
+function jsonLine(spec: JobSpec, result: MeasuredRender, submittedAt: Date): string {
+  const now = new Date().toISOString();
+  const { duration, size, audio } = result;
+  const view = toJobView({
+    ...createJobRecord({ jobId: randomUUID(), jobInfo: spec.jobInfo, now: submittedAt, ttlSeconds: 0 }),
+    status: 'completed',
+    updatedAt: now,
+    completedAt: now,
+    processingTime: result.processingTime,
+    output: { url: null, urlExpiresAt: null, s3Uri: null, duration, size, audio },
+  });
+  return JSON.stringify({ ...view, localPath: result.localPath });
+}
+
+function summaryLine(result: MeasuredRender): string {
+  const loudness = result.audio.integratedLufs === null ? 'silent' : `${result.audio.integratedLufs} LUFS`;
+  return `${result.localPath} (${result.duration.toFixed(2)} s, ${result.size} bytes, ${loudness}, ${result.processingTime} s to render)`;
 }
 
 /** `auto-vid render <spec.json>`: renders locally; exit 0 on success, 1 with a one-line reason. */
@@ -85,23 +115,10 @@ export async function runRenderCommand(
       outputDirectory,
       onProgress: showBar ? (percent: number) => drawProgress(io.err, percent) : undefined,
     });
+    const audio = await measureLoudness(result.localPath);
     if (showBar) io.err.write('\n');
-    if (options.json) {
-      const now = new Date();
-      const view = toJobView({
-        ...createJobRecord({ jobId: randomUUID(), jobInfo: spec.jobInfo, now: submittedAt, ttlSeconds: 0 }),
-        status: 'completed',
-        updatedAt: now.toISOString(),
-        completedAt: now.toISOString(),
-        processingTime: result.processingTime,
-        output: { url: null, urlExpiresAt: null, s3Uri: null, duration: result.duration, size: result.size },
-      });
-      io.out.write(`${JSON.stringify({ ...view, localPath: result.localPath })}\n`);
-    } else {
-      io.out.write(
-        `${result.localPath} (${result.duration.toFixed(2)} s, ${result.size} bytes, ${result.processingTime} s to render)\n`,
-      );
-    }
+    const measured = { ...result, audio };
+    io.out.write(`${options.json ? jsonLine(spec, measured, submittedAt) : summaryLine(measured)}\n`);
     return 0;
   } catch (error) {
     io.err.write(

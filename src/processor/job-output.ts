@@ -1,4 +1,5 @@
 import {
+  type AudioLoudness,
   type JobSpec,
   parseAssetSource,
   parseS3Destination,
@@ -73,12 +74,12 @@ export async function storeOutput(
  * the measures for a folder.
  */
 export async function describeOutput(
-  result: Pick<RenderResult, 'duration' | 'size'>,
+  result: Pick<RenderResult, 'duration' | 'size'> & { readonly audio: AudioLoudness },
   destination: Destination,
   outputs: OutputStore,
   presign: { readonly seconds: number; readonly now: Date },
 ): Promise<StoredOutput> {
-  const measures = { duration: result.duration, size: result.size };
+  const measures = { duration: result.duration, size: result.size, audio: result.audio };
   if (destination.kind === 'folder') return { url: null, urlExpiresAt: null, s3Uri: null, ...measures };
   const { location } = destination;
   const signed = await outputs.presignGet(location, presign);

@@ -30,6 +30,7 @@ import {
   settleFailure,
 } from './job-settlement.ts';
 import type { Log } from './log.ts';
+import { measureLoudness } from './render/ffmpeg.ts';
 import type { Renderer, RenderResult } from './render-job.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
@@ -170,14 +171,17 @@ async function renderAndStore(
       deadlineAt: delivery.deadlineAt,
     });
     step.current = 'upload';
-    const stored =
+    // The loudness is measured on the file while it uploads: one is CPU, the other network.
+    const [stored, audio] = await Promise.all([
       destination.kind === 's3'
-        ? {
+        ? storeOutput(deps.outputs, result.localPath, destination.location, delivery).then((location) => ({
             ...destination,
-            location: await storeOutput(deps.outputs, result.localPath, destination.location, delivery),
-          }
-        : destination;
-    const output = await describeOutput(result, stored, deps.outputs, {
+            location,
+          }))
+        : destination,
+      measureLoudness(result.localPath, delivery),
+    ]);
+    const output = await describeOutput({ ...result, audio }, stored, deps.outputs, {
       seconds: deps.config.presignSeconds,
       now: deps.clock(),
     });

@@ -5,6 +5,7 @@ import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../policy/media-limits.t
 import { MediaLimitError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
+
 import { PlaylistTooShortError } from './render/plan/playlist.ts';
 import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
 import { selectUsedInputs } from './render/used-inputs.ts';
@@ -137,7 +138,10 @@ async function runPlan(
   return Math.round(performance.now() - startedAt) / 1000;
 }
 
-/** Moves the complete MP4 into place and measures what was made. */
+/**
+ * Moves the complete MP4 into place and measures what was made. Its loudness is measured by the
+ * caller (`measureLoudness`), beside the upload where there is one.
+ */
 async function publish(workspace: Workspace): Promise<Pick<RenderResult, 'localPath' | 'duration' | 'size'>> {
   await rename(workspace.partialPath, workspace.finalPath);
   const size = (await stat(workspace.finalPath)).size;

@@ -192,7 +192,18 @@ describe('auto-vid dev over HTTP', () => {
       duration: done.output.duration,
       s3Uri: done.output.s3Uri,
       size: done.output.size,
+      audio: done.output.audio,
     });
+    // Music under narration: audible, below full scale, measured on the file.
+    const audio = done.output.audio as {
+      integratedLufs: number;
+      truePeakDbtp: number;
+      loudnessRange: number;
+    };
+    expect(audio.integratedLufs).toBeGreaterThan(-40);
+    expect(audio.integratedLufs).toBeLessThan(-5);
+    expect(audio.truePeakDbtp).toBeLessThan(0.5);
+    expect(audio.loudnessRange).toBeGreaterThanOrEqual(0);
     const hooked = await fetch(url as string);
     expect(Buffer.from(await hooked.arrayBuffer()).length).toBe(done.output.size);
     expect(Date.parse(urlExpiresAt as string)).toBeGreaterThan(Date.now());

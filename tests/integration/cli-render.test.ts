@@ -39,6 +39,9 @@ describe('auto-vid render', () => {
     expect(view.localPath).toBe(join(work, 'renders', 'from-cli.mp4'));
     expect(view.output.duration).toBeCloseTo(4, 1);
     expect(Math.abs(probeDuration(view.localPath) - 4)).toBeLessThanOrEqual(1 / 30);
+    expect(Object.keys(view.output.audio)).toEqual(['integratedLufs', 'truePeakDbtp', 'loudnessRange']);
+    expect(view.output.audio.integratedLufs).toBeGreaterThan(-40);
+    expect(view.output.audio.integratedLufs).toBeLessThan(-5);
   });
 
   it('fails with exit 1 and a one-line reason', () => {

@@ -11,6 +11,7 @@ import {
   MediaProbeError,
   SpeechSynthesisError,
 } from '../../src/processor/errors.ts';
+import { measureLoudness } from '../../src/processor/render/ffmpeg.ts';
 import { type RenderPorts, renderJob } from '../../src/processor/render-job.ts';
 import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
 import type { SpeechSynthesizer } from '../../src/processor/speech/speech-synthesizer.ts';
@@ -76,6 +77,30 @@ describe('output', () => {
     expect(Math.abs(probeDuration(result.localPath) - 12)).toBeLessThanOrEqual(1 / 30);
     expect(result.duration).toBeCloseTo(12, 1);
     expect(levelDb(readPcm(result.localPath), 0, 12)).toBeLessThan(-90);
+  });
+
+  it('measures the loudness of its audio on the file: a full-length 1 kHz tone, and silence', async () => {
+    const tone = makeTone(dir, 'k1000.wav', 1000, 12);
+    const toned = await renderJob(
+      parseJobSpec({
+        assets: { video: { id: 'video', source: media.video12 }, audio: [{ id: 'k', source: tone }] },
+        timeline: [{ start: 0, type: 'audio', data: { assetId: 'k', volume: 1 } }],
+        output: { filename: 'k1000' },
+      }),
+      ports(),
+    );
+    const loudness = await measureLoudness(toned.localPath);
+    // The mono sine peaks at 1/8 (-18.06 dBFS) and reaches each stereo channel 3.01 dB lower; a
+    // 1 kHz sine in both channels reads its peak level in LUFS by BS.1770: -21.07, as TONE_DB.
+    expect(Math.abs((loudness.integratedLufs ?? 0) - TONE_DB)).toBeLessThanOrEqual(0.3);
+    expect(Math.abs((loudness.truePeakDbtp ?? 0) - TONE_DB)).toBeLessThanOrEqual(0.3);
+    expect(loudness.loudnessRange).toBeLessThanOrEqual(0.5);
+    const silent = await renderJob(spec({}), ports());
+    expect(await measureLoudness(silent.localPath)).toEqual({
+      integratedLufs: null,
+      truePeakDbtp: null,
+      loudnessRange: null,
+    });
   });
 
   it('keeps the video packets byte-identical when nothing asks for a re-encode', async () => {

@@ -31,7 +31,7 @@ const VIEW_KEYS = [
   'error',
   'jobInfo',
 ];
-const OUTPUT_KEYS = ['url', 'urlExpiresAt', 's3Uri', 'duration', 'size'];
+const OUTPUT_KEYS = ['url', 'urlExpiresAt', 's3Uri', 'duration', 'size', 'audio'];
 
 /** An S3 client on the local S3 signing with these credentials (the stack's key, maybe a session). */
 function s3Signing(credentials: { sessionToken?: string; expiration?: Date } = {}): S3Client {
@@ -63,6 +63,7 @@ async function completedJob(options: { signedAt?: Date; versionId?: string; stor
     s3Uri: `s3://${harness.bucket}/${key}`,
     duration: 2,
     size: bytes.length,
+    audio: null,
     ...(options.versionId ? { versionId: options.versionId } : {}),
   };
   const record: JobRecord = {
@@ -163,7 +164,14 @@ describe('GET /status: the download URL of a completed job', () => {
     await harness.table.store.create(job);
     await harness.table.store.claim(job.jobId, NOW, fromNow(900));
     const key = `s3://${harness.bucket}/outputs/versioned.mp4`;
-    const output = { url: 'https://old', urlExpiresAt: NOW.toISOString(), s3Uri: key, duration: 2, size: 9 };
+    const output = {
+      url: 'https://old',
+      urlExpiresAt: NOW.toISOString(),
+      s3Uri: key,
+      duration: 2,
+      size: 9,
+      audio: null,
+    };
     await harness.table.store.complete(
       job.jobId,
       1,
@@ -279,7 +287,8 @@ describe('GET /status: jobs with nothing to sign', () => {
 
   it('answers a job written to a local folder as stored', async () => {
     // Prepare
-    const output = { url: null, urlExpiresAt: null, s3Uri: null, duration: 2, size: 100 };
+    const audio = { integratedLufs: -20.5, truePeakDbtp: -6, loudnessRange: 2.3 };
+    const output = { url: null, urlExpiresAt: null, s3Uri: null, duration: 2, size: 100, audio };
     const record: JobRecord = {
       ...createJobRecord({ jobId: crypto.randomUUID(), jobInfo: {}, now: NOW, ttlSeconds: DAY }),
       status: 'completed',

@@ -13,7 +13,7 @@ describe('job record', () => {
       updatedAt: '2026-03-01T10:00:00.000Z',
       completedAt: null,
       processingTime: null,
-      output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null },
+      output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null, audio: null },
       error: null,
       jobInfo: {},
       ttl: Math.floor(NOW.getTime() / 1000) + 604_800,
@@ -46,6 +46,21 @@ describe('job view', () => {
   it('shows progress only while processing', () => {
     expect(toJobView({ ...record, status: 'processing', progress: 42 }).progress).toBe(42);
     expect(toJobView({ ...record, status: 'completed', progress: 100 })).not.toHaveProperty('progress');
+  });
+});
+
+describe('the measured audio in the view', () => {
+  it('shows a completed job its loudness, and a record written before the field existed null', () => {
+    const audio = { integratedLufs: -14.1, truePeakDbtp: -1.2, loudnessRange: 6.5 };
+    const completed = (output: object) =>
+      toJobView({
+        ...createJobRecord({ jobId: 'j3', jobInfo: {}, now: NOW, ttlSeconds: 60 }),
+        status: 'completed',
+        output,
+      } as JobRecord);
+    const measures = { url: null, urlExpiresAt: null, s3Uri: null, duration: 3, size: 10 };
+    expect(completed({ ...measures, audio }).output.audio).toEqual(audio);
+    expect(completed(measures).output).toEqual({ ...measures, audio: null });
   });
 });
 

@@ -1,7 +1,9 @@
 import { dirname, isAbsolute } from 'node:path';
+import type { AudioLoudness } from '@auto-vid/shared';
 import { interruptedError } from '../attempt.ts';
 import { MediaProbeError, RenderError } from '../errors.ts';
 import { runProcess } from '../run-process.ts';
+import { buildLoudnessArgs, parseLoudnessSummary } from './loudness.ts';
 import {
   ALLOWED_FORMAT_NAMES,
   allowedDemuxer,
@@ -128,4 +130,20 @@ export function buildMp3JoinArgs(
     '-y',
     outputPath,
   ];
+}
+
+/** Measures the loudness of a rendered MP4's audio; a file it cannot measure is a render error. */
+export async function measureLoudness(
+  path: string,
+  options: { readonly signal?: AbortSignal; readonly deadlineAt?: number } = {},
+): Promise<AudioLoudness> {
+  const result = await runProcess(ffmpegBinary(), buildLoudnessArgs(path), { stderrLines: 40, ...options });
+  if (result.killedBy) throw interruptedError('Render', result.killedBy);
+  const loudness = result.exitCode === 0 ? parseLoudnessSummary(result.stderrTail) : undefined;
+  if (!loudness) {
+    throw new RenderError(
+      `The output's loudness could not be measured (ffmpeg exit code ${result.exitCode})`,
+    );
+  }
+  return loudness;
 }

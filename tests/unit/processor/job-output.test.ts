@@ -41,7 +41,15 @@ describe('chooseDestination', () => {
 });
 
 describe('describeOutput', () => {
-  const result = { localPath: '/x/a.mp4', duration: 12.04, size: 1234, processingTime: 3, copiedVideo: true };
+  const audio = { integratedLufs: -16.2, truePeakDbtp: -1.4, loudnessRange: 4.1 };
+  const result = {
+    localPath: '/x/a.mp4',
+    duration: 12.04,
+    size: 1234,
+    processingTime: 3,
+    copiedVideo: true,
+    audio,
+  };
   // A store whose credentials end 30 minutes after `now`: it signs for no longer than that.
   const store: Pick<OutputStore, 'presignGet'> = {
     presignGet: async (location, request) => {
@@ -63,6 +71,7 @@ describe('describeOutput', () => {
       s3Uri: 's3://b/outputs/a.mp4',
       duration: 12.04,
       size: 1234,
+      audio,
     });
   });
 
@@ -84,6 +93,7 @@ describe('describeOutput', () => {
       s3Uri: null,
       duration: 12.04,
       size: 1234,
+      audio,
     });
   });
 });
