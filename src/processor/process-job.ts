@@ -170,17 +170,21 @@ async function renderAndStore(
       signal: delivery.signal,
       deadlineAt: delivery.deadlineAt,
     });
-    step.current = 'upload';
-    // The loudness is measured on the file while it uploads: one is CPU, the other network.
-    const [stored, audio] = await Promise.all([
+    // The loudness is measured on the file while it uploads: one is CPU, the other network. Both
+    // are settled before the folder goes, and a failed measurement is the render's fault.
+    const [measured, uploaded] = await Promise.allSettled([
+      measureLoudness(result.localPath, delivery),
       destination.kind === 's3'
         ? storeOutput(deps.outputs, result.localPath, destination.location, delivery).then((location) => ({
             ...destination,
             location,
           }))
         : destination,
-      measureLoudness(result.localPath, delivery),
     ]);
+    if (measured.status === 'rejected') throw measured.reason;
+    step.current = 'upload';
+    if (uploaded.status === 'rejected') throw uploaded.reason;
+    const [audio, stored] = [measured.value, uploaded.value];
     const output = await describeOutput({ ...result, audio }, stored, deps.outputs, {
       seconds: deps.config.presignSeconds,
       now: deps.clock(),
