@@ -1,7 +1,7 @@
 // npm run bench: how fast auto-vid renders and how much memory node holds while it does, against
 // bare ffmpeg given the very same arguments. Prints one table.
 //
-//   npm run bench                  every row (about 8 minutes here, once the media is made)
+//   npm run bench                  every row (about 9 minutes here, once the media is made)
 //   npm run bench -- --quick       the rows of 60 s and less
 //   npm run bench -- --only <text> the rows whose name contains <text>, e.g. "re-encode" or "old"
 //                                  (repeat --only for several)
@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEDIA_LIMITS } from '../src/policy/media-limits.ts';
 import { ffmpegBinary, probeMedia } from '../src/processor/render/ffmpeg.ts';
 import { prepareAudio } from '../src/processor/render/gather-media.ts';
+import { parseEbur128Summary } from '../src/processor/render/loudness.ts';
+import { buildLevellingArgs, levellingGainDb } from '../src/processor/render/plan/levelling.ts';
 import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from '../src/processor/render/plan.ts';
 import { renderJob } from '../src/processor/render-job.ts';
 import { cachedNarration, ensureMedia, ensureNarration, NARRATION } from './bench/media.ts';
@@ -90,27 +92,38 @@ async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
       audioAssets,
       speech,
       outputPath: join(work, 'bare.mp4'),
+      workDirectory: work,
     });
     const script = join(work, 'filtergraph.txt');
     writeFileSync(script, plan.filterGraph);
-    const args = [
-      '-hide_banner',
-      '-nostdin',
-      '-nostats',
-      '-loglevel',
-      'error',
-      ...buildFfmpegArgs(plan, script),
-    ];
     const started = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(ffmpegBinary(), args, { stdio: ['ignore', 'ignore', 'inherit'] });
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bare ffmpeg exited ${code}`))));
-    });
+    const log = await spawnFfmpeg(buildFfmpegArgs(plan, script), plan.levelling !== undefined);
+    if (plan.levelling) {
+      // The two runs of a loudness target, without the corrections a limited mix may need.
+      const measured = parseEbur128Summary(log.split('\n'));
+      const gain = levellingGainDb(plan.levelling.target, measured?.integrated ?? null);
+      await spawnFfmpeg(buildLevellingArgs(plan.levelling, gain, false), false);
+    }
     return (performance.now() - started) / 1000;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Runs ffmpeg; returns its log at level info when `info`, else shows its errors. */
+function spawnFfmpeg(args: readonly string[], info: boolean): Promise<string> {
+  const logLevel = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', info ? 'info' : 'error'];
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(ffmpegBinary(), [...logLevel, ...args], {
+      stdio: ['ignore', 'ignore', info ? 'pipe' : 'inherit'],
+    });
+    let log = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(log) : reject(new Error(`bare ffmpeg exited ${code}`))));
+  });
 }
 
 function timeAutoVid(index: number): Promise<ChildResult> {
@@ -206,6 +219,14 @@ async function main(): Promise<void> {
     if (few && many) {
       process.stdout.write(`\n300 events vs 10 events (${label}): ${(many / few).toFixed(2)}x the time`);
     }
+  }
+  const plain = timings.get('fast path, 3 min');
+  const levelled = timings.get('fast path, 3 min, loudness target');
+  if (plain && levelled) {
+    const extra = levelled - plain;
+    process.stdout.write(
+      `\nloudness target (3 min): +${extra.toFixed(2)} s, ${((100 * extra) / plain).toFixed(1)}% over the same job without one`,
+    );
   }
   process.stdout.write('\n');
 }

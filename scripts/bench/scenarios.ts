@@ -3,6 +3,7 @@ import { type JobSpecInput, parseJobSpec } from '@auto-vid/shared';
 import { type BenchMedia, NARRATION, type SourceShape } from './media.ts';
 
 type Encoding = NonNullable<JobSpecInput['output']>['encoding'];
+type OutputAudio = NonNullable<JobSpecInput['output']>['audio'];
 
 export interface Scenario {
   readonly name: string;
@@ -12,6 +13,8 @@ export interface Scenario {
   /** Narration lines (at most NARRATION's), each ducking the music, among the effects. */
   readonly narration: number;
   readonly encoding?: Encoding;
+  /** `output.audio`: a loudness target. */
+  readonly audio?: OutputAudio;
   /** Timed runs of auto-vid and of bare ffmpeg, interleaved; the table shows the medians. */
   readonly runs: number;
 }
@@ -24,7 +27,15 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'fast path, 30 s', source: p1080(30), effects: 10, narration: 0, runs: 3 },
   { name: 'fast path, 30 s, 300 events', source: p1080(30), effects: 300, narration: 0, runs: 3 },
   { name: 're-encode, 30 s', source: p1080(30), effects: 10, narration: 0, encoding: REENCODE, runs: 3 },
-  { name: 'fast path, 3 min', source: p1080(180), effects: 10, narration: 0, runs: 1 },
+  { name: 'fast path, 3 min', source: p1080(180), effects: 10, narration: 0, runs: 3 },
+  {
+    name: 'fast path, 3 min, loudness target',
+    source: p1080(180),
+    effects: 10,
+    narration: 0,
+    audio: { loudness: 'streaming' },
+    runs: 3,
+  },
   { name: 'fast path, 3 min, 300 events', source: p1080(180), effects: 300, narration: 0, runs: 1 },
   { name: 're-encode, 3 min', source: p1080(180), effects: 10, narration: 0, encoding: REENCODE, runs: 1 },
   // Shaped like the old service's own sample jobs (see the README's "Performance").
@@ -91,6 +102,10 @@ export function buildSpec(scenario: Scenario, media: BenchMedia) {
     },
     backgroundMusic: { playlist: ['music'], loop: true, volume: 0.4, crossfadeDuration: 2 },
     timeline,
-    output: { filename: 'bench.mp4', ...(scenario.encoding ? { encoding: scenario.encoding } : {}) },
+    output: {
+      filename: 'bench.mp4',
+      ...(scenario.encoding ? { encoding: scenario.encoding } : {}),
+      ...(scenario.audio ? { audio: scenario.audio } : {}),
+    },
   });
 }

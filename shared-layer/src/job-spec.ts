@@ -73,6 +73,59 @@ export const X264_PRESETS = [
   'placebo',
 ] as const;
 
+/** Loudness targets by name: integrated loudness (LUFS) and true-peak ceiling (dBTP). */
+export const LOUDNESS_PRESETS = {
+  streaming: { integrated: -14, truePeak: -1 },
+  podcast: { integrated: -16, truePeak: -1.5 },
+  broadcast: { integrated: -23, truePeak: -2 },
+} as const;
+
+export type LoudnessPresetName = keyof typeof LOUDNESS_PRESETS;
+
+/** Where `output.audio.loudness` brings the mix. */
+export interface LoudnessTarget {
+  /** Integrated loudness, LUFS (ITU-R BS.1770). */
+  readonly integrated: number;
+  /** Ceiling of the true peak, dBTP. */
+  readonly truePeak: number;
+}
+
+const PRESET_NAMES = Object.keys(LOUDNESS_PRESETS) as [LoudnessPresetName, ...LoudnessPresetName[]];
+
+const loudnessSchema = z
+  .union(
+    [
+      z.enum(PRESET_NAMES),
+      z.object({
+        integrated: z.number().min(-50).max(-5).describe('Integrated loudness in LUFS, from -50 to -5.'),
+        truePeak: z
+          .number()
+          .min(-9)
+          .max(0)
+          .default(-1)
+          .describe('True-peak ceiling in dBTP, from -9 to 0 (default -1).'),
+      }),
+    ],
+    {
+      error: "Input should be 'streaming', 'podcast', 'broadcast' or an object with integrated and truePeak",
+    },
+  )
+  .optional()
+  .describe(
+    'Bring the final mix to this loudness: streaming (-14 LUFS, -1 dBTP), podcast (-16, -1.5), broadcast (-23, -2), or { integrated, truePeak }. Default: the mix as it is.',
+  );
+
+/** The target `output.audio.loudness` names, resolved; undefined when there is none. */
+export function resolveLoudnessTarget(spec: {
+  readonly output: {
+    readonly audio?: { readonly loudness?: LoudnessPresetName | LoudnessTarget } | undefined;
+  };
+}): LoudnessTarget | undefined {
+  const loudness = spec.output.audio?.loudness;
+  if (loudness === undefined) return undefined;
+  return typeof loudness === 'string' ? LOUDNESS_PRESETS[loudness] : loudness;
+}
+
 /** How the output's video is made: see `output.encoding.video`. */
 export const VIDEO_MODES = ['auto', 'copy', 'encode'] as const;
 
@@ -250,6 +303,10 @@ const outputSchema = z.object({
       }
     })
     .optional(),
+  audio: z
+    .object({ loudness: loudnessSchema })
+    .optional()
+    .describe('What is done to the final mix as a whole.'),
 });
 
 function webhookSchema(limits: WebhookSizeLimits) {

@@ -70,10 +70,26 @@ export function parseJobSpec(input: unknown, limits?: WebhookSizeLimits): JobSpe
   return result.spec;
 }
 
+/**
+ * A value of a union (such as a preset name or an object) that failed inside one branch only, an
+ * object with a bad field, is reported by that field's problems rather than by the union's.
+ */
+function expandUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || 'discriminator' in issue) return [issue];
+    const inside = issue.errors.filter((branch) => branch.every((nested) => nested.path.length > 0));
+    if (inside.length !== 1) return [issue];
+    return expandUnions(inside[0] ?? []).map((nested) => ({
+      ...nested,
+      path: [...issue.path, ...nested.path],
+    }));
+  });
+}
+
 function toProblems(issues: readonly z.core.$ZodIssue[]): SpecProblem[] {
   const seen = new Set<string>();
   const problems: SpecProblem[] = [];
-  for (const issue of issues) {
+  for (const issue of expandUnions(issues)) {
     const path = issue.path.map((element) => (typeof element === 'symbol' ? String(element) : element));
     const problem = { path, message: issue.message };
     const key = JSON.stringify(problem);

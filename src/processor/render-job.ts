@@ -5,6 +5,7 @@ import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../policy/media-limits.t
 import { MediaLimitError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
+import { levelMix, readMixMeasurement } from './render/level-mix.ts';
 
 import { PlaylistTooShortError } from './render/plan/playlist.ts';
 import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
@@ -67,7 +68,14 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     const limits = ports.mediaLimits ?? DEFAULT_MEDIA_LIMITS;
     const media = await gatherMedia(inputs, ports, workspace.directory, limits);
     report(10);
-    const plan = planOrFail(() => buildRenderPlan({ spec, ...media, outputPath: workspace.partialPath }));
+    const plan = planOrFail(() =>
+      buildRenderPlan({
+        spec,
+        ...media,
+        outputPath: workspace.partialPath,
+        workDirectory: workspace.directory,
+      }),
+    );
     const renderSeconds = await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));
     const published = await publish(workspace);
     report(100);
@@ -118,7 +126,8 @@ function planOrFail(build: () => RenderPlan): RenderPlan {
 
 /**
  * The filtergraph goes through a script file: a command line has a length limit, a file has not.
- * Returns the seconds ffmpeg ran, to the millisecond.
+ * With a loudness target the mix is measured in that run and levelled in a second one, over the
+ * audio only. Returns the seconds ffmpeg ran, to the millisecond.
  */
 async function runPlan(
   plan: RenderPlan,
@@ -129,12 +138,21 @@ async function runPlan(
   const scriptPath = join(workspace.directory, 'filtergraph.txt');
   await writeFile(scriptPath, plan.filterGraph, 'utf8');
   const startedAt = performance.now();
-  await runFfmpeg(buildFfmpegArgs(plan, scriptPath), {
-    duration: plan.duration,
-    onProgress,
-    signal: run.signal,
-    deadlineAt: run.deadlineAt,
+  const { levelling } = plan;
+  const options = { duration: plan.duration, signal: run.signal, deadlineAt: run.deadlineAt };
+  // The measuring run writes the mix; the levelling run encodes it: about half of the time each.
+  const firstShare = levelling ? 0.5 : 1;
+  const log = await runFfmpeg(buildFfmpegArgs(plan, scriptPath), {
+    ...options,
+    onProgress: (percent) => onProgress(percent * firstShare),
+    ...(levelling ? { infoLines: 40 } : {}),
   });
+  if (levelling) {
+    await levelMix(levelling, readMixMeasurement(log), {
+      ...options,
+      onProgress: (percent) => onProgress(50 + percent / 2),
+    });
+  }
   return Math.round(performance.now() - startedAt) / 1000;
 }
 

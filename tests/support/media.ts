@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 /** Test media made with ffmpeg's lavfi sources; measurements read decoded PCM. */
@@ -188,4 +188,37 @@ export function onsetSeconds(samples: Float32Array, thresholdDb: number): number
     if (levelDb(samples, t, t + step) > thresholdDb) return t;
   }
   return undefined;
+}
+
+/**
+ * Pink noise rolled off above 8 kHz, as music and speech are, as a 32-bit float WAV `gainDb` above
+ * ffmpeg's default amplitude: float, so a mix meant to be too loud is not clipped on its way in.
+ * (Without the roll-off, the AAC encoder's own low-pass would take 0.5 LU off the noise.)
+ */
+export function makePinkNoise(dir: string, name: string, seconds: number, gainDb: number): string {
+  const path = join(dir, name);
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    `anoisesrc=color=pink:seed=7:r=${RATE}:d=${seconds}`,
+    '-af',
+    `lowpass=f=8000:poles=2,volume=${gainDb}dB,aformat=sample_fmts=flt`,
+    '-c:a',
+    'pcm_f32le',
+    path,
+  );
+  return path;
+}
+
+/** Integrated loudness (LUFS) and true peak (dBTP) of any audio file, by ffmpeg's ebur128. */
+export function measureFile(path: string): { integrated: number; truePeak: number } {
+  const result = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-nostats', '-i', path, '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-'],
+    { encoding: 'utf8' },
+  );
+  const summary = result.stderr.slice(result.stderr.lastIndexOf('Summary:'));
+  const read = (pattern: RegExp) => Number(pattern.exec(summary)?.[1] ?? Number.NaN);
+  return { integrated: read(/I:\s+(-?[\d.]+) LUFS/), truePeak: read(/Peak:\s+(-?[\d.]+) dBFS/) };
 }

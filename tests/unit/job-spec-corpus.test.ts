@@ -440,6 +440,33 @@ const invalidCases: [string, unknown, string][] = [
     ),
   ],
   [
+    'an unknown loudness preset',
+    set(['output', 'audio'], { loudness: 'loud' }),
+    expected(
+      "Field 'output -> audio -> loudness': Input should be 'streaming', 'podcast', 'broadcast' or an object with integrated and truePeak",
+    ),
+  ],
+  [
+    'a loudness target louder than -5 LUFS',
+    set(['output', 'audio'], { loudness: { integrated: -3 } }),
+    expected("Field 'output -> audio -> loudness -> integrated': Input should be less than or equal to -5"),
+  ],
+  [
+    'a loudness target without its integrated loudness, and a true peak over 0',
+    set(['output', 'audio'], { loudness: { truePeak: 1 } }),
+    expected(
+      "Field 'output -> audio -> loudness -> integrated': Field required",
+      "Field 'output -> audio -> loudness -> truePeak': Input should be less than or equal to 0",
+    ),
+  ],
+  [
+    'a loudness target as a number',
+    set(['output', 'audio'], { loudness: -14 }),
+    expected(
+      "Field 'output -> audio -> loudness': Input should be 'streaming', 'podcast', 'broadcast' or an object with integrated and truePeak",
+    ),
+  ],
+  [
     'video copy with a crf',
     set(['output', 'encoding'], { video: 'copy', crf: 20 }),
     expected(

@@ -1,5 +1,6 @@
 import {
   readWebhookSizeLimits,
+  resolveLoudnessTarget,
   resolveOutputFilename,
   type TtsEvent,
   validateJobSpec,
@@ -90,6 +91,28 @@ describe('defaults', () => {
       ),
     );
     expect(spec.timeline).toHaveLength(500);
+  });
+});
+
+describe('loudness target', () => {
+  const withLoudness = (loudness: unknown) =>
+    resolveLoudnessTarget(parseOk(withValue(buildFullSpec(), ['output', 'audio'], { loudness })));
+
+  it.each([
+    ['streaming', { integrated: -14, truePeak: -1 }],
+    ['podcast', { integrated: -16, truePeak: -1.5 }],
+    ['broadcast', { integrated: -23, truePeak: -2 }],
+  ])('%s is %j', (name, target) => {
+    expect(withLoudness(name)).toEqual(target);
+  });
+
+  it('takes a custom target, with a -1 dBTP ceiling unless one is given', () => {
+    expect(withLoudness({ integrated: -18 })).toEqual({ integrated: -18, truePeak: -1 });
+    expect(withLoudness({ integrated: -18, truePeak: -3 })).toEqual({ integrated: -18, truePeak: -3 });
+  });
+
+  it('is none without output.audio', () => {
+    expect(resolveLoudnessTarget(parseOk(buildFullSpec()))).toBeUndefined();
   });
 });
 

@@ -22,6 +22,7 @@ describe('buildRenderPlan', () => {
       audioAssets,
       speech: new Map([[0, { path: '/work/speech.wav', duration: 1.5, demuxer: 'wav' }]]),
       outputPath: '/out/.x.partial',
+      workDirectory: '/tmp/job',
     });
     expect(plan.inputs.map((i) => i.path)).toEqual([
       '/work/video.mp4',
@@ -93,6 +94,7 @@ describe('buildRenderPlan', () => {
       audioAssets,
       speech: new Map(),
       outputPath: '/out/o.mp4',
+      workDirectory: '/tmp/job',
     });
     expect(plan.copiesVideo).toBe(false);
     expect(plan.outputArgs.slice(4, 19)).toEqual([
@@ -135,6 +137,7 @@ describe('buildRenderPlan', () => {
       audioAssets: new Map([[hostile, { path: '/work/asset-1.wav', duration: 3, demuxer: 'wav' }]]),
       speech: new Map([[0, { path: '/work/speech.wav', duration: 1, demuxer: 'wav' }]]),
       outputPath: '/out/o.mp4',
+      workDirectory: '/tmp/job',
     });
     expect(plan.filterGraph).not.toMatch(/rm -rf|\$\(|\[0:v\]|x'/);
     expect(plan.filterGraph).toMatch(/^[\w\s[\]=:,;.'*()+\-/<>]+$/);
@@ -148,6 +151,7 @@ describe('buildRenderPlan', () => {
       audioAssets: new Map([['b', { path: '/work/b.wav', duration: 3, demuxer: 'wav' }]]),
       speech: new Map(),
       outputPath: '/out/o.mp4',
+      workDirectory: '/tmp/job',
     });
     const delays = plan.filterGraph
       .split(';\n')
@@ -171,6 +175,7 @@ describe('buildRenderPlan', () => {
         audioAssets,
         speech: new Map(),
         outputPath: '/out/o.mp4',
+        workDirectory: '/tmp/job',
       });
     expect(plan(0.04).inputs[0]?.options).toEqual([
       '-f',
@@ -198,6 +203,7 @@ describe('buildRenderPlan', () => {
       ]),
       speech: new Map(),
       outputPath: '/out/o.mp4',
+      workDirectory: '/tmp/job',
     });
     expect(plan.inputs.map((input) => input.options.includes('-probesize'))).toEqual([false, true, false]);
     expect(buildFfmpegArgs(plan, '/g.txt').slice(0, 20)).toEqual([
@@ -236,6 +242,7 @@ describe('buildRenderPlan', () => {
       audioAssets,
       speech: new Map(),
       outputPath: '/out/o.mp4',
+      workDirectory: '/tmp/job',
     });
     expect(plan.inputs.map((i) => i.path)).toEqual(['/work/video.mp4']);
   });

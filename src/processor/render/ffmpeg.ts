@@ -78,20 +78,31 @@ export interface FfmpegRunOptions {
   readonly onProgress?: (percent: number) => void;
   readonly signal?: AbortSignal;
   readonly deadlineAt?: number;
+  /**
+   * Keep this many of the last lines of ffmpeg's info log and return them: what filters report
+   * when the run ends (ebur128's summary) is logged there. Errors are still told apart.
+   */
+  readonly infoLines?: number;
 }
+
+/** ffmpeg tags each message with its level when asked (`-loglevel level+info`). */
+const ERROR_TAG = /\[(?:error|fatal|panic)\] /;
 
 /**
  * Runs ffmpeg with `-progress` on stdout. A non-zero exit raises RenderError with ffmpeg's last
- * stderr lines; an abort or the deadline raises RenderInterruptedError (worth retrying).
+ * error lines; an abort or the deadline raises RenderInterruptedError (worth retrying). Returns
+ * the last lines of the log (errors only, unless `infoLines` asks for more).
  */
-export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptions): Promise<void> {
+export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptions): Promise<string[]> {
   const onLine = createProgressParser(options.duration, options.onProgress ?? (() => {}));
+  const info = options.infoLines !== undefined;
+  const logLevel = info ? 'level+info' : 'error';
   const result = await runProcess(
     ffmpegBinary(),
-    ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', ...args],
+    ['-hide_banner', '-nostdin', '-nostats', '-loglevel', logLevel, '-progress', 'pipe:1', ...args],
     {
       onStdoutLine: onLine,
-      stderrLines: 12,
+      stderrLines: options.infoLines ?? 12,
       signal: options.signal,
       deadlineAt: options.deadlineAt,
     },
@@ -101,9 +112,13 @@ export async function runFfmpeg(args: readonly string[], options: FfmpegRunOptio
   }
   if (result.killedBy === 'abort') throw interruptedError('Render', 'abort');
   if (result.exitCode !== 0) {
-    const tail = withoutFolders(result.stderrTail.join('\n'), args).trim() || `exit code ${result.exitCode}`;
+    const errors = info
+      ? result.stderrTail.filter((line) => ERROR_TAG.test(line)).map((line) => line.replace(ERROR_TAG, ''))
+      : result.stderrTail;
+    const tail = withoutFolders(errors.slice(-12).join('\n'), args).trim() || `exit code ${result.exitCode}`;
     throw new RenderError(`ffmpeg failed: ${tail}`);
   }
+  return result.stderrTail;
 }
 
 /**

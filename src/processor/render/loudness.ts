@@ -29,11 +29,21 @@ export function buildLoudnessArgs(path: string): string[] {
 /** The gate below which BS.1770 measures nothing: a silent track has no loudness. */
 const ABSOLUTE_GATE_LUFS = -70;
 
+/** What an ebur128 summary says: null where silence has no value. */
+export interface LoudnessSummary {
+  /** LUFS. */
+  readonly integrated: number | null;
+  /** LU. */
+  readonly range: number | null;
+  /** dBFS: the true peak, or the sample peak, whichever the filter was asked for. */
+  readonly peak: number | null;
+}
+
 /**
  * Reads the summary ebur128 prints last ("I: -16.0 LUFS", "LRA: 5.2 LU", "Peak: -1.3 dBFS");
- * undefined when there is none. Silence has no loudness, range or peak: each is then null.
+ * undefined when there is none.
  */
-export function parseLoudnessSummary(lines: readonly string[]): AudioLoudness | undefined {
+export function parseEbur128Summary(lines: readonly string[]): LoudnessSummary | undefined {
   const start = lines.findLastIndex((line) => line.includes('Summary:'));
   if (start === -1) return undefined;
   const summary = lines.slice(start + 1);
@@ -50,9 +60,17 @@ export function parseLoudnessSummary(lines: readonly string[]): AudioLoudness | 
   const peak = read(/^\s*Peak:\s+(-?\d+(?:\.\d+)?) dBFS/) ?? null;
   if (integrated === undefined || range === undefined) return undefined;
   const audible = integrated > ABSOLUTE_GATE_LUFS;
-  return {
-    integratedLufs: audible ? integrated : null,
-    truePeakDbtp: peak,
-    loudnessRange: audible ? range : null,
-  };
+  return { integrated: audible ? integrated : null, range: audible ? range : null, peak };
+}
+
+/** The job view's loudness from a summary measured with `peak=true`; undefined when there is none. */
+export function parseLoudnessSummary(lines: readonly string[]): AudioLoudness | undefined {
+  const summary = parseEbur128Summary(lines);
+  return (
+    summary && {
+      integratedLufs: summary.integrated,
+      truePeakDbtp: summary.peak,
+      loudnessRange: summary.range,
+    }
+  );
 }

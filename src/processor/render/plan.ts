@@ -1,8 +1,17 @@
+import { join } from 'node:path';
+import { resolveLoudnessTarget } from '@auto-vid/shared';
+import { forcedInputOptions } from './media-formats.ts';
 import { buildClipLanes } from './plan/clip-lanes.ts';
 import { buildFinalMix } from './plan/final-mix.ts';
 import { InputList, type RenderInput } from './plan/input-list.ts';
+import { type LevellingPlan, mixOutputArgs } from './plan/levelling.ts';
 import { buildMusicBed } from './plan/music-bed.ts';
-import { buildOutputArgs, copiesVideo as decideVideoCopy } from './plan/output-args.ts';
+import {
+  buildOutputArgs,
+  copiesVideo as decideVideoCopy,
+  type OutputSettings,
+  videoOnlyOutputArgs,
+} from './plan/output-args.ts';
 import type { PlanInput } from './plan/plan-input.ts';
 
 export type { PlanInput, PreparedAudio } from './plan/plan-input.ts';
@@ -15,6 +24,8 @@ export interface RenderPlan {
   readonly inputs: readonly RenderInput[];
   readonly filterGraph: string;
   readonly outputArgs: readonly string[];
+  /** With a loudness target: the run above measures the mix, this one brings it to the target. */
+  readonly levelling?: LevellingPlan;
 }
 
 /**
@@ -27,20 +38,43 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
   const inputs = new InputList(video.path, video.probe.demuxer, video.probe.video?.startOffset);
   const music = buildMusicBed(input, duration, inputs);
   const clips = buildClipLanes(input, duration, inputs);
-  const finalMix = buildFinalMix([...music.outputs, ...clips.outputs], duration);
+  const mixed = [...music.outputs, ...clips.outputs];
   const copiesVideo = decideVideoCopy(spec, video.probe);
+  const output = { encoding: spec.output.encoding, copiesVideo, duration, outputPath: input.outputPath };
+  // A silent track has no loudness to set: it is written as it is.
+  const levelling = mixed.length > 0 ? planLevelling(input, output, inputs.toArray()[0]) : undefined;
+  const finalMix = buildFinalMix(mixed, duration, levelling !== undefined);
   return {
     duration,
     copiesVideo,
     inputs: inputs.toArray(),
     filterGraph: [...music.chains, ...clips.chains, finalMix].join(';\n'),
-    outputArgs: buildOutputArgs({
-      encoding: spec.output.encoding,
-      copiesVideo,
-      duration,
-      outputPath: input.outputPath,
-    }),
+    ...(levelling ? levelling : { outputArgs: buildOutputArgs(output) }),
   };
+}
+
+/**
+ * With a loudness target, the first run writes the mix (and a re-encoded video) into the work
+ * folder; the second copies the video from there, or from the source, beside the levelled mix.
+ */
+function planLevelling(
+  input: PlanInput,
+  output: OutputSettings,
+  source: RenderInput | undefined,
+): Pick<RenderPlan, 'outputArgs' | 'levelling'> | undefined {
+  const target = resolveLoudnessTarget(input.spec);
+  if (!target || !source) return undefined;
+  const mixPath = join(input.workDirectory, 'mix.wav');
+  const encodedPath = join(input.workDirectory, 'video.mp4');
+  const levelling = {
+    target,
+    mixPath,
+    video: output.copiesVideo ? source : { path: encodedPath, options: forcedInputOptions('mov') },
+    encoding: output.encoding,
+    outputPath: output.outputPath,
+  };
+  const videoArgs = output.copiesVideo ? [] : videoOnlyOutputArgs({ ...output, outputPath: encodedPath });
+  return { outputArgs: [...videoArgs, ...mixOutputArgs(mixPath)], levelling };
 }
 
 /** The full ffmpeg argument list; the filtergraph is read from a script file (no length limit). */

@@ -49,6 +49,7 @@ export function planInput(
     audioAssets,
     speech,
     outputPath: '/out/o.mp4',
+    workDirectory: '/tmp/job',
   };
 }
 

@@ -7,7 +7,7 @@ import { FINAL_AUDIO } from './final-mix.ts';
 
 export const DEFAULT_AUDIO_BITRATE = '192k';
 
-type Encoding = JobSpec['output']['encoding'];
+export type Encoding = JobSpec['output']['encoding'];
 
 export interface OutputSettings {
   readonly encoding: Encoding;
@@ -81,6 +81,20 @@ export function buildOutputArgs(settings: OutputSettings): string[] {
   ];
 }
 
+/** The re-encoded video alone, into an MP4 a later run copies it from. */
+export function videoOnlyOutputArgs(settings: Omit<OutputSettings, 'copiesVideo'>): string[] {
+  return [
+    '-map',
+    '0:v:0',
+    ...videoCodecArgs({ ...settings, copiesVideo: false }),
+    '-an',
+    '-f',
+    'mp4',
+    '-y',
+    settings.outputPath,
+  ];
+}
+
 function videoCodecArgs({ encoding, copiesVideo, duration }: OutputSettings): string[] {
   if (copiesVideo) return ['-c:v', 'copy'];
   const rate = encoding?.fps;
@@ -100,7 +114,7 @@ function videoCodecArgs({ encoding, copiesVideo, duration }: OutputSettings): st
   ];
 }
 
-function audioCodecArgs(encoding: Encoding): string[] {
+export function audioCodecArgs(encoding: Encoding): string[] {
   return [
     '-c:a',
     'aac',

@@ -16,6 +16,8 @@ export interface PlanInput {
   /** Synthesised speech by timeline index. */
   readonly speech: ReadonlyMap<number, PreparedAudio>;
   readonly outputPath: string;
+  /** The job's own folder, for what a run writes for the next one (a loudness target's mix). */
+  readonly workDirectory: string;
 }
 
 export function findAudioAsset(input: PlanInput, assetId: string): PreparedAudio {

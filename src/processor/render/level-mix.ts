@@ -1,0 +1,45 @@
+import { RenderError } from '../errors.ts';
+import { type FfmpegRunOptions, runFfmpeg } from './ffmpeg.ts';
+import { type LoudnessSummary, parseEbur128Summary } from './loudness.ts';
+import {
+  buildLevellingArgs,
+  LEVEL_TOLERANCE_LU,
+  type LevellingPlan,
+  levellingGainDb,
+  limiterTakesLoudness,
+} from './plan/levelling.ts';
+
+/** At most this many levelling runs: the first, then corrections of what the limiter took away. */
+const MAX_LEVELLING_RUNS = 3;
+
+/** ebur128's summary at the end of a run's log; a run that measured nothing is a render fault. */
+export function readMixMeasurement(log: readonly string[]): LoudnessSummary {
+  const summary = parseEbur128Summary(log);
+  if (!summary) throw new RenderError("The mix's loudness could not be measured for output.audio.loudness");
+  return summary;
+}
+
+/**
+ * Writes the output MP4 with the mix, measured at `measured`, brought to the target. A gain alone
+ * is exact; when the limiter has peaks to hold, the loudness it takes away is measured in the same
+ * run and the run repeated with the gain corrected (at most twice).
+ */
+export async function levelMix(
+  levelling: LevellingPlan,
+  measured: LoudnessSummary,
+  options: Omit<FfmpegRunOptions, 'infoLines'>,
+): Promise<void> {
+  const { target } = levelling;
+  let gain = levellingGainDb(target, measured.integrated);
+  for (let run = 1; ; run++) {
+    const measure = run < MAX_LEVELLING_RUNS && limiterTakesLoudness(target, measured.peak, gain);
+    const log = await runFfmpeg(buildLevellingArgs(levelling, gain, measure), {
+      ...options,
+      ...(measure ? { infoLines: 40 } : {}),
+    });
+    if (!measure) return;
+    const reached = readMixMeasurement(log).integrated;
+    if (reached === null || Math.abs(target.integrated - reached) <= LEVEL_TOLERANCE_LU) return;
+    gain += target.integrated - reached;
+  }
+}
