@@ -160,6 +160,60 @@ const assetSchema = z.object({
   source: sourceString,
 });
 
+/** The source video's own audio, mixed in when `keep` is true (by default it is replaced). */
+const sourceAudioSchema = z
+  .object({
+    keep: z
+      .boolean()
+      .default(false)
+      .describe("Mix the source video's own audio into the output (default false: it is replaced)."),
+    volume: unitVolume(1.0),
+    duckingLevel: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        "While a timeline clip with a duckingLevel plays, the source audio's gain is multiplied by this level, with that clip's fades (default: not ducked).",
+      ),
+  })
+  .optional();
+
+const videoAssetSchema = assetSchema.extend({ audio: sourceAudioSchema });
+
+/** Side-chain compression of the music by the source video's own audio: see `duckUnderSource`. */
+export const SOURCE_DUCKING_DEFAULTS = { threshold: -40, ratio: 8, attackMs: 20, releaseMs: 400 } as const;
+
+const duckUnderSourceSchema = z
+  .union(
+    [
+      z.boolean(),
+      z.object({
+        threshold: z
+          .number()
+          .min(-60)
+          .max(0)
+          .default(SOURCE_DUCKING_DEFAULTS.threshold)
+          .describe(
+            `Level of the source audio (dBFS, from -60 to 0) above which the music is lowered (default ${SOURCE_DUCKING_DEFAULTS.threshold}).`,
+          ),
+        ratio: z
+          .number()
+          .min(1)
+          .max(20)
+          .default(SOURCE_DUCKING_DEFAULTS.ratio)
+          .describe(
+            `How hard: every ratio dB the source goes over the threshold lowers the music by ratio - 1 dB, from 1 to 20 (default ${SOURCE_DUCKING_DEFAULTS.ratio}).`,
+          ),
+      }),
+    ],
+    { error: 'Input should be true, false or an object with threshold and ratio' },
+  )
+  .default(false)
+  .describe(
+    `Lower the music while the source video's own audio carries sound (needs assets.video.audio.keep): a side-chain compressor, attack ${SOURCE_DUCKING_DEFAULTS.attackMs} ms, release ${SOURCE_DUCKING_DEFAULTS.releaseMs} ms. true, or { threshold, ratio }.`,
+  );
+
 const duckingFields = {
   duckingLevel: z
     .number()
@@ -375,10 +429,18 @@ function webhookSchema(limits: WebhookSizeLimits) {
 const referenceView = z
   .object({
     assets: z
-      .object({ audio: z.array(z.object({ id: z.string() }).nullable().catch(null)).catch([]) })
-      .catch({ audio: [] }),
+      .object({
+        video: z
+          .object({ audio: z.object({ keep: z.boolean().catch(false) }).catch({ keep: false }) })
+          .catch({ audio: { keep: false } }),
+        audio: z.array(z.object({ id: z.string() }).nullable().catch(null)).catch([]),
+      })
+      .catch({ video: { audio: { keep: false } }, audio: [] }),
     backgroundMusic: z
-      .object({ playlist: z.array(z.string().nullable().catch(null)).catch([]) })
+      .object({
+        playlist: z.array(z.string().nullable().catch(null)).catch([]),
+        duckUnderSource: z.unknown(),
+      })
       .nullable()
       .catch(null),
     timeline: z
@@ -393,7 +455,7 @@ const referenceView = z
       )
       .catch([]),
   })
-  .catch({ assets: { audio: [] }, backgroundMusic: null, timeline: [] });
+  .catch({ assets: { video: { audio: { keep: false } }, audio: [] }, backgroundMusic: null, timeline: [] });
 
 function checkReferences(input: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
   const view = referenceView.parse(input);
@@ -418,6 +480,17 @@ function checkReferences(input: unknown, ctx: z.core.$RefinementCtx<unknown>): v
       });
     }
   });
+  const duckUnderSource = view.backgroundMusic?.duckUnderSource;
+  const ducksUnderSource =
+    duckUnderSource === true || (typeof duckUnderSource === 'object' && duckUnderSource !== null);
+  if (ducksUnderSource && !view.assets.video.audio.keep) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['backgroundMusic', 'duckUnderSource'],
+      message:
+        "Ducking under the source video's audio needs that audio in the mix: set assets.video.audio.keep to true",
+    });
+  }
   let totalText = 0;
   view.timeline.forEach((event, index) => {
     if (event?.type === 'audio' && !audioIds.has(event.data.assetId)) {
@@ -451,7 +524,7 @@ export function createJobSpecSchema(limits: WebhookSizeLimits = DEFAULT_WEBHOOK_
         .optional()
         .describe('Free information about the job, returned in every job view.'),
       assets: z.object({
-        video: assetSchema,
+        video: videoAssetSchema,
         audio: z.array(assetSchema).max(SPEC_LIMITS.maxAudioAssets),
       }),
       backgroundMusic: z
@@ -460,6 +533,24 @@ export function createJobSpecSchema(limits: WebhookSizeLimits = DEFAULT_WEBHOOK_
           loop: z.boolean().default(true),
           volume: unitVolume(0.3),
           crossfadeDuration: z.number().min(0).default(2.0).describe('Seconds of overlap between tracks.'),
+          fadeIn: z
+            .number()
+            .min(0)
+            .default(0)
+            .describe("Seconds over which the music fades in at the video's start (default 0)."),
+          fadeOut: z
+            .number()
+            .min(0)
+            .default(0)
+            .describe("Seconds over which the music fades out before the video's end (default 0)."),
+          startAt: z
+            .number()
+            .min(0)
+            .default(0)
+            .describe(
+              'Seconds into the first track where the music starts, to skip a silent opening (default 0); loops start from 0.',
+            ),
+          duckUnderSource: duckUnderSourceSchema,
         })
         .optional(),
       timeline: z.array(timelineEventSchema).max(SPEC_LIMITS.maxTimelineEvents),

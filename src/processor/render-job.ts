@@ -7,7 +7,7 @@ import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
 import { levelMix, readMixMeasurement } from './render/level-mix.ts';
 
-import { PlaylistTooShortError } from './render/plan/playlist.ts';
+import { PlaylistLayoutError } from './render/plan/playlist.ts';
 import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
 import { selectUsedInputs } from './render/used-inputs.ts';
 import { makeTempFolder, partialName } from './temp-folders.ts';
@@ -119,7 +119,7 @@ function planOrFail(build: () => RenderPlan): RenderPlan {
     return build();
   } catch (error) {
     // A playlist too short for the video is a limit of what a render takes, like a source's.
-    if (error instanceof PlaylistTooShortError) throw new MediaLimitError(error.message);
+    if (error instanceof PlaylistLayoutError) throw new MediaLimitError(error.message);
     throw error;
   }
 }

@@ -12,23 +12,27 @@ function ffmpeg(...args: string[]): Buffer {
   return execFileSync('ffmpeg', ['-v', 'error', '-y', ...args], { maxBuffer: 1 << 30 });
 }
 
-/** An H.264/yuv420p MP4 of testsrc2 with its own 300 Hz audio track (to prove it is replaced). */
+/**
+ * An H.264/yuv420p MP4 of testsrc2 with its own 300 Hz audio track (to prove it is replaced, or
+ * kept): the whole length by default, only between `tone.start` and `tone.end` seconds (silence
+ * around it), or no audio stream at all with `tone: false`.
+ */
 export function makeVideo(
   dir: string,
   name: string,
   seconds: number,
-  options: { fps?: number; size?: string } = {},
+  options: { fps?: number; size?: string; tone?: false | { start: number; end: number } } = {},
 ): string {
   const path = join(dir, name);
+  const tone = options.tone;
+  const gate = tone ? `,volume='between(t,${tone.start},${tone.end})':eval=frame` : '';
+  const audio = tone === false ? [] : ['-f', 'lavfi', '-i', `sine=f=300:r=${RATE}${gate}`];
   ffmpeg(
     '-f',
     'lavfi',
     '-i',
     `testsrc2=size=${options.size ?? '320x180'}:rate=${options.fps ?? 30}`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=f=300:r=${RATE}`,
+    ...audio,
     '-t',
     String(seconds),
     '-c:v',
@@ -37,17 +41,26 @@ export function makeVideo(
     'ultrafast',
     '-pix_fmt',
     'yuv420p',
-    '-c:a',
-    'aac',
+    ...(tone === false ? [] : ['-c:a', 'aac']),
     path,
   );
   return path;
 }
 
-/** A sine tone WAV at full scale of ffmpeg's sine source (peak 1/8). */
-export function makeTone(dir: string, name: string, frequency: number, seconds: number): string {
+/**
+ * A sine tone WAV at full scale of ffmpeg's sine source (peak 1/8); silent for its first
+ * `silentFor` seconds when given.
+ */
+export function makeTone(
+  dir: string,
+  name: string,
+  frequency: number,
+  seconds: number,
+  silentFor = 0,
+): string {
   const path = join(dir, name);
-  ffmpeg('-f', 'lavfi', '-i', `sine=f=${frequency}:r=${RATE}`, '-t', String(seconds), path);
+  const gate = silentFor > 0 ? [`-af`, `volume='gte(t,${silentFor})':eval=frame`] : [];
+  ffmpeg('-f', 'lavfi', '-i', `sine=f=${frequency}:r=${RATE}`, ...gate, '-t', String(seconds), path);
   return path;
 }
 

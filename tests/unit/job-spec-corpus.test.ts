@@ -440,6 +440,50 @@ const invalidCases: [string, unknown, string][] = [
     ),
   ],
   [
+    'ducking under the source audio without keeping it',
+    set(['backgroundMusic', 'duckUnderSource'], true),
+    expected(
+      "Field 'backgroundMusic -> duckUnderSource': Ducking under the source video's audio needs that audio in the mix: set assets.video.audio.keep to true",
+    ),
+  ],
+  [
+    'a source ducking ratio over 20',
+    withValue(set(['backgroundMusic', 'duckUnderSource'], { ratio: 30 }), ['assets', 'video', 'audio'], {
+      keep: true,
+    }),
+    expected("Field 'backgroundMusic -> duckUnderSource -> ratio': Input should be less than or equal to 20"),
+  ],
+  [
+    'source ducking as a string',
+    withValue(set(['backgroundMusic', 'duckUnderSource'], 'yes'), ['assets', 'video', 'audio'], {
+      keep: true,
+    }),
+    expected(
+      "Field 'backgroundMusic -> duckUnderSource': Input should be true, false or an object with threshold and ratio",
+    ),
+  ],
+  [
+    'negative music fades and start',
+    withValue(
+      withValue(set(['backgroundMusic', 'fadeIn'], -1), ['backgroundMusic', 'fadeOut'], -2),
+      ['backgroundMusic', 'startAt'],
+      -3,
+    ),
+    expected(
+      "Field 'backgroundMusic -> fadeIn': Input should be greater than or equal to 0",
+      "Field 'backgroundMusic -> fadeOut': Input should be greater than or equal to 0",
+      "Field 'backgroundMusic -> startAt': Input should be greater than or equal to 0",
+    ),
+  ],
+  [
+    'a source audio volume over 1 and keep as a string',
+    set(['assets', 'video', 'audio'], { keep: 'yes', volume: 2 }),
+    expected(
+      "Field 'assets -> video -> audio -> keep': Input should be a valid boolean",
+      "Field 'assets -> video -> audio -> volume': Input should be less than or equal to 1",
+    ),
+  ],
+  [
     'an unknown loudness preset',
     set(['output', 'audio'], { loudness: 'loud' }),
     expected(

@@ -31,7 +31,17 @@ describe('defaults', () => {
 
   it('fills every documented default', () => {
     const spec = parseOk(bare);
-    expect(spec.backgroundMusic).toEqual({ playlist: ['m'], loop: true, volume: 0.3, crossfadeDuration: 2 });
+    expect(spec.backgroundMusic).toEqual({
+      playlist: ['m'],
+      loop: true,
+      volume: 0.3,
+      crossfadeDuration: 2,
+      fadeIn: 0,
+      fadeOut: 0,
+      startAt: 0,
+      duckUnderSource: false,
+    });
+    expect(spec.assets.video.audio).toBeUndefined();
     expect(spec.timeline[0]).toEqual({
       start: 0,
       type: 'tts',

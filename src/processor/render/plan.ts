@@ -13,6 +13,7 @@ import {
   videoOnlyOutputArgs,
 } from './plan/output-args.ts';
 import type { PlanInput } from './plan/plan-input.ts';
+import { buildSourceAudio } from './plan/source-audio.ts';
 
 export type { PlanInput, PreparedAudio } from './plan/plan-input.ts';
 
@@ -36,9 +37,10 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
   const { spec, video } = input;
   const duration = video.probe.duration;
   const inputs = new InputList(video.path, video.probe.demuxer, video.probe.video?.startOffset);
-  const music = buildMusicBed(input, duration, inputs);
+  const source = buildSourceAudio(input, duration);
+  const music = buildMusicBed(input, duration, inputs, source.key);
   const clips = buildClipLanes(input, duration, inputs);
-  const mixed = [...music.outputs, ...clips.outputs];
+  const mixed = [...source.outputs, ...music.outputs, ...clips.outputs];
   const copiesVideo = decideVideoCopy(spec, video.probe);
   const output = { encoding: spec.output.encoding, copiesVideo, duration, outputPath: input.outputPath };
   // A silent track has no loudness to set: it is written as it is.
@@ -48,7 +50,7 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
     duration,
     copiesVideo,
     inputs: inputs.toArray(),
-    filterGraph: [...music.chains, ...clips.chains, finalMix].join(';\n'),
+    filterGraph: [...source.chains, ...music.chains, ...clips.chains, finalMix].join(';\n'),
     ...(levelling ? levelling : { outputArgs: buildOutputArgs(output) }),
   };
 }

@@ -62,4 +62,58 @@ describe('buildMusicBed', () => {
     expect(bed).toEqual({ chains: [], outputs: [] });
     expect(inputs.toArray()).toHaveLength(1);
   });
+
+  it('starts the first play startAt seconds in, and fades the bed in and out at the video ends', () => {
+    // Prepare
+    const input = planInput(
+      spec({
+        backgroundMusic: {
+          playlist: ['a'],
+          volume: 0.3,
+          crossfadeDuration: 1,
+          startAt: 1.5,
+          fadeIn: 2,
+          fadeOut: 3,
+        },
+      }),
+      audioAssets,
+    );
+
+    // Act
+    const bed = buildMusicBed(input, 8, new InputList('/work/video.mp4', 'mov'));
+
+    // Assess: the first play is 4.5 s of a 6 s track, the loop then plays it from its start.
+    expect(bed.chains).toEqual([
+      `[1:a]${NORM},atrim=start=1.5:end=6,asetpts=PTS-STARTPTS,afade=t=out:st=3.5:d=1,adelay=delays=0S:all=1[m0]`,
+      `[2:a]${NORM},atrim=end=4.5,afade=t=in:st=0:d=1,adelay=delays=168000S:all=1[m1]`,
+      "[m0][m1]amix=inputs=2:normalize=0:duration=longest:dropout_transition=0,volume='0.3':eval=frame,afade=t=in:st=0:d=2,afade=t=out:st=5:d=3[music]",
+    ]);
+  });
+
+  it('compresses the bed under the source audio key, with the documented defaults or the spec values', () => {
+    const bedUnder = (duckUnderSource: unknown) =>
+      buildMusicBed(
+        planInput(
+          spec({
+            assets: {
+              video: { id: 'v', source: '/media/v.mp4', audio: { keep: true } },
+              audio: [{ id: 'a', source: '/media/a.wav' }],
+            },
+            backgroundMusic: { playlist: ['a'], volume: 0.3, loop: false, duckUnderSource } as never,
+          }),
+          audioAssets,
+        ),
+        10,
+        new InputList('/work/video.mp4', 'mov'),
+        '[sourcekey]',
+      ).chains.slice(1);
+
+    expect(bedUnder(true)).toEqual([
+      "[m0]anull,volume='0.3':eval=frame[bed]",
+      '[bed][sourcekey]sidechaincompress=threshold=0.01:ratio=8:attack=20:release=400:makeup=1[music]',
+    ]);
+    expect(bedUnder({ threshold: -20, ratio: 3 })[1]).toBe(
+      '[bed][sourcekey]sidechaincompress=threshold=0.1:ratio=3:attack=20:release=400:makeup=1[music]',
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import { formatNumber } from './filter-number.ts';
+import { findTimelineClip, type PlanInput } from './plan-input.ts';
 
 /** While [start, end] plays, the music gain is multiplied by `level`, ramped over `fade` seconds. */
 export interface DuckingRange {
@@ -57,4 +58,24 @@ export function buildDuckingExpression(ranges: readonly DuckingRange[]): string 
   const merged = mergeDuckingRanges(ranges);
   if (merged.length === 0) return undefined;
   return balancedMin(merged.map(rangeGain));
+}
+
+/**
+ * Each timeline event with a ducking level lowers what is ducked while its clip plays (up to the
+ * video's end), at the event's own level, or at `level` for everything when given.
+ */
+export function collectDuckingRanges(input: PlanInput, duration: number, level?: number): DuckingRange[] {
+  return input.spec.timeline.flatMap((event, i) => {
+    const eventLevel = event.data.duckingLevel;
+    if (eventLevel === undefined || event.start >= duration) return [];
+    const clip = findTimelineClip(input, i);
+    return [
+      {
+        start: event.start,
+        end: Math.min(duration, event.start + clip.duration),
+        level: level ?? eventLevel,
+        fade: event.data.duckingFadeDuration,
+      },
+    ];
+  });
 }

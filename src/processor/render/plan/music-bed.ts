@@ -1,3 +1,4 @@
+import { type JobSpec, SOURCE_DUCKING_DEFAULTS } from '@auto-vid/shared';
 import {
   countSamples,
   delayBySamples,
@@ -6,43 +7,102 @@ import {
   mixLabels,
   NORMALIZE_AUDIO,
 } from './audio-filters.ts';
-import { buildDuckingExpression, type DuckingRange } from './ducking-envelope.ts';
+import { buildDuckingExpression, collectDuckingRanges, type DuckingRange } from './ducking-envelope.ts';
 import { formatNumber } from './filter-number.ts';
 import type { InputList } from './input-list.ts';
-import { findAudioAsset, findTimelineClip, type PlanInput, type PreparedAudio } from './plan-input.ts';
+import { findAudioAsset, type PlanInput, type PreparedAudio } from './plan-input.ts';
 import { type MusicOccurrence, schedulePlaylist } from './playlist.ts';
 
 /**
  * Background music: every play of a track is its own input, faded and delayed into place, then
- * mixed into `[music]` at the music volume, ducked under the timeline events that ask for it.
+ * mixed into `[music]` at the music volume, ducked under the timeline events that ask for it, faded
+ * in and out at the video's ends, and compressed under the source audio (`sourceKey`) when asked.
  */
-export function buildMusicBed(input: PlanInput, duration: number, inputs: InputList): FilterSection {
+export function buildMusicBed(
+  input: PlanInput,
+  duration: number,
+  inputs: InputList,
+  sourceKey?: string,
+): FilterSection {
   const music = input.spec.backgroundMusic;
-  if (!music || music.playlist.length === 0 || music.volume <= 0) return EMPTY_SECTION;
+  if (!music || !isHeard(music)) return EMPTY_SECTION;
   const tracks = music.playlist.map((id) => findAudioAsset(input, id));
   const plays = schedulePlaylist({
     trackDurations: tracks.map((t) => t.duration),
     loop: music.loop,
     crossfade: music.crossfadeDuration,
     until: duration,
+    startAt: music.startAt,
   });
-  if (plays.length === 0) return EMPTY_SECTION;
   const playChains = plays.map((play, k) => {
     const track = tracks[play.playlistIndex] as PreparedAudio;
     return buildPlayChain(play, track, inputs.add(track), `[m${k}]`);
   });
   const gain = buildMusicGain(music.volume, collectDuckingRanges(input, duration));
-  const bed = `${mixLabels(plays.map((_, k) => `[m${k}]`))},volume='${gain}':eval=frame[music]`;
-  return { chains: [...playChains, bed], outputs: ['[music]'] };
+  const filters = [
+    mixLabels(plays.map((_, k) => `[m${k}]`)),
+    `volume='${gain}':eval=frame`,
+    ...buildEndFades(music.fadeIn, music.fadeOut, duration),
+  ];
+  const ducker =
+    sourceKey && music.duckUnderSource !== false ? sourceDucking(music.duckUnderSource) : undefined;
+  if (!ducker) return { chains: [...playChains, `${filters.join(',')}[music]`], outputs: ['[music]'] };
+  return {
+    chains: [...playChains, `${filters.join(',')}[bed]`, `[bed]${sourceKey}${ducker}[music]`],
+    outputs: ['[music]'],
+  };
+}
+
+type Music = NonNullable<JobSpec['backgroundMusic']>;
+
+/** Music with something to play at a volume above 0 (a video always has a duration). */
+function isHeard(music: Music): boolean {
+  return music.playlist.length > 0 && music.volume > 0;
+}
+
+/** Whether the music bed reads a key of the source audio to duck under it. */
+export function ducksUnderSource(music: Music | undefined): boolean {
+  return music !== undefined && isHeard(music) && music.duckUnderSource !== false;
+}
+
+/** The music's fade-in from the video's start and fade-out to its end, each at most the video's length. */
+function buildEndFades(fadeIn: number, fadeOut: number, duration: number): string[] {
+  const fadeInLength = Math.min(fadeIn, duration);
+  const fadeOutLength = Math.min(fadeOut, duration);
+  return [
+    ...(fadeInLength > 0 ? [`afade=t=in:st=0:d=${formatNumber(fadeInLength)}`] : []),
+    ...(fadeOutLength > 0
+      ? [`afade=t=out:st=${formatNumber(duration - fadeOutLength)}:d=${formatNumber(fadeOutLength)}`]
+      : []),
+  ];
+}
+
+type DuckUnderSource = Music['duckUnderSource'];
+
+/**
+ * A side-chain compressor on the music, keyed by the source audio: while the source is over the
+ * threshold, the music is lowered by (level - threshold) × (1 - 1/ratio) dB, with no make-up gain.
+ */
+function sourceDucking(setting: Exclude<DuckUnderSource, false>): string {
+  const { threshold, ratio } = setting === true ? SOURCE_DUCKING_DEFAULTS : setting;
+  const { attackMs, releaseMs } = SOURCE_DUCKING_DEFAULTS;
+  const linearThreshold = formatNumber(10 ** (threshold / 20));
+  return `sidechaincompress=threshold=${linearThreshold}:ratio=${formatNumber(ratio)}:attack=${attackMs}:release=${releaseMs}:makeup=1`;
 }
 
 function buildPlayChain(play: MusicOccurrence, track: PreparedAudio, index: number, label: string): string {
+  const heard = track.duration - play.offset;
   const filters = [
     NORMALIZE_AUDIO,
-    `atrim=end=${formatNumber(play.length)}`,
+    ...(play.offset > 0
+      ? [
+          `atrim=start=${formatNumber(play.offset)}:end=${formatNumber(play.offset + play.length)}`,
+          'asetpts=PTS-STARTPTS',
+        ]
+      : [`atrim=end=${formatNumber(play.length)}`]),
     ...(play.fadeIn > 0 ? [`afade=t=in:st=0:d=${formatNumber(play.fadeIn)}`] : []),
     ...(play.fadeOut > 0
-      ? [`afade=t=out:st=${formatNumber(track.duration - play.fadeOut)}:d=${formatNumber(play.fadeOut)}`]
+      ? [`afade=t=out:st=${formatNumber(heard - play.fadeOut)}:d=${formatNumber(play.fadeOut)}`]
       : []),
     delayBySamples(countSamples(play.start)),
   ];
@@ -52,21 +112,4 @@ function buildPlayChain(play: MusicOccurrence, track: PreparedAudio, index: numb
 function buildMusicGain(volume: number, ducking: readonly DuckingRange[]): string {
   const envelope = buildDuckingExpression(ducking);
   return envelope ? `${formatNumber(volume)}*${envelope}` : formatNumber(volume);
-}
-
-/** Each event with a ducking level lowers the music while its clip plays (up to the video's end). */
-function collectDuckingRanges(input: PlanInput, duration: number): DuckingRange[] {
-  return input.spec.timeline.flatMap((event, i) => {
-    const level = event.data.duckingLevel;
-    if (level === undefined || event.start >= duration) return [];
-    const clip = findTimelineClip(input, i);
-    return [
-      {
-        start: event.start,
-        end: Math.min(duration, event.start + clip.duration),
-        level,
-        fade: event.data.duckingFadeDuration,
-      },
-    ];
-  });
 }
