@@ -68,12 +68,11 @@ function planLevelling(
   if (!target || !source) return undefined;
   const mixPath = join(input.workDirectory, 'mix.wav');
   const encodedPath = join(input.workDirectory, 'video.mp4');
-  const levelling = {
+  const levelling: LevellingPlan = {
     target,
     mixPath,
     video: output.copiesVideo ? source : { path: encodedPath, options: forcedInputOptions('mov') },
-    encoding: output.encoding,
-    outputPath: output.outputPath,
+    output: { ...output, copiesVideo: true },
   };
   const videoArgs = output.copiesVideo ? [] : videoOnlyOutputArgs({ ...output, outputPath: encodedPath });
   return { outputArgs: [...videoArgs, ...mixOutputArgs(mixPath)], levelling };

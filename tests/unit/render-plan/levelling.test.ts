@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildLevellingArgs,
+  type LevellingPlan,
   levellingGainDb,
   limiterCeilingDb,
   limiterTakesLoudness,
 } from '../../../src/processor/render/plan/levelling.ts';
+import { buildOutputArgs } from '../../../src/processor/render/plan/output-args.ts';
 import { buildRenderPlan } from '../../../src/processor/render/plan.ts';
 import { H264_MP4, planInput, spec } from './plan-fixtures.ts';
 
@@ -43,8 +45,7 @@ describe('a loudness target in the plan', () => {
       target: STREAMING,
       mixPath: '/tmp/job/mix.wav',
       video: { path: '/work/video.mp4', options: ['-f', 'mov', '-protocol_whitelist', 'file'] },
-      encoding: undefined,
-      outputPath: '/out/o.mp4',
+      output: { encoding: undefined, copiesVideo: true, duration: 10, outputPath: '/out/o.mp4' },
     });
   });
 
@@ -100,11 +101,16 @@ describe('the levelling run', () => {
       path: '/work/video.mp4',
       options: ['-f', 'mov', '-protocol_whitelist', 'file', '-itsoffset', '-0.04'],
     },
-    encoding: undefined,
-    outputPath: '/out/o.mp4',
-  };
+    output: {
+      encoding: { audio_bitrate: '128k', preset: 'medium', video: 'auto' },
+      copiesVideo: true as const,
+      duration: 10,
+      outputPath: '/out/o.mp4',
+    },
+  } satisfies LevellingPlan;
 
-  it('copies the video and sets the gain and the limiter, 1.2 dB under the ceiling', () => {
+  it('copies the video, sets the gain and the limiter 1.2 dB under the ceiling, encodes as one run does', () => {
+    expect(buildOutputArgs(levelling.output)).toContain('128k');
     expect(buildLevellingArgs(levelling, 6, false)).toEqual([
       '-f',
       'mov',
@@ -122,28 +128,7 @@ describe('the levelling run', () => {
       '/tmp/job/mix.wav',
       '-filter_complex',
       '[1:a]volume=1.995262,alimiter=limit=0.776247:level=0:latency=1[aout]',
-      '-map',
-      '0:v:0',
-      '-map',
-      '[aout]',
-      '-c:v',
-      'copy',
-      '-c:a',
-      'aac',
-      '-aac_coder',
-      'fast',
-      '-b:a',
-      '192k',
-      '-ar',
-      '48000',
-      '-ac',
-      '2',
-      '-movflags',
-      '+faststart',
-      '-f',
-      'mp4',
-      '-y',
-      '/out/o.mp4',
+      ...buildOutputArgs(levelling.output),
     ]);
     expect(buildLevellingArgs(levelling, -3, true)[15]).toBe(
       '[1:a]volume=0.707946,alimiter=limit=0.776247:level=0:latency=1,ebur128=peak=sample:framelog=verbose[aout]',

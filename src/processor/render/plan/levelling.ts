@@ -3,7 +3,7 @@ import { forcedInputOptions } from '../media-formats.ts';
 import { formatNumber } from './filter-number.ts';
 import { FINAL_AUDIO, MEASURE_LOUDNESS } from './final-mix.ts';
 import type { RenderInput } from './input-list.ts';
-import { audioCodecArgs, type Encoding } from './output-args.ts';
+import { buildOutputArgs, type OutputSettings } from './output-args.ts';
 
 /**
  * A loudness target makes the render two runs, the second over the audio only. The first writes
@@ -17,8 +17,8 @@ export interface LevellingPlan {
   readonly mixPath: string;
   /** Where the output's video stream is copied from. */
   readonly video: RenderInput;
-  readonly encoding: Encoding;
-  readonly outputPath: string;
+  /** The output's options: those of a single run that copies the video. */
+  readonly output: OutputSettings & { readonly copiesVideo: true };
 }
 
 /**
@@ -88,18 +88,6 @@ export function buildLevellingArgs(levelling: LevellingPlan, gainDb: number, mea
     levelling.mixPath,
     '-filter_complex',
     `[1:a]${filters.join(',')}${FINAL_AUDIO}`,
-    '-map',
-    '0:v:0',
-    '-map',
-    FINAL_AUDIO,
-    '-c:v',
-    'copy',
-    ...audioCodecArgs(levelling.encoding),
-    '-movflags',
-    '+faststart',
-    '-f',
-    'mp4',
-    '-y',
-    levelling.outputPath,
+    ...buildOutputArgs(levelling.output),
   ];
 }

@@ -114,7 +114,7 @@ function videoCodecArgs({ encoding, copiesVideo, duration }: OutputSettings): st
   ];
 }
 
-export function audioCodecArgs(encoding: Encoding): string[] {
+function audioCodecArgs(encoding: Encoding): string[] {
   return [
     '-c:a',
     'aac',
