@@ -96,15 +96,25 @@ const loudnessSchema = z
   .union(
     [
       z.enum(PRESET_NAMES),
-      z.object({
-        integrated: z.number().min(-50).max(-5).describe('Integrated loudness in LUFS, from -50 to -5.'),
-        truePeak: z
-          .number()
-          .min(-9)
-          .max(0)
-          .default(-1)
-          .describe('True-peak ceiling in dBTP, from -9 to 0 (default -1).'),
-      }),
+      z
+        .object({
+          integrated: z.number().min(-50).max(-5).describe('Integrated loudness in LUFS, from -50 to -5.'),
+          truePeak: z
+            .number()
+            .min(-9)
+            .max(0)
+            .default(-1)
+            .describe('True-peak ceiling in dBTP, from -9 to 0 (default -1), above integrated.'),
+        })
+        .superRefine((target, ctx) => {
+          if (target.truePeak <= target.integrated) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['truePeak'],
+              message: `Must be above the integrated target (${target.integrated}): audio is louder at its peaks than on average`,
+            });
+          }
+        }),
     ],
     {
       error: "Input should be 'streaming', 'podcast', 'broadcast' or an object with integrated and truePeak",

@@ -5,7 +5,7 @@ import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../policy/media-limits.t
 import { MediaLimitError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
-import { levelMix, readMixMeasurement } from './render/level-mix.ts';
+import { LOG_LINES_FOR_SUMMARY, levelMix, readMixMeasurement } from './render/level-mix.ts';
 
 import { PlaylistLayoutError } from './render/plan/playlist.ts';
 import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
@@ -42,7 +42,7 @@ export interface RenderResult {
   /** Seconds, rounded to 2 decimals. */
   readonly processingTime: number;
   readonly copiedVideo: boolean;
-  /** Seconds the ffmpeg run took, downloads, speech and probes left out: the speed operators watch. */
+  /** Seconds the ffmpeg runs took, downloads, speech and probes left out: the speed operators watch. */
   readonly renderSeconds: number;
 }
 
@@ -55,7 +55,8 @@ export function createRenderer(ports: RendererPorts): Renderer {
 
 /**
  * The render use-case shared by the CLI and the processor Lambda: select the inputs in use, gather
- * them as local files, probe them, run the plan (one ffmpeg run), publish the MP4. The per-job temp
+ * them as local files, probe them, run the plan (one ffmpeg run, or two and at most two
+ * corrections with a loudness target), publish the MP4. The per-job temp
  * folder is removed whatever happens; the MP4 appears in the output folder only once complete.
  */
 export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<RenderResult> {
@@ -140,17 +141,24 @@ async function runPlan(
   const startedAt = performance.now();
   const { levelling } = plan;
   const options = { duration: plan.duration, signal: run.signal, deadlineAt: run.deadlineAt };
-  // The measuring run writes the mix; the levelling run encodes it: about half of the time each.
-  const firstShare = levelling ? 0.5 : 1;
+  // With a target, the first run mixes (and re-encodes, the longest part, when it does) and the
+  // second encodes the audio: about half each on the fast path. A correction run never goes back.
+  const firstShare = levelling ? (plan.copiesVideo ? 50 : 90) : 100;
+  let reached = 0;
+  const report = (percent: number) => {
+    if (percent <= reached) return;
+    reached = percent;
+    onProgress(percent);
+  };
   const log = await runFfmpeg(buildFfmpegArgs(plan, scriptPath), {
     ...options,
-    onProgress: (percent) => onProgress(percent * firstShare),
-    ...(levelling ? { infoLines: 40 } : {}),
+    onProgress: (percent) => report((percent * firstShare) / 100),
+    ...(levelling ? { infoLines: LOG_LINES_FOR_SUMMARY } : {}),
   });
   if (levelling) {
     await levelMix(levelling, readMixMeasurement(log), {
       ...options,
-      onProgress: (percent) => onProgress(50 + percent / 2),
+      onProgress: (percent) => report(firstShare + (percent * (100 - firstShare)) / 100),
     });
   }
   return Math.round(performance.now() - startedAt) / 1000;

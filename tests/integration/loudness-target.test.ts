@@ -3,15 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type JobSpecInput, LOUDNESS_PRESETS, parseJobSpec } from '@auto-vid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { measureLoudness } from '../../src/processor/render/ffmpeg.ts';
+import { RenderError } from '../../src/processor/errors.ts';
+import { measureLoudness, runFfmpeg } from '../../src/processor/render/ffmpeg.ts';
 import { type RenderResult, renderJob } from '../../src/processor/render-job.ts';
 import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
 import {
   countFrames,
+  levelDb,
   makePinkNoise,
   makeVideo,
   measureFile,
   probeDuration,
+  readPcm,
   videoPacketsMd5,
 } from '../support/media.ts';
 
@@ -116,12 +119,22 @@ describe('a loudness target', () => {
     expect(countFrames(result.localPath)).toBe(SECONDS * 30);
   });
 
-  it('leaves a silent track silent', async () => {
-    const result = await render({
+  it('leaves a silent track, and a mix under the -70 LUFS gate, as they are', async () => {
+    const silent = await render({
       assets: { video: { id: 'video', source: video }, audio: [] },
       timeline: [],
       output: { filename: 'silent.mp4', audio: { loudness: 'streaming' } },
     });
-    expect((await measureLoudness(result.localPath)).integratedLufs).toBeNull();
+    expect((await measureLoudness(silent.localPath)).integratedLufs).toBeNull();
+    const whisper = await render(mixAt(-80, { loudness: 'streaming' }));
+    expect((await measureLoudness(whisper.localPath)).integratedLufs).toBeNull();
+    expect(levelDb(readPcm(whisper.localPath), 0.5, 7.5)).toBeLessThan(-75);
+  });
+
+  it("reports only ffmpeg's errors when a measuring run fails, not its info log", async () => {
+    const args = ['-f', 'lavfi', '-i', 'anullsrc', '-t', '1', '-c:a', 'nosuchcodec', '-f', 'null', '-'];
+    await expect(runFfmpeg(args, { duration: 1, infoLines: 120 })).rejects.toThrow(
+      new RenderError("ffmpeg failed: Unknown encoder 'nosuchcodec'"),
+    );
   });
 });

@@ -129,6 +129,18 @@ describe('music ducked under the source audio', () => {
     expect(levelDb(readPcm(result.localPath, 300), 4.5, 7.5)).toBeCloseTo(TONE_DB, 0);
   });
 
+  it('follows the ratio given: 2:1 lowers the music less than the default 8:1', async () => {
+    const result = await render({
+      video: { ...talking, source: media.talking },
+      backgroundMusic: { playlist: ['music'], volume: 1, duckUnderSource: { threshold: -40, ratio: 2 } },
+    });
+    const music = readPcm(result.localPath, 440);
+    const depth = levelDb(music, 1, 3.5) - levelDb(music, 4.5, 7.5);
+    // The source sits about 16 dB over -40 dBFS: 8:1 takes 14 dB, 2:1 takes 8.
+    expect(depth).toBeGreaterThan(5);
+    expect(depth).toBeLessThan(11);
+  });
+
   it('follows a threshold above the source level: nothing to duck', async () => {
     const result = await render({
       video: { ...talking, source: media.talking },

@@ -504,6 +504,13 @@ const invalidCases: [string, unknown, string][] = [
     ),
   ],
   [
+    'a true-peak ceiling under the integrated target',
+    set(['output', 'audio'], { loudness: { integrated: -5, truePeak: -9 } }),
+    expected(
+      "Field 'output -> audio -> loudness -> truePeak': Must be above the integrated target (-5): audio is louder at its peaks than on average",
+    ),
+  ],
+  [
     'a loudness target as a number',
     set(['output', 'audio'], { loudness: -14 }),
     expected(

@@ -10,7 +10,13 @@ import {
 } from './plan/levelling.ts';
 
 /** At most this many levelling runs: the first, then corrections of what the limiter took away. */
-const MAX_LEVELLING_RUNS = 3;
+export const MAX_LEVELLING_RUNS = 3;
+
+/**
+ * Log lines kept from a measuring run: ebur128's summary (about 12) comes at the very end, after
+ * what x264 reports of a re-encode (about 30).
+ */
+export const LOG_LINES_FOR_SUMMARY = 120;
 
 /** ebur128's summary at the end of a run's log; a run that measured nothing is a render fault. */
 export function readMixMeasurement(log: readonly string[]): LoudnessSummary {
@@ -28,14 +34,15 @@ export async function levelMix(
   levelling: LevellingPlan,
   measured: LoudnessSummary,
   options: Omit<FfmpegRunOptions, 'infoLines'>,
+  run: typeof runFfmpeg = runFfmpeg,
 ): Promise<void> {
   const { target } = levelling;
   let gain = levellingGainDb(target, measured.integrated);
-  for (let run = 1; ; run++) {
-    const measure = run < MAX_LEVELLING_RUNS && limiterTakesLoudness(target, measured.peak, gain);
-    const log = await runFfmpeg(buildLevellingArgs(levelling, gain, measure), {
+  for (let attempt = 1; ; attempt++) {
+    const measure = attempt < MAX_LEVELLING_RUNS && limiterTakesLoudness(target, measured.peak, gain);
+    const log = await run(buildLevellingArgs(levelling, gain, measure), {
       ...options,
-      ...(measure ? { infoLines: 40 } : {}),
+      ...(measure ? { infoLines: LOG_LINES_FOR_SUMMARY } : {}),
     });
     if (!measure) return;
     const reached = readMixMeasurement(log).integrated;

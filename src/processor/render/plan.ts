@@ -30,7 +30,8 @@ export interface RenderPlan {
 }
 
 /**
- * Spec + probed media → one ffmpeg run: inputs, one filtergraph, output options. Pure. Inputs are
+ * Spec + probed media → one ffmpeg run: inputs, one filtergraph, output options (and, with a
+ * loudness target, the second run that levels what the first measured). Pure. Inputs are
  * referred to by index only, so no user string (id, text, path) ever reaches the filtergraph.
  */
 export function buildRenderPlan(input: PlanInput): RenderPlan {

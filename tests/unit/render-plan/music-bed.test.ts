@@ -116,4 +116,13 @@ describe('buildMusicBed', () => {
       '[bed][sourcekey]sidechaincompress=threshold=0.1:ratio=3:attack=20:release=400:makeup=1[music]',
     );
   });
+
+  it('writes no fade that would round to 0 s (afade would read it as 44100 samples)', () => {
+    const input = planInput(
+      spec({ backgroundMusic: { playlist: ['a'], loop: false, fadeIn: 1e-7, fadeOut: 0.0000004 } }),
+      audioAssets,
+    );
+    const bed = buildMusicBed(input, 10, new InputList('/work/video.mp4', 'mov'));
+    expect(bed.chains.join(';')).not.toContain('afade');
+  });
 });

@@ -3,7 +3,7 @@ import { buildSourceAudio } from '../../../src/processor/render/plan/source-audi
 import { H264_MP4, NORM, planInput, spec } from './plan-fixtures.ts';
 
 const speech = new Map([[0, { path: '/work/speech.wav', duration: 2, demuxer: 'wav' }]]);
-const ALIGNED = `aresample=first_pts=0,${NORM},apad=whole_dur=10,atrim=end=10,asetpts=N/SR/TB`;
+const ALIGNED = `atrim=end=10,aresample=first_pts=0,${NORM},apad=whole_dur=10,atrim=end=10,asetpts=N/SR/TB`;
 
 function sourceWith(audio: unknown, extra: Record<string, unknown> = {}) {
   return planInput(

@@ -14,8 +14,9 @@ export const FINAL_AUDIO = '[aout]';
 export const MEASURE_LOUDNESS = 'ebur128=peak=sample:framelog=verbose';
 
 /**
- * The one chain that ends the graph: the music bed and the clip lanes mixed and limited, then padded
- * and trimmed to the video's exact duration; a silent track of that duration when nothing plays.
+ * The one chain that ends the graph: the source audio, the music bed and the clip lanes mixed and
+ * limited, then padded and trimmed to the video's exact duration; a silent track of that duration
+ * when nothing plays.
  * `forLevelling`: a later run sets the level and limits, so the mix is measured here instead.
  */
 export function buildFinalMix(labels: readonly string[], duration: number, forLevelling = false): string {

@@ -56,9 +56,12 @@ export function limiterTakesLoudness(
   return samplePeakDb !== null && samplePeakDb + gainDb > limiterCeilingDb(target) + LIMITING_UNMEASURED_DB;
 }
 
-/** What the measuring run writes: the mix as float samples (its peaks may pass full scale). */
+/**
+ * What the measuring run writes: the mix as float samples (its peaks may pass full scale), 384 kB a
+ * second; past 4 GiB (3.1 hours) as RF64, the WAV that has no size limit.
+ */
 export function mixOutputArgs(mixPath: string): string[] {
-  return ['-map', FINAL_AUDIO, '-c:a', 'pcm_f32le', '-f', 'wav', '-y', mixPath];
+  return ['-map', FINAL_AUDIO, '-c:a', 'pcm_f32le', '-f', 'wav', '-rf64', 'auto', '-y', mixPath];
 }
 
 /**

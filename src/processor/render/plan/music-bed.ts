@@ -67,13 +67,10 @@ export function ducksUnderSource(music: Music | undefined): boolean {
 
 /** The music's fade-in from the video's start and fade-out to its end, each at most the video's length. */
 function buildEndFades(fadeIn: number, fadeOut: number, duration: number): string[] {
-  const fadeInLength = Math.min(fadeIn, duration);
   const fadeOutLength = Math.min(fadeOut, duration);
   return [
-    ...(fadeInLength > 0 ? [`afade=t=in:st=0:d=${formatNumber(fadeInLength)}`] : []),
-    ...(fadeOutLength > 0
-      ? [`afade=t=out:st=${formatNumber(duration - fadeOutLength)}:d=${formatNumber(fadeOutLength)}`]
-      : []),
+    ...buildFade('in', 0, Math.min(fadeIn, duration)),
+    ...buildFade('out', duration - fadeOutLength, fadeOutLength),
   ];
 }
 
@@ -100,13 +97,20 @@ function buildPlayChain(play: MusicOccurrence, track: PreparedAudio, index: numb
           'asetpts=PTS-STARTPTS',
         ]
       : [`atrim=end=${formatNumber(play.length)}`]),
-    ...(play.fadeIn > 0 ? [`afade=t=in:st=0:d=${formatNumber(play.fadeIn)}`] : []),
-    ...(play.fadeOut > 0
-      ? [`afade=t=out:st=${formatNumber(heard - play.fadeOut)}:d=${formatNumber(play.fadeOut)}`]
-      : []),
+    ...buildFade('in', 0, play.fadeIn),
+    ...buildFade('out', heard - play.fadeOut, play.fadeOut),
     delayBySamples(countSamples(play.start)),
   ];
   return `[${index}:a]${filters.join(',')}${label}`;
+}
+
+/**
+ * One afade, or none when it would be written as 0 s long: afade reads d=0 as "not given" and
+ * fades over 44100 samples instead.
+ */
+function buildFade(type: 'in' | 'out', start: number, length: number): string[] {
+  const d = formatNumber(Math.max(0, length));
+  return d === '0' ? [] : [`afade=t=${type}:st=${formatNumber(start)}:d=${d}`];
 }
 
 function buildMusicGain(volume: number, ducking: readonly DuckingRange[]): string {

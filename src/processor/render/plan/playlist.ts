@@ -15,6 +15,9 @@ export interface MusicOccurrence {
 /** Past this many plays the playlist is too short for the video to be worth rendering this way. */
 export const MAX_MUSIC_OCCURRENCES = 400;
 
+/** The least of the first track that `startAt` must leave to be heard. */
+const MIN_PLAY_SECONDS = 0.01;
+
 /** The playlist cannot be laid out over the video as the spec asks: a limit of the media. */
 export class PlaylistLayoutError extends Error {
   override readonly name = 'PlaylistLayoutError';
@@ -35,7 +38,7 @@ export function schedulePlaylist(input: {
   const { trackDurations, loop, crossfade, until, startAt = 0 } = input;
   const count = trackDurations.length;
   const first = trackDurations[0] ?? 0;
-  if (startAt > 0 && startAt >= first) {
+  if (startAt > 0 && startAt > first - MIN_PLAY_SECONDS) {
     throw new PlaylistLayoutError(
       `backgroundMusic.startAt (${startAt} s) is not inside the first track, which lasts ${Math.round(first * 1000) / 1000} s`,
     );

@@ -21,6 +21,8 @@ export function buildSourceAudio(input: PlanInput, duration: number): SourceAudi
   if (!settings?.keep || !input.video.probe.hasAudio) return EMPTY_SECTION;
   const end = formatNumber(duration);
   const aligned = [
+    // Cut first: a stream that starts late would otherwise be padded from 0 to its start in memory.
+    `atrim=end=${end}`,
     'aresample=first_pts=0',
     NORMALIZE_AUDIO,
     `apad=whole_dur=${end}`,
