@@ -126,11 +126,7 @@ const loudnessSchema = z
   );
 
 /** The target `output.audio.loudness` names, resolved; undefined when there is none. */
-export function resolveLoudnessTarget(spec: {
-  readonly output: {
-    readonly audio?: { readonly loudness?: LoudnessPresetName | LoudnessTarget } | undefined;
-  };
-}): LoudnessTarget | undefined {
+export function resolveLoudnessTarget(spec: Pick<JobSpec, 'output'>): LoudnessTarget | undefined {
   const loudness = spec.output.audio?.loudness;
   if (loudness === undefined) return undefined;
   return typeof loudness === 'string' ? LOUDNESS_PRESETS[loudness] : loudness;

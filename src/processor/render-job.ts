@@ -61,7 +61,14 @@ export function createRenderer(ports: RendererPorts): Renderer {
  */
 export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<RenderResult> {
   const startedAt = new Date();
-  const report = (percent: number) => ports.onProgress?.(Math.round(percent));
+  // Progress only moves forward, whatever a run reports (a loudness correction run starts over).
+  let reached = -1;
+  const report = (percent: number) => {
+    const rounded = Math.round(percent);
+    if (rounded <= reached) return;
+    reached = rounded;
+    ports.onProgress?.(rounded);
+  };
   const workspace = await openWorkspace(spec, ports);
   try {
     report(0);
@@ -142,23 +149,17 @@ async function runPlan(
   const { levelling } = plan;
   const options = { duration: plan.duration, signal: run.signal, deadlineAt: run.deadlineAt };
   // With a target, the first run mixes (and re-encodes, the longest part, when it does) and the
-  // second encodes the audio: about half each on the fast path. A correction run never goes back.
+  // second encodes the audio: about half each on the fast path.
   const firstShare = levelling ? (plan.copiesVideo ? 50 : 90) : 100;
-  let reached = 0;
-  const report = (percent: number) => {
-    if (percent <= reached) return;
-    reached = percent;
-    onProgress(percent);
-  };
   const log = await runFfmpeg(buildFfmpegArgs(plan, scriptPath), {
     ...options,
-    onProgress: (percent) => report((percent * firstShare) / 100),
+    onProgress: (percent) => onProgress((percent * firstShare) / 100),
     ...(levelling ? { infoLines: LOG_LINES_FOR_SUMMARY } : {}),
   });
   if (levelling) {
     await levelMix(levelling, readMixMeasurement(log), {
       ...options,
-      onProgress: (percent) => report(firstShare + (percent * (100 - firstShare)) / 100),
+      onProgress: (percent) => onProgress(firstShare + (percent * (100 - firstShare)) / 100),
     });
   }
   return Math.round(performance.now() - startedAt) / 1000;

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { parseEbur128Summary } from '../../src/processor/render/loudness.ts';
 
 /** Test media made with ffmpeg's lavfi sources; measurements read decoded PCM. */
 
@@ -231,7 +232,6 @@ export function measureFile(path: string): { integrated: number; truePeak: numbe
     ['-hide_banner', '-nostats', '-i', path, '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-'],
     { encoding: 'utf8' },
   );
-  const summary = result.stderr.slice(result.stderr.lastIndexOf('Summary:'));
-  const read = (pattern: RegExp) => Number(pattern.exec(summary)?.[1] ?? Number.NaN);
-  return { integrated: read(/I:\s+(-?[\d.]+) LUFS/), truePeak: read(/Peak:\s+(-?[\d.]+) dBFS/) };
+  const summary = parseEbur128Summary(result.stderr.split('\n'));
+  return { integrated: summary?.integrated ?? Number.NaN, truePeak: summary?.peak ?? Number.NaN };
 }

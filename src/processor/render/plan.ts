@@ -45,7 +45,7 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
   const copiesVideo = decideVideoCopy(spec, video.probe);
   const output = { encoding: spec.output.encoding, copiesVideo, duration, outputPath: input.outputPath };
   // A silent track has no loudness to set: it is written as it is.
-  const levelling = mixed.length > 0 ? planLevelling(input, output, inputs.toArray()[0]) : undefined;
+  const levelling = mixed.length > 0 ? planLevelling(input, output, inputs.video) : undefined;
   const finalMix = buildFinalMix(mixed, duration, levelling !== undefined);
   return {
     duration,
@@ -63,10 +63,10 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
 function planLevelling(
   input: PlanInput,
   output: OutputSettings,
-  source: RenderInput | undefined,
+  source: RenderInput,
 ): Pick<RenderPlan, 'outputArgs' | 'levelling'> | undefined {
   const target = resolveLoudnessTarget(input.spec);
-  if (!target || !source) return undefined;
+  if (!target) return undefined;
   const mixPath = join(input.workDirectory, 'mix.wav');
   const encodedPath = join(input.workDirectory, 'video.mp4');
   const levelling: LevellingPlan = {

@@ -25,6 +25,11 @@ export class InputList {
     this.#inputs = [{ path: videoPath, options: [...forcedInputOptions(videoDemuxer), ...shift] }];
   }
 
+  /** Input 0: the source video, with its options. */
+  get video(): RenderInput {
+    return this.#inputs[0] as RenderInput;
+  }
+
   /** Appends one audio input and returns its index. */
   add(audio: PreparedAudio): number {
     return this.#inputs.push({ path: audio.path, options: inputOptions(audio) }) - 1;
