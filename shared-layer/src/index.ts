@@ -1,4 +1,5 @@
 export * from './asset-source.ts';
+export * from './captions.ts';
 export * from './job-spec.ts';
 export * from './job-view.ts';
 export * from './json-schema.ts';

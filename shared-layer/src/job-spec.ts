@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAssetSource, parseS3Location } from './asset-source.ts';
+import { captionsSchema } from './captions.ts';
 import { quoteForMessage } from './message-text.ts';
 import { POLLY_ENGINES, POLLY_LANGUAGE_CODES, POLLY_TEXT_TYPES, POLLY_VOICE_IDS } from './polly-voices.ts';
 import { findSsmlProblem } from './ssml.ts';
@@ -279,7 +280,7 @@ const audioEventSchema = z.object({
 
 const timelineEventSchema = z.discriminatedUnion('type', [ttsEventSchema, audioEventSchema]);
 
-const outputSchema = z.object({
+const outputFields = z.object({
   destination: z
     .string()
     .min(1)
@@ -367,7 +368,21 @@ const outputSchema = z.object({
     .object({ loudness: loudnessSchema })
     .optional()
     .describe('What is done to the final mix as a whole.'),
+  captions: captionsSchema,
 });
+
+/** Rules between output fields: burned-in captions are drawn into a re-encoded picture. */
+function checkOutput(output: z.output<typeof outputFields>, ctx: z.core.$RefinementCtx<unknown>): void {
+  if (output.captions?.burnIn && output.encoding?.video === 'copy') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['captions', 'burnIn'],
+      message: 'Burned-in captions re-encode the video: set output.encoding.video to "auto" or "encode"',
+    });
+  }
+}
+
+const outputSchema = outputFields.superRefine(checkOutput);
 
 function webhookSchema(limits: WebhookSizeLimits) {
   return z.object({

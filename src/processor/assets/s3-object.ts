@@ -47,3 +47,34 @@ export async function uploadSmallFile(
     }),
   );
 }
+
+/** Reads one small object (a speech timing) whole, as UTF-8 text. */
+export async function readSmallObject(
+  s3: S3Client,
+  location: { bucket: string; key: string },
+  signal?: AbortSignal,
+): Promise<string> {
+  const request = s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
+    abortSignal: signal,
+  });
+  const object = signal ? await untilAborted(request, signal) : await request;
+  if (!object.Body) return '';
+  return object.Body.transformToString('utf8');
+}
+
+/** Puts one small text object in a single request. */
+export async function putSmallObject(
+  s3: S3Client,
+  location: { bucket: string; key: string },
+  body: string,
+  contentType: string,
+): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: location.bucket,
+      Key: location.key,
+      Body: body,
+      ContentType: contentType,
+    }),
+  );
+}

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { open, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { POLLY_VOICES, type PollyLanguageCode } from '@auto-vid/shared';
 import { SpeechSynthesisError } from '../errors.ts';
 import { runProcess } from '../run-process.ts';
-import type { SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
+import type { SpeechAudio, SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
+import {
+  estimateSentence,
+  estimateWholeText,
+  splitSentences,
+  spokenText,
+  type TimedSentence,
+} from './speech-timing.ts';
 
 const espeakBinary = (): string => process.env.ESPEAK_PATH || 'espeak-ng';
 
@@ -69,43 +76,147 @@ const UNBOUNDED_SECONDS = 6 * 60 * 60;
 
 /**
  * The local stand-in for Polly: espeak-ng from Debian, WAV out, SSML passed as SSML. The WAV is
- * read from espeak's stdout and stops at `maxSeconds`; its header then gets the real sizes.
+ * read from espeak's stdout and stops at `maxSeconds`; its header then gets the real sizes. With
+ * `timing`, a plain text is spoken a sentence at a time and the WAVs joined, so each sentence's
+ * time is exact (its audible start and end are read from its samples) and its words are placed
+ * inside it by length; SSML is spoken whole, its sentences and words placed by length.
  */
 export function createEspeakSynthesizer(): SpeechSynthesizer {
   return {
     name: 'espeak-ng',
     async synthesize(request, directory, signal) {
-      const id = randomUUID();
-      const textPath = join(directory, `${id}.txt`);
-      const wavPath = join(directory, `${id}.wav`);
-      // The text goes through a file, never the command line, so no text is read as an option.
-      await writeFile(textPath, request.text, 'utf8');
-      const args = [
-        '-v',
-        chooseEspeakVoice(request),
-        ...(request.providerConfig.textType === 'ssml' ? ['-m'] : []),
-        '--stdout',
-        '-f',
-        textPath,
-      ];
-      const seconds = Math.min(request.maxSeconds ?? UNBOUNDED_SECONDS, UNBOUNDED_SECONDS);
-      const maxBytes = WAV_HEADER_BYTES + 2 * Math.ceil((seconds * BYTES_PER_SECOND) / 2);
-      const result = await runProcess(espeakBinary(), args, {
-        stderrLines: 5,
-        signal,
-        stdoutFile: { path: wavPath, maxBytes },
-      });
-      if (result.killedBy !== null) throw new SpeechSynthesisError('espeak-ng stopped: aborted', true);
-      if (result.exitCode !== 0 && !result.stdoutCut) {
-        throw new SpeechSynthesisError(
-          `espeak-ng failed: ${result.stderrTail.join(' ') || `exit ${result.exitCode}`}`,
-          false,
-        );
+      if (!request.timing) return speak(request.text, request, directory, signal);
+      if (request.providerConfig.textType === 'ssml') {
+        const audio = await speak(request.text, request, directory, signal);
+        const span = audibleSpan(await readFile(audio.path));
+        const language = languageOf(request);
+        const sentences = splitSentences(spokenText(request.text, 'ssml'), language);
+        return {
+          ...audio,
+          timing: { accuracy: 'estimated', sentences: estimateWholeText(sentences, ...span) },
+        };
       }
-      await writeWavSizes(wavPath);
-      return { path: wavPath, cut: result.stdoutCut };
+      return speakBySentence(request, directory, signal);
     },
   };
+}
+
+/** The BCP 47 language of a request, for sentence breaks. */
+function languageOf(request: SpeechRequest): string {
+  return request.providerConfig.languageCode ?? POLLY_VOICES[request.providerConfig.voiceId].languageCode;
+}
+
+/** One espeak-ng run over `text`, stopped at `maxSeconds` of audio. */
+async function speak(
+  text: string,
+  request: SpeechRequest,
+  directory: string,
+  signal: AbortSignal | undefined,
+  maxSeconds = request.maxSeconds,
+): Promise<SpeechAudio> {
+  const id = randomUUID();
+  const textPath = join(directory, `${id}.txt`);
+  const wavPath = join(directory, `${id}.wav`);
+  // The text goes through a file, never the command line, so no text is read as an option.
+  await writeFile(textPath, text, 'utf8');
+  const args = [
+    '-v',
+    chooseEspeakVoice(request),
+    ...(request.providerConfig.textType === 'ssml' ? ['-m'] : []),
+    '--stdout',
+    '-f',
+    textPath,
+  ];
+  const seconds = Math.min(maxSeconds ?? UNBOUNDED_SECONDS, UNBOUNDED_SECONDS);
+  const maxBytes = WAV_HEADER_BYTES + 2 * Math.ceil((seconds * BYTES_PER_SECOND) / 2);
+  const result = await runProcess(espeakBinary(), args, {
+    stderrLines: 5,
+    signal,
+    stdoutFile: { path: wavPath, maxBytes },
+  });
+  await rm(textPath, { force: true });
+  if (result.killedBy !== null) throw new SpeechSynthesisError('espeak-ng stopped: aborted', true);
+  if (result.exitCode !== 0 && !result.stdoutCut) {
+    throw new SpeechSynthesisError(
+      `espeak-ng failed: ${result.stderrTail.join(' ') || `exit ${result.exitCode}`}`,
+      false,
+    );
+  }
+  await writeWavSizes(wavPath);
+  return { path: wavPath, cut: result.stdoutCut };
+}
+
+/**
+ * A plain text spoken a sentence at a time, in order, until `maxSeconds` is spoken; the samples are
+ * joined into one WAV and each sentence timed where its samples start.
+ */
+async function speakBySentence(
+  request: SpeechRequest,
+  directory: string,
+  signal: AbortSignal | undefined,
+): Promise<SpeechAudio> {
+  const sentences = splitSentences(request.text, languageOf(request));
+  const pieces: Buffer[] = [];
+  const timed: TimedSentence[] = [];
+  let offset = 0;
+  let cut = false;
+  for (const sentence of sentences) {
+    const left = request.maxSeconds === undefined ? undefined : request.maxSeconds - offset;
+    if (left !== undefined && left <= 0) {
+      cut = true;
+      break;
+    }
+    const audio = await speak(sentence, request, directory, signal, left);
+    const samples = (await readFile(audio.path)).subarray(WAV_HEADER_BYTES);
+    await rm(audio.path, { force: true });
+    const [start, end] = audibleSpan(samples);
+    timed.push(estimateSentence(sentence, offset + start, offset + end));
+    pieces.push(samples);
+    offset += samples.length / BYTES_PER_SECOND;
+    cut ||= audio.cut;
+  }
+  const path = join(directory, `${randomUUID()}.wav`);
+  await writeFile(path, Buffer.concat([wavHeader(pieces.reduce((sum, p) => sum + p.length, 0)), ...pieces]));
+  return { path, cut, timing: { accuracy: 'sentences', sentences: timed } };
+}
+
+/** Below this (16-bit) a sample is silence: about -50 dBFS. */
+const SILENCE_SAMPLE = 100;
+
+/**
+ * Seconds from the first to the last audible sample of espeak's 16-bit PCM (with or without its
+ * header: a header reads as near silence); the whole length when nothing is audible.
+ */
+function audibleSpan(samples: Buffer): [number, number] {
+  const count = Math.floor(samples.length / 2);
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < count; i++) {
+    if (Math.abs(samples.readInt16LE(i * 2)) > SILENCE_SAMPLE) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  const rate = BYTES_PER_SECOND / 2;
+  return first < 0 ? [0, count / rate] : [first / rate, (last + 1) / rate];
+}
+
+/** The 44-byte header of espeak's format (mono, 16-bit, 22,050 Hz) for `dataBytes` of samples. */
+function wavHeader(dataBytes: number): Buffer {
+  const header = Buffer.alloc(WAV_HEADER_BYTES);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(dataBytes + WAV_HEADER_BYTES - 8, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(BYTES_PER_SECOND / 2, 24);
+  header.writeUInt32LE(BYTES_PER_SECOND, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
 }
 
 /** A streamed WAV header carries placeholder sizes; the RIFF and data sizes are set to the file's. */

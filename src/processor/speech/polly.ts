@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { POLLY_VOICES } from '@auto-vid/shared';
 import {
   type PollyClient,
   SynthesizeSpeechCommand,
@@ -13,6 +14,16 @@ import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { buildMp3JoinArgs, runFfmpeg } from '../render/ffmpeg.ts';
 import { mp3BytesPerSecond } from './mp3-rate.ts';
 import type { SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
+import {
+  estimateSentence,
+  estimateWholeText,
+  type PollySpeechMark,
+  parseSpeechMarks,
+  type SpeechTiming,
+  splitSentences,
+  spokenText,
+  timeWordsFromMarks,
+} from './speech-timing.ts';
 import { splitPlainText, splitSsml } from './split-text.ts';
 
 const RETRYABLE_POLLY_ERRORS = new Set(['ThrottlingException', 'ServiceFailureException', 'TimeoutError']);
@@ -95,12 +106,90 @@ async function readAudio(
   return { bytes, seconds: rate ? bytes.length / rate : undefined, cut: false };
 }
 
+/** Polly engines that give speech marks; the generative engine gives none. */
+const ENGINES_WITH_MARKS: ReadonlySet<string> = new Set(['standard', 'neural', 'long-form']);
+
+/** Whether Polly's `engine` gives word times (speech marks). */
+export function givesSpeechMarks(engine: string): boolean {
+  return ENGINES_WITH_MARKS.has(engine);
+}
+
 /**
- * Amazon Polly: MP3 per request. Text over Polly's per-request limit is split (sentences for text,
- * top-level elements for SSML) and the decoded parts are joined into one WAV with no gap. With a
- * `maxSeconds`, no part is read past it and no part is asked for once the parts received already
- * hold that much (parts start in order, so a new part always comes after every received one).
- * Each part Polly answers is counted in `metrics.speech`: billed characters, by engine.
+ * Whether timing this request makes Polly speak it a sentence at a time (the audio then differs
+ * from the narration spoken whole): plain text on an engine without speech marks.
+ */
+export function speaksBySentence(request: SpeechRequest): boolean {
+  const config = request.providerConfig;
+  return request.timing === true && config.textType === 'text' && !givesSpeechMarks(config.engine);
+}
+
+/**
+ * The requests one narration takes. Text over Polly's per-request limit is split (sentences for
+ * text, top-level elements for SSML). Timing on an engine without speech marks asks for each
+ * sentence of a plain text on its own, so each sentence's time is exact.
+ */
+export function planPollyParts(request: SpeechRequest): string[] {
+  const config = request.providerConfig;
+  if (config.textType === 'ssml') return splitSsml(request.text);
+  if (!speaksBySentence(request)) return splitPlainText(request.text);
+  const language = config.languageCode ?? POLLY_VOICES[config.voiceId].languageCode;
+  return splitSentences(request.text, language).flatMap((sentence) => splitPlainText(sentence));
+}
+
+/** One part as received: its audio, and its speech marks when timing was asked of an engine with them. */
+interface ReceivedPart {
+  readonly text: string;
+  readonly audio: PartAudio;
+  readonly marks?: PollySpeechMark[];
+}
+
+/**
+ * Each part's timing, shifted to where its audio starts in the joined audio (the parts before it,
+ * by their MP3 length): from its marks, or by the estimate for a part that has none.
+ */
+function timeParts(parts: readonly ReceivedPart[], request: SpeechRequest): SpeechTiming {
+  const config = request.providerConfig;
+  const language = config.languageCode ?? POLLY_VOICES[config.voiceId].languageCode;
+  let offset = 0;
+  const sentences = parts.flatMap(({ text, audio, marks }) => {
+    const from = offset;
+    const seconds = audio.seconds ?? 0;
+    offset += seconds;
+    if (marks) return timeWordsFromMarks(marks, text, config.textType, from);
+    if (config.textType === 'text') return [estimateSentence(text, from, from + seconds)];
+    return estimateWholeText(splitSentences(spokenText(text, 'ssml'), language), from, from + seconds);
+  });
+  const accuracy = givesSpeechMarks(config.engine)
+    ? 'exact'
+    : config.textType === 'text'
+      ? 'sentences'
+      : 'estimated';
+  return { accuracy, sentences };
+}
+
+/** Reads a speech-mark response whole: a few hundred bytes a sentence. */
+async function readMarks(stream: SynthesizeSpeechCommandOutput['AudioStream']): Promise<PollySpeechMark[]> {
+  if (!stream) throw new SpeechSynthesisError('Polly returned no speech marks', true);
+  try {
+    return parseSpeechMarks(await stream.transformToString('utf8'));
+  } catch (error) {
+    throw new SpeechSynthesisError(
+      `Polly speech marks could not be read: ${(error as Error).message}`,
+      true,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * Amazon Polly: MP3 per request (see `planPollyParts`); the decoded parts are joined into one WAV
+ * with no gap. With `timing`, an engine with speech marks is asked a second time per part, for its
+ * sentence and word marks (`OutputFormat: json`). With a `maxSeconds`, no part is read past it and
+ * no part is asked for once the parts received already hold that much (parts start in order, so a
+ * new part always comes after every received one). Each request Polly answers is counted in
+ * `metrics.speech`: billed characters, by engine.
  */
 export function createPollySynthesizer(
   client: PollyClient = createPollyClient(),
@@ -109,51 +198,91 @@ export function createPollySynthesizer(
   return {
     name: 'aws-polly',
     async synthesize(request: SpeechRequest, directory: string, signal?: AbortSignal) {
-      const config = request.providerConfig;
+      const texts = planPollyParts(request);
+      const parts = await requestParts(client, metrics, request, texts, signal);
       const maxSeconds = request.maxSeconds;
-      const parts = config.textType === 'ssml' ? splitSsml(request.text) : splitPlainText(request.text);
-      let receivedSeconds = 0;
-      const received = await mapWithConcurrency(parts, PART_CONCURRENCY, async (text) => {
-        if (maxSeconds !== undefined && receivedSeconds >= maxSeconds) return undefined;
-        try {
-          const response = await client.send(
-            new SynthesizeSpeechCommand({
-              Text: text,
-              TextType: config.textType,
-              VoiceId: config.voiceId,
-              Engine: config.engine,
-              OutputFormat: 'mp3',
-              LanguageCode: config.languageCode,
-            }),
-            { abortSignal: signal },
-          );
-          // Polly bills what it was asked, whether or not all of the audio is read.
-          metrics.speech(config.engine, response.RequestCharacters ?? text.length);
-          if (!response.AudioStream) throw new SpeechSynthesisError('Polly returned no audio', true);
-          const audio = await readAudio(response.AudioStream, maxSeconds);
-          receivedSeconds += audio.seconds ?? 0;
-          return audio;
-        } catch (error) {
-          throw toSpeechError(error);
-        }
-      });
-      const audio = received.filter((part): part is PartAudio => part !== undefined);
+      const heldSeconds = parts.reduce((sum, part) => sum + (part.audio.seconds ?? 0), 0);
       const cut =
-        audio.length < parts.length ||
-        audio.some((part) => part.cut) ||
-        (maxSeconds !== undefined && receivedSeconds > maxSeconds);
-      const id = randomUUID();
-      const partPaths = await Promise.all(
-        audio.map(async ({ bytes }, i) => {
-          const path = join(directory, `speech-${id}${audio.length > 1 ? `-part${i}` : ''}.mp3`);
-          await writeFile(path, bytes);
-          return path;
-        }),
-      );
-      // A cut MP3 still declares its full length in its header: it is decoded to a WAV of its own.
-      if (partPaths.length === 1 && !cut) return { path: partPaths[0] as string, cut };
-      const joined = join(directory, `speech-${id}.wav`);
-      return { path: await joinParts(partPaths, joined, cut ? maxSeconds : undefined, signal), cut };
+        parts.length < texts.length ||
+        parts.some((part) => part.audio.cut) ||
+        (maxSeconds !== undefined && heldSeconds > maxSeconds);
+      const path = await writeAudio(parts, directory, cut ? maxSeconds : undefined, signal);
+      return { path, cut, ...(request.timing ? { timing: timeParts(parts, request) } : {}) };
     },
   };
+}
+
+/** Asks Polly for each part in order, two at a time, until the parts received hold `maxSeconds`. */
+async function requestParts(
+  client: PollyClient,
+  metrics: Pick<JobMetrics, 'speech'>,
+  request: SpeechRequest,
+  texts: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<ReceivedPart[]> {
+  const config = request.providerConfig;
+  const maxSeconds = request.maxSeconds;
+  const withMarks = request.timing === true && givesSpeechMarks(config.engine);
+  const synthesize = async (text: string, format: 'mp3' | 'json') => {
+    const response = await client.send(
+      new SynthesizeSpeechCommand({
+        Text: text,
+        TextType: config.textType,
+        VoiceId: config.voiceId,
+        Engine: config.engine,
+        OutputFormat: format,
+        LanguageCode: config.languageCode,
+        ...(format === 'json' ? { SpeechMarkTypes: ['sentence', 'word'] as const } : {}),
+      }),
+      { abortSignal: signal },
+    );
+    // Polly bills what it was asked, whether or not all of the answer is read.
+    metrics.speech(config.engine, response.RequestCharacters ?? text.length);
+    return response;
+  };
+  let receivedSeconds = 0;
+  const received = await mapWithConcurrency(
+    texts,
+    PART_CONCURRENCY,
+    async (text): Promise<ReceivedPart | undefined> => {
+      if (maxSeconds !== undefined && receivedSeconds >= maxSeconds) return undefined;
+      try {
+        const [speech, marks] = await Promise.all([
+          synthesize(text, 'mp3'),
+          withMarks
+            ? synthesize(text, 'json').then((response) => readMarks(response.AudioStream))
+            : undefined,
+        ]);
+        if (!speech.AudioStream) throw new SpeechSynthesisError('Polly returned no audio', true);
+        const audio = await readAudio(speech.AudioStream, maxSeconds);
+        receivedSeconds += audio.seconds ?? 0;
+        return { text, audio, ...(marks ? { marks } : {}) };
+      } catch (error) {
+        throw toSpeechError(error);
+      }
+    },
+  );
+  return received.filter((part): part is ReceivedPart => part !== undefined);
+}
+
+/**
+ * Writes the parts as received. One whole part is the speech as it is; several, or a cut one (a
+ * cut MP3 still declares its full length in its header), are decoded into a WAV of their own.
+ */
+async function writeAudio(
+  parts: readonly ReceivedPart[],
+  directory: string,
+  maxSeconds: number | undefined,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const id = randomUUID();
+  const partPaths = await Promise.all(
+    parts.map(async ({ audio }, i) => {
+      const path = join(directory, `speech-${id}${parts.length > 1 ? `-part${i}` : ''}.mp3`);
+      await writeFile(path, audio.bytes);
+      return path;
+    }),
+  );
+  if (partPaths.length === 1 && maxSeconds === undefined) return partPaths[0] as string;
+  return joinParts(partPaths, join(directory, `speech-${id}.wav`), maxSeconds, signal);
 }

@@ -2,14 +2,19 @@ import { createHash, randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { downloadS3Object, uploadSmallFile } from '../assets/s3-object.ts';
-import type { SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
+import { downloadS3Object, putSmallObject, readSmallObject, uploadSmallFile } from '../assets/s3-object.ts';
+import { speaksBySentence } from './polly.ts';
+import type { SpeechAudio, SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
+import type { SpeechTiming } from './speech-timing.ts';
 
 /** Where synthesised speech is kept so that a retry or a re-render does not pay for it twice. */
 export interface SpeechCache {
   /** Copies the entry into `directory` and returns its path; undefined when there is none. */
   restore(key: string, directory: string, signal?: AbortSignal): Promise<string | undefined>;
   store(key: string, path: string): Promise<void>;
+  /** The timing kept with an entry (`<key>.timing.json`); undefined when there is none. */
+  restoreTiming(key: string, signal?: AbortSignal): Promise<SpeechTiming | undefined>;
+  storeTiming(key: string, timing: SpeechTiming): Promise<void>;
 }
 
 export const SPEECH_CACHE_PREFIX = 'cache/tts/';
@@ -18,7 +23,8 @@ const AUDIO_TYPES: Record<string, string> = { '.mp3': 'audio/mpeg', '.wav': 'aud
 
 /**
  * `cache/tts/<sha256>`, the hash taken over everything that changes the audio: the engine, the
- * text, and the voice, engine, language and text type asked for.
+ * text, and the voice, engine, language and text type asked for; and, for a narration spoken a
+ * sentence at a time to time it (see `speaksBySentence`), that it was.
  */
 export function buildSpeechCacheKey(
   synthesizer: Pick<SpeechSynthesizer, 'name'>,
@@ -32,6 +38,7 @@ export function buildSpeechCacheKey(
     engine,
     languageCode ?? null,
     textType,
+    ...(speaksBySentence(request) ? ['by-sentence'] : []),
   ]);
   return `${SPEECH_CACHE_PREFIX}${createHash('sha256').update(identity).digest('hex')}`;
 }
@@ -63,12 +70,49 @@ export function createS3SpeechCache(s3: S3Client, bucket: string): SpeechCache {
       const contentType = AUDIO_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
       await uploadSmallFile(s3, { bucket, key }, path, contentType);
     },
+    async restoreTiming(key, signal) {
+      try {
+        const body = await readSmallObject(s3, { bucket, key: `${key}${TIMING_SUFFIX}` }, signal);
+        return JSON.parse(body) as SpeechTiming;
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    },
+    async storeTiming(key, timing) {
+      await putSmallObject(
+        s3,
+        { bucket, key: `${key}${TIMING_SUFFIX}` },
+        JSON.stringify(timing),
+        'application/json',
+      );
+    },
   };
 }
 
 export interface CachedSpeechOptions {
   /** Told of cache faults, which never fail a job: the speech is synthesised instead. */
   readonly onCacheError?: (operation: 'restore' | 'store', key: string, error: unknown) => void;
+}
+
+const TIMING_SUFFIX = '.timing.json';
+
+/**
+ * The cached speech of a request, with its timing when the request asks for it; undefined when
+ * either is missing (a narration cached before captions were asked of it is synthesised again).
+ */
+async function restoreEntry(
+  cache: SpeechCache,
+  key: string,
+  request: SpeechRequest,
+  directory: string,
+  signal: AbortSignal | undefined,
+): Promise<SpeechAudio | undefined> {
+  const timing = request.timing ? await cache.restoreTiming(key, signal) : undefined;
+  if (request.timing && !timing) return undefined;
+  const path = await cache.restore(key, directory, signal);
+  if (!path) return undefined;
+  return { path, cut: false, ...(timing ? { timing } : {}) };
 }
 
 /** Wraps a synthesizer so each distinct request is synthesised once and then read from the cache. */
@@ -82,8 +126,8 @@ export function withSpeechCache(
     async synthesize(request, directory, signal) {
       const key = buildSpeechCacheKey(synthesizer, request);
       try {
-        const cached = await cache.restore(key, directory, signal);
-        if (cached) return { path: cached, cut: false };
+        const cached = await restoreEntry(cache, key, request, directory, signal);
+        if (cached) return cached;
       } catch (error) {
         if (signal?.aborted) throw error;
         options.onCacheError?.('restore', key, error);
@@ -93,6 +137,7 @@ export function withSpeechCache(
       if (audio.cut) return audio;
       try {
         await cache.store(key, audio.path);
+        if (audio.timing) await cache.storeTiming(key, audio.timing);
       } catch (error) {
         options.onCacheError?.('store', key, error);
       }

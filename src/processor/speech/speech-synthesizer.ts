@@ -1,4 +1,5 @@
 import type { TtsEvent } from '@auto-vid/shared';
+import type { SpeechTiming } from './speech-timing.ts';
 
 /**
  * What to say and how: the spec's TTS data, with defaults applied. `maxSeconds`, when given, is
@@ -6,6 +7,8 @@ import type { TtsEvent } from '@auto-vid/shared';
  */
 export type SpeechRequest = Pick<TtsEvent['data'], 'text' | 'providerConfig'> & {
   readonly maxSeconds?: number;
+  /** When each sentence and word is spoken is wanted too (for captions). */
+  readonly timing?: boolean;
 };
 
 /** An audio file of synthesised speech. */
@@ -13,6 +16,8 @@ export interface SpeechAudio {
   readonly path: string;
   /** True when the speech was stopped at the request's `maxSeconds`: it is not the whole text. */
   readonly cut: boolean;
+  /** When the words are spoken, when the request asked for `timing`. */
+  readonly timing?: SpeechTiming;
 }
 
 /** Turns text into an audio file in `directory`. */
