@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CAPTION_FORMATS } from './captions.ts';
 
 export const JOB_STATUSES = ['submitted', 'processing', 'retrying', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -17,6 +18,19 @@ export const audioLoudnessSchema = z.object({
 });
 export type AudioLoudness = z.infer<typeof audioLoudnessSchema>;
 
+/**
+ * One caption sidecar beside the MP4: its format, a presigned URL (signed again on every status
+ * answer, lasting as long as the MP4's), where it is, and its language (BCP 47). `url` and `s3Uri`
+ * are null for a folder output.
+ */
+export const captionFileSchema = z.object({
+  format: z.enum(CAPTION_FORMATS),
+  url: z.string().nullable(),
+  s3Uri: z.string().nullable(),
+  language: z.string(),
+});
+export type CaptionFile = z.infer<typeof captionFileSchema>;
+
 export const jobOutputSchema = z.object({
   url: z.string().nullable(),
   urlExpiresAt: z.string().nullable(),
@@ -25,6 +39,8 @@ export const jobOutputSchema = z.object({
   size: z.number().nullable(),
   /** Additive: null until the job completes. */
   audio: audioLoudnessSchema.nullable(),
+  /** Additive: the caption sidecars of a completed job that asked for them; null otherwise. */
+  captions: z.array(captionFileSchema).nullable(),
 });
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
@@ -56,8 +72,12 @@ export type JobView = z.infer<typeof jobViewSchema>;
  */
 export const storedOutputSchema = jobOutputSchema.extend({
   versionId: z.string().optional(),
-  // Records written before the field existed have none.
+  // Records written before these fields existed have none.
   audio: audioLoudnessSchema.nullable().default(null),
+  captions: z
+    .array(captionFileSchema.extend({ versionId: z.string().optional() }))
+    .nullable()
+    .default(null),
 });
 export type StoredOutput = z.infer<typeof storedOutputSchema>;
 
@@ -79,6 +99,7 @@ export const EMPTY_OUTPUT: JobOutput = {
   duration: null,
   size: null,
   audio: null,
+  captions: null,
 };
 
 /** Only the view's output fields, each present (null until known). */
@@ -91,6 +112,7 @@ function toViewOutput(output: StoredOutput | undefined): JobOutput {
     duration: known.duration,
     size: known.size,
     audio: known.audio ?? null,
+    captions: known.captions?.map(({ format, url, s3Uri, language }) => ({ format, url, s3Uri, language })) ?? null,
   };
 }
 

@@ -33,7 +33,29 @@ export async function getJobStatus(
   const view = toJobView(record);
   const location = downloadableLocation(record);
   if (!location) return jsonResponse(200, view);
-  return jsonResponse(200, { ...view, output: await signAgain(view.output, location, deps, now) });
+  const output = await signAgain(view.output, location, deps, now);
+  return jsonResponse(200, {
+    ...view,
+    output: { ...output, captions: await signCaptions(record, deps, now) },
+  });
+}
+
+/** Each caption sidecar in S3 signed again as the MP4 is, pinned to the version the job wrote. */
+async function signCaptions(record: JobRecord, deps: StatusDeps, now: Date): Promise<JobOutput['captions']> {
+  const captions = record.output.captions;
+  if (!captions) return null;
+  return Promise.all(
+    captions.map(async ({ format, url, s3Uri, language, versionId }) => {
+      const parsed = s3Uri ? parseS3Location(s3Uri, { requireKey: true }) : undefined;
+      if (!parsed?.ok || parsed.source.kind !== 's3') return { format, url, s3Uri, language };
+      const { bucket, key } = parsed.source;
+      const signed = await deps.outputs.presignGet(versionId ? { bucket, key, versionId } : { bucket, key }, {
+        seconds: deps.presignSeconds,
+        now,
+      });
+      return { format, url: signed.url, s3Uri, language };
+    }),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   type AudioLoudness,
+  type CaptionFile,
   createJobRecord,
   type JobSpec,
   parseAssetSource,
@@ -56,14 +57,40 @@ function jsonLine(spec: JobSpec, result: MeasuredRender, submittedAt: Date): str
     updatedAt: now,
     completedAt: now,
     processingTime: result.processingTime,
-    output: { url: null, urlExpiresAt: null, s3Uri: null, duration, size, audio },
+    output: {
+      url: null,
+      urlExpiresAt: null,
+      s3Uri: null,
+      duration,
+      size,
+      audio,
+      captions: localCaptions(result),
+    },
   });
-  return JSON.stringify({ ...view, localPath: result.localPath });
+  return JSON.stringify({
+    ...view,
+    localPath: result.localPath,
+    ...(result.captions ? { captionPaths: result.captions.files.map((file) => file.localPath) } : {}),
+  });
+}
+
+/** The view's `output.captions` of a local render: the sidecars, which have no URL. */
+function localCaptions(result: RenderResult): CaptionFile[] | null {
+  const captions = result.captions;
+  if (!captions) return null;
+  return captions.files.map(({ format }) => ({
+    format,
+    url: null,
+    s3Uri: null,
+    language: captions.language,
+  }));
 }
 
 function summaryLine(result: MeasuredRender): string {
   const loudness = result.audio.integratedLufs === null ? 'silent' : `${result.audio.integratedLufs} LUFS`;
-  return `${result.localPath} (${result.duration.toFixed(2)} s, ${result.size} bytes, ${loudness}, ${result.processingTime} s to render)`;
+  const line = `${result.localPath} (${result.duration.toFixed(2)} s, ${result.size} bytes, ${loudness}, ${result.processingTime} s to render)`;
+  const sidecars = result.captions?.files.map((file) => file.localPath) ?? [];
+  return sidecars.length > 0 ? `${line}\ncaptions: ${sidecars.join(', ')}` : line;
 }
 
 /** `auto-vid render <spec.json>`: renders locally; exit 0 on success, 1 with a one-line reason. */

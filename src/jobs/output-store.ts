@@ -28,10 +28,15 @@ export interface PresignedUrl {
 /** Where finished videos go and how clients get them. */
 export interface OutputStore {
   /**
-   * Uploads a local file (multipart, streamed from disk) and returns the version it created when
-   * the bucket is versioned.
+   * Uploads a local file (multipart, streamed from disk; `video/mp4` unless another type is given)
+   * and returns the version it created when the bucket is versioned.
    */
-  upload(path: string, location: S3Location, signal?: AbortSignal): Promise<{ versionId?: string }>;
+  upload(
+    path: string,
+    location: S3Location,
+    signal?: AbortSignal,
+    contentType?: string,
+  ): Promise<{ versionId?: string }>;
   /**
    * A presigned GET URL of the location's version when it names one, signed at `now` for `seconds`
    * or less: never past the signing credentials' end (url-lifetime.ts), which `expiresAt` states.
@@ -60,14 +65,14 @@ export interface S3OutputStoreOptions {
 export function createS3OutputStore(s3: S3Client, options: S3OutputStoreOptions = {}): OutputStore {
   const credentialsSeconds = options.credentialsSeconds ?? DEFAULT_PRESIGN_CREDENTIALS_SECONDS;
   return {
-    async upload(path, location, signal) {
+    async upload(path, location, signal, contentType = 'video/mp4') {
       const upload = new Upload({
         client: s3,
         params: {
           Bucket: location.bucket,
           Key: location.key,
           Body: createReadStream(path),
-          ContentType: 'video/mp4',
+          ContentType: contentType,
         },
         partSize: PART_SIZE,
         queueSize: QUEUE_SIZE,

@@ -21,7 +21,7 @@ import {
   type RenderMeasures,
 } from './job-metrics.ts';
 import type { JobNotifier } from './job-notifier.ts';
-import { chooseDestination, describeOutput, storeOutput } from './job-output.ts';
+import { chooseDestination, describeOutput, storeCaptions, storeOutput } from './job-output.ts';
 import {
   type ClaimedJob,
   failJob,
@@ -172,7 +172,7 @@ async function renderAndStore(
     });
     // The loudness is measured on the file while it uploads: one is CPU, the other network. Both
     // are settled before the folder goes, and a failed measurement is the render's fault.
-    const [measured, uploaded] = await Promise.allSettled([
+    const [measured, uploaded, captions] = await Promise.allSettled([
       measureLoudness(result.localPath, delivery),
       destination.kind === 's3'
         ? storeOutput(deps.outputs, result.localPath, destination.location, delivery).then((location) => ({
@@ -180,15 +180,18 @@ async function renderAndStore(
             location,
           }))
         : destination,
+      storeCaptions(deps.outputs, result.captions?.files ?? [], destination, delivery),
     ]);
     if (measured.status === 'rejected') throw measured.reason;
     step.current = 'upload';
     if (uploaded.status === 'rejected') throw uploaded.reason;
-    const [audio, stored] = [measured.value, uploaded.value];
-    const output = await describeOutput({ ...result, audio }, stored, deps.outputs, {
-      seconds: deps.config.presignSeconds,
-      now: deps.clock(),
-    });
+    if (captions.status === 'rejected') throw captions.reason;
+    const output = await describeOutput(
+      { ...result, audio: measured.value, storedCaptions: captions.value },
+      uploaded.value,
+      deps.outputs,
+      { seconds: deps.config.presignSeconds, now: deps.clock() },
+    );
     return { output, render: result };
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);

@@ -1,10 +1,21 @@
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type JobSpec, measureProcessingTime, resolveOutputFilename } from '@auto-vid/shared';
+import { copyFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import {
+  type CaptionFormat,
+  type JobSpec,
+  measureProcessingTime,
+  resolveOutputFilename,
+} from '@auto-vid/shared';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../policy/media-limits.ts';
+import {
+  type CaptionFiles,
+  DEFAULT_FONTS_DIRECTORY,
+  type HeardNarration,
+  writeCaptions,
+} from './captions/write-captions.ts';
 import { MediaLimitError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
-import { type GatherPorts, gatherMedia } from './render/gather-media.ts';
+import { type GatheredMedia, type GatherPorts, gatherMedia } from './render/gather-media.ts';
 import { LOG_LINES_FOR_SUMMARY, levelMix, readMixMeasurement } from './render/level-mix.ts';
 
 import { PlaylistLayoutError } from './render/plan/playlist.ts';
@@ -16,6 +27,8 @@ import { makeTempFolder, partialName } from './temp-folders.ts';
 export interface RendererPorts extends Omit<GatherPorts, 'signal' | 'deadlineAt'> {
   /** Parent folder of the per-job temp folders (the system's temp folder by default). */
   readonly tempRoot?: string;
+  /** Where burned-in captions' fonts are read from (`DEFAULT_FONTS_DIRECTORY` when not given). */
+  readonly fontsDirectory?: string;
   /** What a source may be (frame size, duration, fps, streams); the defaults when not given. */
   readonly mediaLimits?: MediaLimits;
 }
@@ -44,6 +57,15 @@ export interface RenderResult {
   readonly copiedVideo: boolean;
   /** Seconds the ffmpeg runs took, downloads, speech and probes left out: the speed operators watch. */
   readonly renderSeconds: number;
+  /** The caption sidecars beside the MP4, and their language, when the job asks for captions. */
+  readonly captions?: RenderedCaptions;
+}
+
+export interface RenderedCaptions {
+  /** BCP 47: the first narration's language. */
+  readonly language: string;
+  readonly files: readonly { readonly format: CaptionFormat; readonly localPath: string }[];
+  readonly cueCount: number;
 }
 
 export type Renderer = (spec: JobSpec, run: RenderRun) => Promise<RenderResult>;
@@ -76,16 +98,28 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     const limits = ports.mediaLimits ?? DEFAULT_MEDIA_LIMITS;
     const media = await gatherMedia(inputs, ports, workspace.directory, limits);
     report(10);
+    const captions = await writeCaptions({
+      spec,
+      narrations: heardNarrations(media),
+      video: {
+        ...(media.video.probe.video ?? { width: 0, height: 0 }),
+        duration: media.video.probe.duration,
+      },
+      directory: workspace.directory,
+      baseName: workspace.baseName,
+      fontsDirectory: ports.fontsDirectory ?? DEFAULT_FONTS_DIRECTORY,
+    });
     const plan = planOrFail(() =>
       buildRenderPlan({
         spec,
         ...media,
         outputPath: workspace.partialPath,
         workDirectory: workspace.directory,
+        ...(captions ? { captions } : {}),
       }),
     );
     const renderSeconds = await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));
-    const published = await publish(workspace);
+    const published = await publish(workspace, captions);
     report(100);
     return {
       ...published,
@@ -98,9 +132,22 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
   }
 }
 
+/**
+ * Each heard narration with its timing: its speech's length, which stops at the video's end when
+ * the speech was cut there.
+ */
+function heardNarrations(media: GatheredMedia): HeardNarration[] {
+  return [...media.speechTiming].flatMap(([timelineIndex, timing]) => {
+    const speech = media.speech.get(timelineIndex);
+    return speech ? [{ timelineIndex, seconds: speech.duration, timing }] : [];
+  });
+}
+
 /** The job's temp folder, and the output's name while it is written and once it is complete. */
 interface Workspace {
   readonly directory: string;
+  /** The output's name without `.mp4`: the caption sidecars' name. */
+  readonly baseName: string;
   readonly partialPath: string;
   readonly finalPath: string;
   remove(): Promise<void>;
@@ -112,6 +159,7 @@ async function openWorkspace(spec: JobSpec, ports: RenderPorts): Promise<Workspa
   const partialPath = join(ports.outputDirectory, partialName(filename));
   return {
     directory,
+    baseName: filename.slice(0, -'.mp4'.length),
     partialPath,
     finalPath: join(ports.outputDirectory, filename),
     // Cleanup never hides the outcome: a leftover temp folder is not worth a failed job.
@@ -166,16 +214,32 @@ async function runPlan(
 }
 
 /**
- * Moves the complete MP4 into place and measures what was made. Its loudness is measured by the
- * caller (`measureLoudness`), beside the upload where there is one.
+ * Moves the complete MP4 into place, and the caption sidecars beside it, and measures what was
+ * made. Its loudness is measured by the caller (`measureLoudness`), beside the upload where there
+ * is one.
  */
-async function publish(workspace: Workspace): Promise<Pick<RenderResult, 'localPath' | 'duration' | 'size'>> {
+async function publish(
+  workspace: Workspace,
+  captions: CaptionFiles | undefined,
+): Promise<Pick<RenderResult, 'localPath' | 'duration' | 'size' | 'captions'>> {
   await rename(workspace.partialPath, workspace.finalPath);
+  const outputDirectory = dirname(workspace.finalPath);
+  const files = await Promise.all(
+    (captions?.sidecars ?? []).map(async ({ format, path }) => {
+      const localPath = join(outputDirectory, basename(path));
+      await rename(path, localPath).catch(async () => {
+        // Another file system (the job folder and the destination folder are not always on one).
+        await copyFile(path, localPath);
+      });
+      return { format, localPath };
+    }),
+  );
   const size = (await stat(workspace.finalPath)).size;
   const output = await probeMedia(workspace.finalPath, 'Rendered output', 'video');
   return {
     localPath: workspace.finalPath,
     duration: Math.round(output.duration * 1000) / 1000,
     size,
+    ...(captions ? { captions: { language: captions.language, files, cueCount: captions.cueCount } } : {}),
   };
 }

@@ -109,7 +109,7 @@ describe('the sample events against their handlers', () => {
       updatedAt: message.submittedAt,
       completedAt: null,
       processingTime: null,
-      output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null, audio: null },
+      output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null, audio: null, captions: null },
       error: null,
       jobInfo: message.jobSpec.jobInfo,
       ttl: Math.floor(Date.now() / 1000) + 3600,

@@ -64,6 +64,7 @@ async function completedJob(options: { signedAt?: Date; versionId?: string; stor
     duration: 2,
     size: bytes.length,
     audio: null,
+    captions: null,
     ...(options.versionId ? { versionId: options.versionId } : {}),
   };
   const record: JobRecord = {
@@ -171,6 +172,7 @@ describe('GET /status: the download URL of a completed job', () => {
       duration: 2,
       size: 9,
       audio: null,
+      captions: null,
     };
     await harness.table.store.complete(
       job.jobId,
@@ -288,7 +290,7 @@ describe('GET /status: jobs with nothing to sign', () => {
   it('answers a job written to a local folder as stored', async () => {
     // Prepare
     const audio = { integratedLufs: -20.5, truePeakDbtp: -6, loudnessRange: 2.3 };
-    const output = { url: null, urlExpiresAt: null, s3Uri: null, duration: 2, size: 100, audio };
+    const output = { url: null, urlExpiresAt: null, s3Uri: null, duration: 2, size: 100, audio, captions: null };
     const record: JobRecord = {
       ...createJobRecord({ jobId: crypto.randomUUID(), jobInfo: {}, now: NOW, ttlSeconds: DAY }),
       status: 'completed',

@@ -13,7 +13,15 @@ describe('job record', () => {
       updatedAt: '2026-03-01T10:00:00.000Z',
       completedAt: null,
       processingTime: null,
-      output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null, audio: null },
+      output: {
+        url: null,
+        urlExpiresAt: null,
+        s3Uri: null,
+        duration: null,
+        size: null,
+        audio: null,
+        captions: null,
+      },
       error: null,
       jobInfo: {},
       ttl: Math.floor(NOW.getTime() / 1000) + 604_800,
@@ -50,7 +58,7 @@ describe('job view', () => {
 });
 
 describe('the measured audio in the view', () => {
-  it('shows a completed job its loudness, and a record written before the field existed null', () => {
+  it('shows a completed job its loudness and captions, and a record written before them null', () => {
     const audio = { integratedLufs: -14.1, truePeakDbtp: -1.2, loudnessRange: 6.5 };
     const completed = (output: object) =>
       toJobView({
@@ -60,7 +68,11 @@ describe('the measured audio in the view', () => {
       } as JobRecord);
     const measures = { url: null, urlExpiresAt: null, s3Uri: null, duration: 3, size: 10 };
     expect(completed({ ...measures, audio }).output.audio).toEqual(audio);
-    expect(completed(measures).output).toEqual({ ...measures, audio: null });
+    expect(completed(measures).output).toEqual({ ...measures, audio: null, captions: null });
+    const vtt = { format: 'vtt', url: 'https://signed', s3Uri: 's3://b/outputs/a.vtt', language: 'en-US' };
+    const stored = { ...measures, audio, captions: [{ ...vtt, versionId: 'v-1' }] };
+    // The version each sidecar was written as stays in the record, never in the view.
+    expect(completed(stored).output.captions).toEqual([vtt]);
   });
 });
 

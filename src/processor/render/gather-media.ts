@@ -7,10 +7,11 @@ import { type AttemptLimits, interruptedError, watchAttempt } from '../attempt.t
 import { AssetFetchError, MediaLimitError, MediaProbeError } from '../errors.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import type { SpeechSynthesizer } from '../speech/speech-synthesizer.ts';
+import type { SpeechTiming } from '../speech/speech-timing.ts';
 import { probeMedia } from './ffmpeg.ts';
 import { checkAudioLimits, checkVideoLimits } from './media-limits.ts';
 import type { PlanInput, PreparedAudio } from './plan/plan-input.ts';
-import type { SpeechInput, UsedInputs } from './used-inputs.ts';
+import type { UsedInputs } from './used-inputs.ts';
 
 const SPEECH_CONCURRENCY = 4;
 const AUDIO_CONCURRENCY = 4;
@@ -30,7 +31,10 @@ export interface GatherPorts extends AttemptLimits {
  * Every input as a local file, probed and within the limits: what the planner learns from the
  * files. Speech is there for the narration that starts before the video ends.
  */
-export type GatheredMedia = Pick<PlanInput, 'video' | 'audioAssets' | 'speech'>;
+export type GatheredMedia = Pick<PlanInput, 'video' | 'audioAssets' | 'speech'> & {
+  /** When each narration's words are spoken, by timeline index, when the inputs asked for timing. */
+  readonly speechTiming: ReadonlyMap<number, SpeechTiming>;
+};
 
 /**
  * Each input is probed as soon as it is local, so downloads, speech and probes overlap; narration
@@ -80,7 +84,7 @@ export async function gatherMedia(
     ),
     stopOthersOnFailure(
       video.then(({ probe }) =>
-        synthesizeHeardSpeech(inputs.speech, probe.duration, ports.speech, directory, signal, limits),
+        synthesizeHeardSpeech(inputs, probe.duration, ports.speech, directory, signal, limits),
       ),
     ),
   ]);
@@ -96,7 +100,12 @@ export async function gatherMedia(
       ? videoResult.reason
       : firstFailure?.error;
   }
-  return { video: videoResult.value, audioAssets: new Map(audioResult.value), speech: speechResult.value };
+  return {
+    video: videoResult.value,
+    audioAssets: new Map(audioResult.value),
+    speech: speechResult.value.audio,
+    speechTiming: speechResult.value.timing,
+  };
 }
 
 /**
@@ -125,25 +134,30 @@ async function fetchVideo(asset: AssetRef, context: AssetFetchContext, limits: M
   return { path, probe };
 }
 
-/** Each narration is given the time left before the video ends; later ones are not spoken at all. */
+/**
+ * Each narration is given the time left before the video ends; later ones are not spoken at all.
+ * Its timing comes with it when the inputs ask for it (captions).
+ */
 async function synthesizeHeardSpeech(
-  speech: readonly SpeechInput[],
+  inputs: UsedInputs,
   videoSeconds: number,
   synthesizer: SpeechSynthesizer,
   directory: string,
   signal: AbortSignal | undefined,
   limits: MediaLimits,
-): Promise<Map<number, PreparedAudio>> {
-  const heard = speech.filter(({ event }) => event.start < videoSeconds);
+): Promise<{ audio: Map<number, PreparedAudio>; timing: Map<number, SpeechTiming> }> {
+  const heard = inputs.speech.filter(({ event }) => event.start < videoSeconds);
+  const timing = new Map<number, SpeechTiming>();
   const audio = await mapWithConcurrency(heard, SPEECH_CONCURRENCY, async ({ event, timelineIndex }) => {
     signal?.throwIfAborted();
-    const request = { ...event.data, maxSeconds: videoSeconds - event.start };
-    const { path } = await synthesizer.synthesize(request, directory, signal);
+    const request = { ...event.data, maxSeconds: videoSeconds - event.start, timing: inputs.speechTiming };
+    const speech = await synthesizer.synthesize(request, directory, signal);
+    if (speech.timing) timing.set(timelineIndex, speech.timing);
     signal?.throwIfAborted();
     return [
       timelineIndex,
-      await prepareAudio(path, `Speech for timeline event ${timelineIndex}`, limits),
+      await prepareAudio(speech.path, `Speech for timeline event ${timelineIndex}`, limits),
     ] as const;
   });
-  return new Map(audio);
+  return { audio: new Map(audio), timing };
 }

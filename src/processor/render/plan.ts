@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { resolveLoudnessTarget } from '@auto-vid/shared';
 import { forcedInputOptions } from './media-formats.ts';
+import { buildBurnIn, CAPTIONED_VIDEO } from './plan/burn-in.ts';
 import { buildClipLanes } from './plan/clip-lanes.ts';
 import { buildFinalMix } from './plan/final-mix.ts';
 import { InputList, type RenderInput } from './plan/input-list.ts';
@@ -43,17 +44,49 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
   const clips = buildClipLanes(input, duration, inputs);
   const mixed = [...source.outputs, ...music.outputs, ...clips.outputs];
   const copiesVideo = decideVideoCopy(spec, video.probe);
-  const output = { encoding: spec.output.encoding, copiesVideo, duration, outputPath: input.outputPath };
+  const burnIn = input.captions?.burnIn;
+  const output: OutputSettings = {
+    encoding: spec.output.encoding,
+    copiesVideo,
+    duration,
+    outputPath: input.outputPath,
+    ...(burnIn ? { video: CAPTIONED_VIDEO } : {}),
+  };
+  const track = input.captions?.trackPath;
+  const subtitles = track ? { path: track, options: forcedInputOptions('srt') } : undefined;
+  const language = input.captions?.trackLanguage ?? 'und';
   // A silent track has no loudness to set: it is written as it is.
-  const levelling = mixed.length > 0 ? planLevelling(input, output, inputs.video) : undefined;
+  const levelling =
+    mixed.length > 0
+      ? planLevelling(input, output, { source: inputs.video, subtitles, language })
+      : undefined;
   const finalMix = buildFinalMix(mixed, duration, levelling !== undefined);
+  const chains = [
+    ...(burnIn ? [buildBurnIn(burnIn)] : []),
+    ...source.chains,
+    ...music.chains,
+    ...clips.chains,
+  ];
+  const trackInput = subtitles && !levelling ? inputs.addSubtitles(subtitles) : undefined;
   return {
     duration,
     copiesVideo,
     inputs: inputs.toArray(),
-    filterGraph: [...source.chains, ...music.chains, ...clips.chains, finalMix].join(';\n'),
-    ...(levelling ? levelling : { outputArgs: buildOutputArgs(output) }),
+    filterGraph: [...chains, finalMix].join(';\n'),
+    ...(levelling ?? {
+      outputArgs: buildOutputArgs({
+        ...output,
+        ...(trackInput === undefined ? {} : { subtitles: { input: trackInput, language } }),
+      }),
+    }),
   };
+}
+
+/** The inputs the levelling run copies from: the source video, and the subtitle track when there is one. */
+interface LevellingInputs {
+  readonly source: RenderInput;
+  readonly subtitles: RenderInput | undefined;
+  readonly language: string;
 }
 
 /**
@@ -63,7 +96,7 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
 function planLevelling(
   input: PlanInput,
   output: OutputSettings,
-  source: RenderInput,
+  { source, subtitles, language }: LevellingInputs,
 ): Pick<RenderPlan, 'outputArgs' | 'levelling'> | undefined {
   const target = resolveLoudnessTarget(input.spec);
   if (!target) return undefined;
@@ -73,7 +106,15 @@ function planLevelling(
     target,
     mixPath,
     video: output.copiesVideo ? source : { path: encodedPath, options: forcedInputOptions('mov') },
-    output: { ...output, copiesVideo: true },
+    // The second run copies the video as the first left it: nothing more is drawn into it.
+    output: {
+      encoding: output.encoding,
+      duration: output.duration,
+      outputPath: output.outputPath,
+      copiesVideo: true,
+      ...(subtitles ? { subtitles: { input: 2, language } } : {}),
+    },
+    ...(subtitles ? { subtitles } : {}),
   };
   const videoArgs = output.copiesVideo ? [] : videoOnlyOutputArgs({ ...output, outputPath: encodedPath });
   return { outputArgs: [...videoArgs, ...mixOutputArgs(mixPath)], levelling };

@@ -12,6 +12,8 @@ export interface UsedInputs {
   /** The source video first, then the audio assets the music or the timeline play, each once. */
   readonly assets: readonly AssetRef[];
   readonly speech: readonly SpeechInput[];
+  /** Whether the narrations' timing is wanted (the job asks for captions). */
+  readonly speechTiming: boolean;
 }
 
 export function selectUsedInputs(spec: JobSpec): UsedInputs {
@@ -24,5 +26,6 @@ export function selectUsedInputs(spec: JobSpec): UsedInputs {
     speech: spec.timeline.flatMap((event, timelineIndex) =>
       event.type === 'tts' ? [{ event, timelineIndex }] : [],
     ),
+    speechTiming: spec.output.captions !== undefined,
   };
 }

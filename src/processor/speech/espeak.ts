@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { POLLY_VOICES, type PollyLanguageCode } from '@auto-vid/shared';
 import { SpeechSynthesisError } from '../errors.ts';
 import { runProcess } from '../run-process.ts';
-import type { SpeechAudio, SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
+import {
+  type SpeechAudio,
+  type SpeechRequest,
+  type SpeechSynthesizer,
+  speechLanguage,
+} from './speech-synthesizer.ts';
 import {
   estimateSentence,
   estimateWholeText,
@@ -89,7 +94,7 @@ export function createEspeakSynthesizer(): SpeechSynthesizer {
       if (request.providerConfig.textType === 'ssml') {
         const audio = await speak(request.text, request, directory, signal);
         const span = audibleSpan(await readFile(audio.path));
-        const language = languageOf(request);
+        const language = speechLanguage(request);
         const sentences = splitSentences(spokenText(request.text, 'ssml'), language);
         return {
           ...audio,
@@ -99,11 +104,6 @@ export function createEspeakSynthesizer(): SpeechSynthesizer {
       return speakBySentence(request, directory, signal);
     },
   };
-}
-
-/** The BCP 47 language of a request, for sentence breaks. */
-function languageOf(request: SpeechRequest): string {
-  return request.providerConfig.languageCode ?? POLLY_VOICES[request.providerConfig.voiceId].languageCode;
 }
 
 /** One espeak-ng run over `text`, stopped at `maxSeconds` of audio. */
@@ -155,7 +155,7 @@ async function speakBySentence(
   directory: string,
   signal: AbortSignal | undefined,
 ): Promise<SpeechAudio> {
-  const sentences = splitSentences(request.text, languageOf(request));
+  const sentences = splitSentences(request.text, speechLanguage(request));
   const pieces: Buffer[] = [];
   const timed: TimedSentence[] = [];
   let offset = 0;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { POLLY_VOICES } from '@auto-vid/shared';
 import {
   type PollyClient,
   SynthesizeSpeechCommand,
@@ -13,7 +12,7 @@ import { type JobMetrics, NO_JOB_METRICS } from '../job-metrics.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { buildMp3JoinArgs, runFfmpeg } from '../render/ffmpeg.ts';
 import { mp3BytesPerSecond } from './mp3-rate.ts';
-import type { SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
+import { type SpeechRequest, type SpeechSynthesizer, speechLanguage } from './speech-synthesizer.ts';
 import {
   estimateSentence,
   estimateWholeText,
@@ -132,7 +131,7 @@ export function planPollyParts(request: SpeechRequest): string[] {
   const config = request.providerConfig;
   if (config.textType === 'ssml') return splitSsml(request.text);
   if (!speaksBySentence(request)) return splitPlainText(request.text);
-  const language = config.languageCode ?? POLLY_VOICES[config.voiceId].languageCode;
+  const language = speechLanguage(request);
   return splitSentences(request.text, language).flatMap((sentence) => splitPlainText(sentence));
 }
 
@@ -149,7 +148,7 @@ interface ReceivedPart {
  */
 function timeParts(parts: readonly ReceivedPart[], request: SpeechRequest): SpeechTiming {
   const config = request.providerConfig;
-  const language = config.languageCode ?? POLLY_VOICES[config.voiceId].languageCode;
+  const language = speechLanguage(request);
   let offset = 0;
   const sentences = parts.flatMap(({ text, audio, marks }) => {
     const from = offset;

@@ -1,4 +1,4 @@
-import type { TtsEvent } from '@auto-vid/shared';
+import { POLLY_VOICES, type PollyLanguageCode, type TtsEvent } from '@auto-vid/shared';
 import type { SpeechTiming } from './speech-timing.ts';
 
 /**
@@ -25,4 +25,10 @@ export interface SpeechSynthesizer {
   /** Names the engine; part of the cache key, so one engine's audio never stands in for another's. */
   readonly name: string;
   synthesize(request: SpeechRequest, directory: string, signal?: AbortSignal): Promise<SpeechAudio>;
+}
+
+/** The language a narration is spoken in: its languageCode, else its voice's. */
+export function speechLanguage(request: Pick<SpeechRequest, 'providerConfig'>): PollyLanguageCode {
+  const config = request.providerConfig;
+  return config.languageCode ?? POLLY_VOICES[config.voiceId].languageCode;
 }

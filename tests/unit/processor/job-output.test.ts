@@ -72,6 +72,7 @@ describe('describeOutput', () => {
       duration: 12.04,
       size: 1234,
       audio,
+      captions: null,
     });
   });
 
@@ -94,6 +95,7 @@ describe('describeOutput', () => {
       duration: 12.04,
       size: 1234,
       audio,
+      captions: null,
     });
   });
 });

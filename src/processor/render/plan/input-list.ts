@@ -35,6 +35,11 @@ export class InputList {
     return this.#inputs.push({ path: audio.path, options: inputOptions(audio) }) - 1;
   }
 
+  /** Appends the subtitle track's input (its demuxer forced) and returns its index. */
+  addSubtitles(subtitles: RenderInput): number {
+    return this.#inputs.push(subtitles) - 1;
+  }
+
   toArray(): RenderInput[] {
     return [...this.#inputs];
   }

@@ -19,6 +19,8 @@ export interface LevellingPlan {
   readonly video: RenderInput;
   /** The output's options: those of a single run that copies the video. */
   readonly output: OutputSettings & { readonly copiesVideo: true };
+  /** The subtitle track, muxed in this run (input 2). */
+  readonly subtitles?: RenderInput;
 }
 
 /**
@@ -89,6 +91,7 @@ export function buildLevellingArgs(levelling: LevellingPlan, gainDb: number, mea
     ...forcedInputOptions('wav'),
     '-i',
     levelling.mixPath,
+    ...(levelling.subtitles ? [...levelling.subtitles.options, '-i', levelling.subtitles.path] : []),
     '-filter_complex',
     `[1:a]${filters.join(',')}${FINAL_AUDIO}`,
     ...buildOutputArgs(levelling.output),

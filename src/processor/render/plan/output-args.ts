@@ -15,7 +15,14 @@ export interface OutputSettings {
   readonly copiesVideo: boolean;
   readonly duration: number;
   readonly outputPath: string;
+  /** What the output's video is: the source's stream (`0:v:0`, the default) or a filtergraph label. */
+  readonly video?: string;
+  /** A subtitle input of the run, muxed as the MP4's text track (mov_text) with its language. */
+  readonly subtitles?: { readonly input: number; readonly language: string };
 }
+
+/** The output's video when nothing is drawn into it: the source's first video stream. */
+export const SOURCE_VIDEO = '0:v:0';
 
 /** x264's own default, as the old service used: a re-encode without a bitrate or crf. */
 export const DEFAULT_CRF = 23;
@@ -46,9 +53,14 @@ function askedChange(encoding: Encoding, probe: MediaProbe): string | undefined 
   return undefined;
 }
 
+/** What the spec draws into the picture, which a copy cannot hold. */
+function drawnInto(spec: JobSpec): string | undefined {
+  return spec.output.captions?.burnIn ? 'captions are burned in' : undefined;
+}
+
 /**
  * Whether the output copies the source's video stream. `auto` copies unless the spec asks for
- * something a copy cannot give (a bitrate, a crf, another frame rate) or MP4 cannot hold the
+ * something a copy cannot give (a bitrate, a crf, another frame rate, burned-in captions) or MP4 cannot hold the
  * stream as it is; a preset alone, or the source's own fps, changes nothing a copy does not already
  * give. `encode` never copies; `copy` always does, and fails the job when it cannot.
  */
@@ -56,22 +68,28 @@ export function copiesVideo(spec: JobSpec, probe: MediaProbe): boolean {
   const encoding = spec.output.encoding;
   const mode = encoding?.video ?? 'auto';
   if (mode === 'encode') return false;
-  const why = uncopyable(probe) ?? askedChange(encoding, probe);
+  const why = uncopyable(probe) ?? askedChange(encoding, probe) ?? drawnInto(spec);
   if (mode === 'copy' && why) {
     throw new MediaLimitError(`output.encoding.video is "copy", but the video cannot be copied: ${why}`);
   }
   return why === undefined;
 }
 
-/** Output options of the run: the source's video stream and the mixed audio, into one MP4. */
+/**
+ * Output options of the run: the video and the mixed audio (and the subtitle track, when there is
+ * one), into one MP4.
+ */
 export function buildOutputArgs(settings: OutputSettings): string[] {
+  const subtitles = settings.subtitles;
   return [
     '-map',
-    '0:v:0',
+    settings.video ?? SOURCE_VIDEO,
     '-map',
     FINAL_AUDIO,
+    ...(subtitles ? ['-map', `${subtitles.input}:s:0`] : []),
     ...videoCodecArgs(settings),
     ...audioCodecArgs(settings.encoding),
+    ...(subtitles ? ['-c:s', 'mov_text', '-metadata:s:s:0', `language=${subtitles.language}`] : []),
     '-movflags',
     '+faststart',
     '-f',
@@ -82,10 +100,10 @@ export function buildOutputArgs(settings: OutputSettings): string[] {
 }
 
 /** The re-encoded video alone, into an MP4 a later run copies it from. */
-export function videoOnlyOutputArgs(settings: Omit<OutputSettings, 'copiesVideo'>): string[] {
+export function videoOnlyOutputArgs(settings: Omit<OutputSettings, 'copiesVideo' | 'subtitles'>): string[] {
   return [
     '-map',
-    '0:v:0',
+    settings.video ?? SOURCE_VIDEO,
     ...videoCodecArgs({ ...settings, copiesVideo: false }),
     '-an',
     '-f',

@@ -1,4 +1,5 @@
 import type { JobSpec } from '@auto-vid/shared';
+import type { CaptionFiles } from '../../captions/write-captions.ts';
 import type { MediaProbe } from '../probe.ts';
 
 /** A probed local file: its length in seconds and the allowed demuxer that reads it. */
@@ -18,6 +19,8 @@ export interface PlanInput {
   readonly outputPath: string;
   /** The job's own folder, for what a run writes for the next one (a loudness target's mix). */
   readonly workDirectory: string;
+  /** The captions' files, when the job asks for captions: a track to mux, a script to draw. */
+  readonly captions?: Pick<CaptionFiles, 'trackPath' | 'trackLanguage' | 'burnIn'>;
 }
 
 export function findAudioAsset(input: PlanInput, assetId: string): PreparedAudio {

@@ -1,0 +1,25 @@
+import type { CaptionFiles } from '../../captions/write-captions.ts';
+import { SOURCE_VIDEO } from './output-args.ts';
+
+/** The label of the picture with the captions drawn into it. */
+export const CAPTIONED_VIDEO = '[captioned]';
+
+/**
+ * A value as one option of a filter in a filtergraph: first escaped as an option value (`\`, `'`,
+ * `:`), then as part of the graph's text (`\`, `'`, `[`, `]`, `,`, `;`), as ffmpeg's filter docs
+ * describe the two levels. Only the job folder's own paths reach it, never a user string.
+ */
+export function escapeFilterValue(value: string): string {
+  const option = value.replace(/[\\':]/g, '\\$&');
+  return option.replace(/[\\'[\],;]/g, '\\$&');
+}
+
+/**
+ * The chain that draws the captions: libass's `ass` filter, which reads the ASS script itself (no
+ * demuxer is opened) with the fonts of the given folder.
+ */
+export function buildBurnIn(burnIn: NonNullable<CaptionFiles['burnIn']>): string {
+  const file = escapeFilterValue(burnIn.path);
+  const fonts = escapeFilterValue(burnIn.fontsDirectory);
+  return `[${SOURCE_VIDEO}]ass=filename=${file}:fontsdir=${fonts}${CAPTIONED_VIDEO}`;
+}
