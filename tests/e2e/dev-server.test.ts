@@ -193,6 +193,7 @@ describe('auto-vid dev over HTTP', () => {
       s3Uri: done.output.s3Uri,
       size: done.output.size,
       audio: done.output.audio,
+      captions: null,
     });
     // Music under narration: audible, below full scale, measured on the file.
     const audio = done.output.audio as {

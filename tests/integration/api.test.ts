@@ -53,7 +53,15 @@ describe('POST /submit', () => {
       updatedAt: '2026-11-21T10:00:00.000Z',
       completedAt: null,
       processingTime: null,
-      output: { url: null, urlExpiresAt: null, s3Uri: null, duration: null, size: null, audio: null },
+      output: {
+        url: null,
+        urlExpiresAt: null,
+        s3Uri: null,
+        duration: null,
+        size: null,
+        audio: null,
+        captions: null,
+      },
       error: null,
       jobInfo: { projectId: 'p1', title: 'Test video', tags: ['a', 'b'] },
     });

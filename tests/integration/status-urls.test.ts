@@ -31,7 +31,7 @@ const VIEW_KEYS = [
   'error',
   'jobInfo',
 ];
-const OUTPUT_KEYS = ['url', 'urlExpiresAt', 's3Uri', 'duration', 'size', 'audio'];
+const OUTPUT_KEYS = ['url', 'urlExpiresAt', 's3Uri', 'duration', 'size', 'audio', 'captions'];
 
 /** An S3 client on the local S3 signing with these credentials (the stack's key, maybe a session). */
 function s3Signing(credentials: { sessionToken?: string; expiration?: Date } = {}): S3Client {
@@ -290,7 +290,15 @@ describe('GET /status: jobs with nothing to sign', () => {
   it('answers a job written to a local folder as stored', async () => {
     // Prepare
     const audio = { integratedLufs: -20.5, truePeakDbtp: -6, loudnessRange: 2.3 };
-    const output = { url: null, urlExpiresAt: null, s3Uri: null, duration: 2, size: 100, audio, captions: null };
+    const output = {
+      url: null,
+      urlExpiresAt: null,
+      s3Uri: null,
+      duration: 2,
+      size: 100,
+      audio,
+      captions: null,
+    };
     const record: JobRecord = {
       ...createJobRecord({ jobId: crypto.randomUUID(), jobInfo: {}, now: NOW, ttlSeconds: DAY }),
       status: 'completed',

@@ -126,6 +126,75 @@ describe('loudness target', () => {
   });
 });
 
+describe('captions', () => {
+  const withCaptions = (captions: unknown, encoding?: unknown) =>
+    validateJobSpec(
+      withValue(
+        withValue(buildFullSpec(), ['output', 'captions'], captions),
+        ['output', 'encoding'],
+        encoding ?? {},
+      ),
+      { maxHeadersSize: 1024, maxMetadataSize: 1024 },
+    );
+
+  it('are none unless asked for, and {} gives both sidecars, the track, no burn-in', () => {
+    expect(parseOk(buildFullSpec()).output.captions).toBeUndefined();
+    const result = withCaptions({});
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.spec.output.captions).toEqual({
+      formats: ['vtt', 'srt'],
+      track: true,
+      burnIn: false,
+      maxCharsPerLine: 42,
+      maxLines: 2,
+      style: {
+        font: 'DejaVu Sans',
+        size: 56,
+        bold: true,
+        color: '#FFFFFF',
+        outlineColor: '#000000',
+        outline: 3,
+        position: 'bottom',
+        margin: 60,
+        highlight: 'none',
+        highlightColor: '#FFD700',
+      },
+    });
+  });
+
+  it.each([
+    [{ formats: ['vtt', 'vtt'] }, 'output -> captions -> formats: Each format may be named once'],
+    [{ formats: ['ass'] }, "output -> captions -> formats -> 0: Input should be 'vtt' or 'srt'"],
+    [{ maxLines: 4 }, 'output -> captions -> maxLines: Input should be less than or equal to 3'],
+    [
+      { style: { color: 'red' } },
+      'output -> captions -> style -> color: Must be a colour as #RRGGBB, such as #FFFFFF',
+    ],
+    [
+      { style: { font: 'Comic Sans' } },
+      "output -> captions -> style -> font: Input should be 'DejaVu Sans', 'DejaVu Serif' or 'DejaVu Sans Mono'",
+    ],
+  ])('refuse %j, naming the field', (captions, problem) => {
+    const result = withCaptions(captions);
+    const [field, message] = [
+      problem.slice(0, problem.indexOf(': ')),
+      problem.slice(problem.indexOf(': ') + 2),
+    ];
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toContain(`Field '${field}': ${message}`);
+  });
+
+  it('refuse burn-in on a video that must be copied', () => {
+    const result = withCaptions({ burnIn: true }, { video: 'copy' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.message).toContain(
+        `Field 'output -> captions -> burnIn': Burned-in captions re-encode the video: set output.encoding.video to "auto" or "encode"`,
+      );
+    }
+  });
+});
+
 describe('output file name', () => {
   it.each([
     ['result.mp4', 'result.mp4'],

@@ -120,11 +120,19 @@ export function timeWordsFromMarks(
 
 /**
  * Sentences of a plain text, by the language's rules (ICU's sentence breaks), trimmed, none empty.
- * Joining them with spaces gives the text back, white space aside.
+ * ICU breaks after any full stop, so one word ending in one ("Dr.", "St.") is taken as an
+ * abbreviation and joined to what follows. Joining them with spaces gives the text back, white
+ * space aside.
  */
 export function splitSentences(text: string, language: string): string[] {
   const segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
-  return [...segmenter.segment(text)].map((part) => part.segment.trim()).filter((part) => part !== '');
+  const parts = [...segmenter.segment(text)].map((part) => part.segment.trim()).filter((part) => part !== '');
+  return parts.reduce<string[]>((sentences, part) => {
+    const last = sentences.at(-1);
+    if (last !== undefined && /^\S+\.$/u.test(last)) sentences[sentences.length - 1] = `${last} ${part}`;
+    else sentences.push(part);
+    return sentences;
+  }, []);
 }
 
 /** How much of a sentence's time a word takes: its letters and digits, at least one. */
