@@ -305,3 +305,132 @@ describe('Polly speech with the cache in the embedded S3', () => {
     expect(readdirSync(directory)).toEqual([]);
   });
 });
+
+/** A speech-mark answer as Polly streams it: UTF-8 JSON lines. */
+function marksStream(lines: readonly object[]): SynthesizeSpeechCommandOutput['AudioStream'] {
+  const body = lines.map((line) => JSON.stringify(line)).join('\n');
+  return {
+    transformToString: async (encoding?: BufferEncoding) =>
+      Buffer.from(body, 'utf8').toString(encoding ?? 'utf8'),
+  } as unknown as SynthesizeSpeechCommandOutput['AudioStream'];
+}
+
+/**
+ * Polly's marks for a plain text: a sentence mark at 0, then a word mark every 100 ms, each with
+ * its UTF-8 byte offsets (words split at spaces, punctuation left out as Polly leaves it).
+ */
+function marksFor(text: string): object[] {
+  const marks: object[] = [
+    { time: 0, type: 'sentence', start: 0, end: Buffer.byteLength(text), value: text },
+  ];
+  for (const match of text.matchAll(/[\p{L}\p{N}'-]+/gu)) {
+    const start = Buffer.byteLength(text.slice(0, match.index), 'utf8');
+    marks.push({
+      time: (marks.length - 1) * 100,
+      type: 'word',
+      start,
+      end: start + Buffer.byteLength(match[0], 'utf8'),
+      value: match[0],
+    });
+  }
+  return marks;
+}
+
+describe('Polly speech timing for captions', () => {
+  const polly = new PollyClient({ region: 'us-east-1' });
+  const pollyMock = mockClient(polly);
+  beforeEach(() => {
+    pollyMock.reset();
+    pollyMock
+      .on(SynthesizeSpeechCommand, { OutputFormat: 'mp3' })
+      .resolves({ AudioStream: audioStream(mp3Bytes('timed', 2)) });
+    pollyMock.on(SynthesizeSpeechCommand, { OutputFormat: 'json' }).callsFake((input: { Text: string }) => ({
+      AudioStream: marksStream(marksFor(input.Text)),
+      RequestCharacters: 7,
+    }));
+  });
+
+  it('asks for sentence and word marks beside the audio, and reads them by UTF-8 offsets', async () => {
+    const counted: string[] = [];
+    const synthesizer = createPollySynthesizer(polly, {
+      speech: (engine, chars) => counted.push(`${engine} ${chars}`),
+    });
+    const audio = await synthesizer.synthesize(
+      { ...speechRequest('Café 😀 déjà vu, naïve!'), timing: true },
+      freshDir(),
+    );
+    const calls = pollyMock.commandCalls(SynthesizeSpeechCommand).map((call) => call.args[0].input);
+    expect(calls.find((input) => input.OutputFormat === 'json')).toEqual({
+      Text: 'Café 😀 déjà vu, naïve!',
+      TextType: 'text',
+      VoiceId: 'Joanna',
+      Engine: 'neural',
+      OutputFormat: 'json',
+      SpeechMarkTypes: ['sentence', 'word'],
+    });
+    // Both requests are counted; without RequestCharacters, by the text's length.
+    expect(counted.sort()).toEqual(['neural 23', 'neural 7']);
+    expect(audio.timing?.accuracy).toBe('exact');
+    expect(audio.timing?.sentences[0]?.words).toEqual([
+      { text: 'Café 😀', start: 0 },
+      { text: 'déjà', start: 0.1 },
+      { text: 'vu,', start: 0.2 },
+      { text: 'naïve!', start: 0.3 },
+    ]);
+  });
+
+  it('shifts the marks of each part of a long text to where its audio starts in the joined audio', async () => {
+    const text = 'This sentence is about fifty characters long, more. '.repeat(100).trim();
+    const audio = await createPollySynthesizer(polly).synthesize(
+      { ...speechRequest(text), timing: true },
+      freshDir(),
+    );
+    const sentences = audio.timing?.sentences ?? [];
+    expect(sentences).toHaveLength(2);
+    // Each part's MP3 decodes to 2 s (its bitrate says more: the encoder's delay and padding); the
+    // second part's marks start there.
+    expect(sentences[0]?.start).toBe(0);
+    expect(sentences[1]?.start).toBeCloseTo(2, 2);
+    expect(sentences.flatMap((sentence) => sentence.words)).toHaveLength(8 * 100);
+  });
+
+  it('asks the generative engine, which has no marks, a sentence at a time and times each sentence', async () => {
+    const text = 'First one here. Then a second! And the third?';
+    const audio = await createPollySynthesizer(polly).synthesize(
+      { ...speechRequest(text, { engine: 'generative' }), timing: true },
+      freshDir(),
+    );
+    const calls = pollyMock.commandCalls(SynthesizeSpeechCommand).map((call) => call.args[0].input);
+    expect(calls.map((input) => [input.OutputFormat, input.Text])).toEqual([
+      ['mp3', 'First one here.'],
+      ['mp3', 'Then a second!'],
+      ['mp3', 'And the third?'],
+    ]);
+    expect(audio.timing?.accuracy).toBe('sentences');
+    // Each sentence's MP3 decodes to 2 s: the sentences start where the joined audio has them.
+    const starts = audio.timing?.sentences.map((sentence) => sentence.start) ?? [];
+    expect(starts[0]).toBe(0);
+    expect(starts[1]).toBeCloseTo(2, 2);
+    expect(starts[2]).toBeCloseTo(4, 2);
+    expect(probeDuration(audio.path)).toBeCloseTo(6, 2);
+  });
+
+  it('keeps the marks in the cache beside the audio, and asks again for audio cached without them', async () => {
+    const bucket = await stack.createBucket();
+    const speech = withSpeechCache(createPollySynthesizer(polly), createS3SpeechCache(stack.s3, bucket));
+    const request = speechRequest('Cached and timed.');
+    await speech.synthesize(request, freshDir());
+    expect(pollyMock.commandCalls(SynthesizeSpeechCommand)).toHaveLength(1);
+
+    const timed = await speech.synthesize({ ...request, timing: true }, freshDir());
+    expect(pollyMock.commandCalls(SynthesizeSpeechCommand)).toHaveLength(3);
+    const again = await speech.synthesize({ ...request, timing: true }, freshDir());
+    expect(pollyMock.commandCalls(SynthesizeSpeechCommand)).toHaveLength(3);
+
+    expect(again.timing).toEqual(timed.timing);
+    const listed = await stack.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'cache/tts/' }));
+    const keys = listed.Contents?.map((o) => o.Key) ?? [];
+    expect(keys).toHaveLength(2);
+    expect(keys.filter((key) => key?.endsWith('.timing.json'))).toHaveLength(1);
+  });
+});

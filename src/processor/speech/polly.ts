@@ -10,7 +10,7 @@ import { createPollyClient } from '../../aws/clients.ts';
 import { SpeechSynthesisError } from '../errors.ts';
 import { type JobMetrics, NO_JOB_METRICS } from '../job-metrics.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
-import { buildMp3JoinArgs, runFfmpeg } from '../render/ffmpeg.ts';
+import { buildMp3JoinArgs, probeMedia, runFfmpeg } from '../render/ffmpeg.ts';
 import { mp3BytesPerSecond } from './mp3-rate.ts';
 import { type SpeechRequest, type SpeechSynthesizer, speechLanguage } from './speech-synthesizer.ts';
 import {
@@ -146,13 +146,17 @@ interface ReceivedPart {
  * Each part's timing, shifted to where its audio starts in the joined audio (the parts before it,
  * by their MP3 length): from its marks, or by the estimate for a part that has none.
  */
-function timeParts(parts: readonly ReceivedPart[], request: SpeechRequest): SpeechTiming {
+function timeParts(
+  parts: readonly ReceivedPart[],
+  partSeconds: readonly number[],
+  request: SpeechRequest,
+): SpeechTiming {
   const config = request.providerConfig;
   const language = speechLanguage(request);
   let offset = 0;
-  const sentences = parts.flatMap(({ text, audio, marks }) => {
+  const sentences = parts.flatMap(({ text, marks }, i) => {
     const from = offset;
-    const seconds = audio.seconds ?? 0;
+    const seconds = partSeconds[i] ?? 0;
     offset += seconds;
     if (marks) return timeWordsFromMarks(marks, text, config.textType, from);
     if (config.textType === 'text') return [estimateSentence(text, from, from + seconds)];
@@ -205,8 +209,13 @@ export function createPollySynthesizer(
         parts.length < texts.length ||
         parts.some((part) => part.audio.cut) ||
         (maxSeconds !== undefined && heldSeconds > maxSeconds);
-      const path = await writeAudio(parts, directory, cut ? maxSeconds : undefined, signal);
-      return { path, cut, ...(request.timing ? { timing: timeParts(parts, request) } : {}) };
+      const written = await writeAudio(parts, directory, {
+        ...(cut ? { maxSeconds } : {}),
+        measure: request.timing === true,
+        signal,
+      });
+      if (!request.timing) return { path: written.path, cut };
+      return { path: written.path, cut, timing: timeParts(parts, written.partSeconds, request) };
     },
   };
 }
@@ -267,13 +276,16 @@ async function requestParts(
 /**
  * Writes the parts as received. One whole part is the speech as it is; several, or a cut one (a
  * cut MP3 still declares its full length in its header), are decoded into a WAV of their own.
+ * `partSeconds`: each part's length, for the timing. Its bitrate counts the encoder's delay and
+ * padding too, which the decoder leaves out: with `measure`, that excess, read from the joined
+ * WAV's length, is shared out between the parts (it is about the same in each, one MP3 frame at
+ * most apart).
  */
 async function writeAudio(
   parts: readonly ReceivedPart[],
   directory: string,
-  maxSeconds: number | undefined,
-  signal: AbortSignal | undefined,
-): Promise<string> {
+  options: { readonly maxSeconds?: number; readonly measure: boolean; readonly signal?: AbortSignal },
+): Promise<{ path: string; partSeconds: number[] }> {
   const id = randomUUID();
   const partPaths = await Promise.all(
     parts.map(async ({ audio }, i) => {
@@ -282,6 +294,16 @@ async function writeAudio(
       return path;
     }),
   );
-  if (partPaths.length === 1 && maxSeconds === undefined) return partPaths[0] as string;
-  return joinParts(partPaths, join(directory, `speech-${id}.wav`), maxSeconds, signal);
+  const byBitrate = parts.map((part) => part.audio.seconds ?? 0);
+  if (partPaths.length === 1 && options.maxSeconds === undefined) {
+    return { path: partPaths[0] as string, partSeconds: byBitrate };
+  }
+  const joined = join(directory, `speech-${id}.wav`);
+  const path = await joinParts(partPaths, joined, options.maxSeconds, options.signal);
+  if (!options.measure || parts.length < 2 || options.maxSeconds !== undefined) {
+    return { path, partSeconds: byBitrate };
+  }
+  const decoded = (await probeMedia(path, 'Joined Polly audio', 'audio')).duration;
+  const excess = (byBitrate.reduce((sum, seconds) => sum + seconds, 0) - decoded) / parts.length;
+  return { path, partSeconds: byBitrate.map((seconds) => seconds - excess) };
 }
