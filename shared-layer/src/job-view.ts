@@ -112,7 +112,8 @@ function toViewOutput(output: StoredOutput | undefined): JobOutput {
     duration: known.duration,
     size: known.size,
     audio: known.audio ?? null,
-    captions: known.captions?.map(({ format, url, s3Uri, language }) => ({ format, url, s3Uri, language })) ?? null,
+    captions:
+      known.captions?.map(({ format, url, s3Uri, language }) => ({ format, url, s3Uri, language })) ?? null,
   };
 }
 
