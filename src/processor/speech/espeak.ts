@@ -91,16 +91,7 @@ export function createEspeakSynthesizer(): SpeechSynthesizer {
     name: 'espeak-ng',
     async synthesize(request, directory, signal) {
       if (!request.timing) return speak(request.text, request, directory, signal);
-      if (request.providerConfig.textType === 'ssml') {
-        const audio = await speak(request.text, request, directory, signal);
-        const span = audibleSpan(await readFile(audio.path));
-        const language = speechLanguage(request);
-        const sentences = splitSentences(spokenText(request.text, 'ssml'), language);
-        return {
-          ...audio,
-          timing: { accuracy: 'estimated', sentences: estimateWholeText(sentences, ...span) },
-        };
-      }
+      if (request.providerConfig.textType === 'ssml') return speakWholeTimed(request, directory, signal);
       return speakBySentence(request, directory, signal);
     },
   };
@@ -112,7 +103,7 @@ async function speak(
   request: SpeechRequest,
   directory: string,
   signal: AbortSignal | undefined,
-  maxSeconds = request.maxSeconds,
+  maxSeconds: number | undefined = request.maxSeconds,
 ): Promise<SpeechAudio> {
   const id = randomUUID();
   const textPath = join(directory, `${id}.txt`);
@@ -147,8 +138,38 @@ async function speak(
 }
 
 /**
+ * SSML spoken whole, its sentences and words placed by length inside its audible span. It is spoken
+ * to its end even past `maxSeconds` (an estimate over cut audio would squeeze every word into it),
+ * then cut there.
+ */
+async function speakWholeTimed(
+  request: SpeechRequest,
+  directory: string,
+  signal: AbortSignal | undefined,
+): Promise<SpeechAudio> {
+  const audio = await speak(request.text, request, directory, signal, UNBOUNDED_SECONDS);
+  const samples = (await readFile(audio.path)).subarray(WAV_HEADER_BYTES);
+  const sentences = splitSentences(spokenText(request.text, 'ssml'), speechLanguage(request));
+  const timing = {
+    accuracy: 'estimated' as const,
+    sentences: estimateWholeText(sentences, ...audibleSpan(samples)),
+  };
+  const kept = keepSeconds(samples, request.maxSeconds);
+  if (kept.length === samples.length) return { ...audio, timing };
+  await writeFile(audio.path, Buffer.concat([wavHeader(kept.length), kept]));
+  return { path: audio.path, cut: true, timing };
+}
+
+/** The samples up to `seconds` (all of them without a limit). */
+function keepSeconds(samples: Buffer, seconds: number | undefined): Buffer {
+  if (seconds === undefined) return samples;
+  return samples.subarray(0, Math.min(samples.length, 2 * Math.ceil((seconds * BYTES_PER_SECOND) / 2)));
+}
+
+/**
  * A plain text spoken a sentence at a time, in order, until `maxSeconds` is spoken; the samples are
- * joined into one WAV and each sentence timed where its samples start.
+ * joined into one WAV and each sentence timed where its samples start. The last sentence heard is
+ * spoken whole, for its words' places, and cut at `maxSeconds` afterwards.
  */
 async function speakBySentence(
   request: SpeechRequest,
@@ -166,14 +187,15 @@ async function speakBySentence(
       cut = true;
       break;
     }
-    const audio = await speak(sentence, request, directory, signal, left);
+    const audio = await speak(sentence, request, directory, signal, UNBOUNDED_SECONDS);
     const samples = (await readFile(audio.path)).subarray(WAV_HEADER_BYTES);
     await rm(audio.path, { force: true });
     const [start, end] = audibleSpan(samples);
     timed.push(estimateSentence(sentence, offset + start, offset + end));
-    pieces.push(samples);
-    offset += samples.length / BYTES_PER_SECOND;
-    cut ||= audio.cut;
+    const kept = keepSeconds(samples, left);
+    pieces.push(kept);
+    offset += kept.length / BYTES_PER_SECOND;
+    cut ||= kept.length < samples.length;
   }
   const path = join(directory, `${randomUUID()}.wav`);
   await writeFile(path, Buffer.concat([wavHeader(pieces.reduce((sum, p) => sum + p.length, 0)), ...pieces]));

@@ -262,7 +262,9 @@ async function requestParts(
             : undefined,
         ]);
         if (!speech.AudioStream) throw new SpeechSynthesisError('Polly returned no audio', true);
-        const audio = await readAudio(speech.AudioStream, maxSeconds);
+        // A part timed by its own length is read whole: an estimate over cut audio would squeeze
+        // every word of the part into what was read.
+        const audio = await readAudio(speech.AudioStream, request.timing && !marks ? undefined : maxSeconds);
         receivedSeconds += audio.seconds ?? 0;
         return { text, audio, ...(marks ? { marks } : {}) };
       } catch (error) {
