@@ -15,13 +15,18 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEDIA_LIMITS } from '../src/policy/media-limits.ts';
+import {
+  DEFAULT_FONTS_DIRECTORY,
+  type HeardNarration,
+  writeCaptions,
+} from '../src/processor/captions/write-captions.ts';
 import { ffmpegBinary, probeMedia } from '../src/processor/render/ffmpeg.ts';
 import { prepareAudio } from '../src/processor/render/gather-media.ts';
 import { parseEbur128Summary } from '../src/processor/render/loudness.ts';
 import { buildLevellingArgs, levellingGainDb } from '../src/processor/render/plan/levelling.ts';
 import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from '../src/processor/render/plan.ts';
 import { renderJob } from '../src/processor/render-job.ts';
-import { cachedNarration, ensureMedia, ensureNarration, NARRATION } from './bench/media.ts';
+import { cachedNarration, ensureMedia, ensureNarration } from './bench/media.ts';
 import { buildSpec, SCENARIOS, type Scenario } from './bench/scenarios.ts';
 
 interface ChildResult {
@@ -79,13 +84,31 @@ async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
       ['music', await prepared(media.music, 'bench music')],
       ['effect', await prepared(media.effect, 'bench effect')],
     ]);
+    // The narration as the render has it (sentence-timed when the row asks for captions), and the
+    // caption files the render writes: made before the clock starts, as auto-vid's are not timed either.
     const speech = new Map<number, PreparedAudio>();
+    const narrations: HeardNarration[] = [];
+    const cache = cachedNarration(narration);
     for (const [index, event] of spec.timeline.entries()) {
       if (event.type !== 'tts') continue;
-      const path = narration[NARRATION.indexOf(event.data.text)];
-      if (path === undefined) throw new Error(`the bench has no narration for "${event.data.text}"`);
-      speech.set(index, await prepared(path, 'bench narration'));
+      const spoken = await cache.synthesize(
+        { ...event.data, timing: spec.output.captions !== undefined },
+        work,
+      );
+      const audio = await prepared(spoken.path, 'bench narration');
+      speech.set(index, audio);
+      if (spoken.timing)
+        narrations.push({ timelineIndex: index, seconds: audio.duration, timing: spoken.timing });
     }
+    const video = probe.video ?? { width: 0, height: 0 };
+    const captions = await writeCaptions({
+      spec,
+      narrations,
+      video: { width: video.width, height: video.height, duration: probe.duration },
+      directory: work,
+      baseName: 'bare',
+      fontsDirectory: DEFAULT_FONTS_DIRECTORY,
+    });
     const plan = buildRenderPlan({
       spec,
       video: { path: media.video, probe },
@@ -93,6 +116,7 @@ async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
       speech,
       outputPath: join(work, 'bare.mp4'),
       workDirectory: work,
+      ...(captions ? { captions } : {}),
     });
     const script = join(work, 'filtergraph.txt');
     writeFileSync(script, plan.filterGraph);
@@ -219,6 +243,14 @@ async function main(): Promise<void> {
     if (few && many) {
       process.stdout.write(`\n300 events vs 10 events (${label}): ${(many / few).toFixed(2)}x the time`);
     }
+  }
+  const spoken = timings.get('fast path, 3 min, narration');
+  const captioned = timings.get('fast path, 3 min, narration, captions');
+  if (spoken && captioned) {
+    const extra = captioned - spoken;
+    process.stdout.write(
+      `\ncaptions (3 min, VTT + SRT + track): +${extra.toFixed(2)} s, ${((100 * extra) / spoken).toFixed(1)}% over the same job without them`,
+    );
   }
   const plain = timings.get('fast path, 3 min');
   const levelled = timings.get('fast path, 3 min, loudness target');

@@ -15,6 +15,8 @@ const SYSTEM_TOOLS = [
   { command: 'ffmpeg', aptPackage: 'ffmpeg' },
   { command: 'ffprobe', aptPackage: 'ffmpeg' },
   { command: 'espeak-ng', aptPackage: 'espeak-ng' },
+  // The fonts burned-in captions draw with (src/processor/captions/write-captions.ts).
+  { file: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf', aptPackage: 'fonts-dejavu-core' },
 ];
 
 function log(message) {
@@ -37,7 +39,8 @@ function npmDependenciesCurrent() {
 }
 
 function ensureSystemTools() {
-  const packages = [...new Set(SYSTEM_TOOLS.filter((t) => !hasCommand(t.command)).map((t) => t.aptPackage))];
+  const missing = SYSTEM_TOOLS.filter((t) => (t.file ? !existsSync(t.file) : !hasCommand(t.command)));
+  const packages = [...new Set(missing.map((t) => t.aptPackage))];
   if (packages.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !hasCommand('apt-get')) {

@@ -55,6 +55,8 @@ const environmentSchema = z.object({
   AUTO_VID_LOCAL_MODE: z.enum(['true', 'false']).default('false'),
   /** Speech engine: Amazon Polly on AWS, espeak-ng on one machine. */
   SPEECH_ENGINE: z.enum(['polly', 'espeak']).default('polly'),
+  /** The folder of the fonts burned-in captions use (the processor image sets /opt/fonts). */
+  CAPTION_FONTS_DIR: z.string().min(1).optional(),
   /** Time kept back from the Lambda's remaining time to record the outcome after a cut render. */
   RENDER_DEADLINE_MARGIN_MS: positiveInt(60_000),
 });
@@ -81,6 +83,8 @@ export interface Settings {
   readonly maxAssetBytes: number;
   readonly maxUploadBytes: number;
   readonly mediaLimits: MediaLimits;
+  /** Where burned-in captions' fonts are read; the renderer's default (Debian's DejaVu folder) when unset. */
+  readonly fontsDirectory: string | undefined;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -112,6 +116,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .filter(Boolean),
     maxAssetBytes: e.MAX_ASSET_BYTES,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    fontsDirectory: e.CAPTION_FONTS_DIR,
     mediaLimits: {
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
       maxVideoSeconds: e.MAX_VIDEO_SECONDS,

@@ -1,6 +1,15 @@
 // The bench's inputs, made once with ffmpeg (and espeak-ng for narration) into .bench/ and reused.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,7 +133,10 @@ export function ensureMedia(shape: SourceShape): BenchMedia {
   return { video, music, effect };
 }
 
-/** The narration of NARRATION, spoken once by espeak-ng into .bench/ (WAV files by line index). */
+/**
+ * The narration of NARRATION, spoken once by espeak-ng into .bench/ (WAV files by line index), and
+ * once more as captions ask for it: a sentence at a time, with its timing beside it (JSON).
+ */
 export async function ensureNarration(): Promise<readonly string[]> {
   mkdirSync(mediaDir, { recursive: true });
   const espeak = createEspeakSynthesizer();
@@ -137,11 +149,14 @@ export async function ensureNarration(): Promise<readonly string[]> {
   const paths: string[] = [];
   for (const [index, line] of lines.entries()) {
     const path = join(mediaDir, `narration-${index}.wav`);
-    if (!existsSync(path)) {
+    for (const timing of [false, true]) {
+      const target = timing ? timedPath(path) : path;
+      if (existsSync(target)) continue;
       const work = mkdtempSync(join(tmpdir(), 'auto-vid-bench-speech-'));
       try {
-        const speech = await espeak.synthesize(line, work);
-        copyFileSync(speech.path, path);
+        const speech = await espeak.synthesize({ ...line, timing }, work);
+        if (speech.timing) writeFileSync(timingPath(path), JSON.stringify(speech.timing));
+        copyFileSync(speech.path, target);
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
@@ -151,10 +166,13 @@ export async function ensureNarration(): Promise<readonly string[]> {
   return paths;
 }
 
+const timedPath = (path: string) => path.replace(/\.wav$/, '.timed.wav');
+const timingPath = (path: string) => path.replace(/\.wav$/, '.timing.json');
+
 /**
- * Speech as a re-render finds it: already made (on AWS, Polly's audio cached in the bucket). The
- * bench times the render, not a speech engine; each line is copied into the job's folder as the
- * cache's download would be.
+ * Speech as a re-render finds it: already made (on AWS, Polly's audio and its marks cached in the
+ * bucket). The bench times the render, not a speech engine; each line is copied into the job's
+ * folder as the cache's download would be, with its timing when the job asks for it.
  */
 export function cachedNarration(paths: readonly string[]): SpeechSynthesizer {
   return {
@@ -164,8 +182,12 @@ export function cachedNarration(paths: readonly string[]): SpeechSynthesizer {
       const source = paths[index];
       if (source === undefined) throw new Error(`the bench has no narration for "${request.text}"`);
       const path = join(directory, `narration-${index}.wav`);
-      copyFileSync(source, path);
-      return { path, cut: false };
+      if (!request.timing) {
+        copyFileSync(source, path);
+        return { path, cut: false };
+      }
+      copyFileSync(timedPath(source), path);
+      return { path, cut: false, timing: JSON.parse(readFileSync(timingPath(source), 'utf8')) };
     },
   };
 }

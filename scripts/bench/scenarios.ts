@@ -4,6 +4,7 @@ import { type BenchMedia, NARRATION, type SourceShape } from './media.ts';
 
 type Encoding = NonNullable<JobSpecInput['output']>['encoding'];
 type OutputAudio = NonNullable<JobSpecInput['output']>['audio'];
+type Captions = NonNullable<JobSpecInput['output']>['captions'];
 
 export interface Scenario {
   readonly name: string;
@@ -15,6 +16,8 @@ export interface Scenario {
   readonly encoding?: Encoding;
   /** `output.audio`: a loudness target. */
   readonly audio?: OutputAudio;
+  /** `output.captions`. */
+  readonly captions?: Captions;
   /** Timed runs of auto-vid and of bare ffmpeg, interleaved; the table shows the medians. */
   readonly runs: number;
 }
@@ -34,6 +37,16 @@ export const SCENARIOS: readonly Scenario[] = [
     effects: 10,
     narration: 0,
     audio: { loudness: 'streaming' },
+    runs: 3,
+  },
+  { name: 'fast path, 3 min, narration', source: p1080(180), effects: 10, narration: 6, runs: 3 },
+  {
+    // Both sidecars and the subtitle track: the default captions.
+    name: 'fast path, 3 min, narration, captions',
+    source: p1080(180),
+    effects: 10,
+    narration: 6,
+    captions: {},
     runs: 3,
   },
   { name: 'fast path, 3 min, 300 events', source: p1080(180), effects: 300, narration: 0, runs: 1 },
@@ -106,6 +119,7 @@ export function buildSpec(scenario: Scenario, media: BenchMedia) {
       filename: 'bench.mp4',
       ...(scenario.encoding ? { encoding: scenario.encoding } : {}),
       ...(scenario.audio ? { audio: scenario.audio } : {}),
+      ...(scenario.captions ? { captions: scenario.captions } : {}),
     },
   });
 }

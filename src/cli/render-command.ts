@@ -139,6 +139,7 @@ export async function runRenderCommand(
       s3,
       localMode: true,
       mediaLimits: settings.mediaLimits,
+      ...(settings.fontsDirectory ? { fontsDirectory: settings.fontsDirectory } : {}),
       outputDirectory,
       onProgress: showBar ? (percent: number) => drawProgress(io.err, percent) : undefined,
     });

@@ -93,6 +93,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       maxAssetBytes: settings.maxAssetBytes,
       egress: egressFor(settings.localMode, settings.stackPorts),
       mediaLimits: settings.mediaLimits,
+      ...(settings.fontsDirectory ? { fontsDirectory: settings.fontsDirectory } : {}),
     }),
     config: {
       bucket,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FONT_FILES } from '../../src/processor/captions/write-captions.ts';
 import { loadTemplate } from '../../src/template/template.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,6 +45,21 @@ describe('processor-container/Dockerfile', () => {
     expect(unpack).toBeGreaterThan(check);
     expect(dockerfile).toContain('FFMPEG_PATH=/opt/bin/ffmpeg');
     expect(dockerfile).toContain('FFPROBE_PATH=/opt/bin/ffprobe');
+  });
+
+  it('ships every caption font file in the folder the processor reads, and an ffmpeg with libass', () => {
+    const fontsStage = stages.find((stage) => stage.includes('AS fonts')) ?? '';
+    const copied = /for name in ([^;]+); do/.exec(fontsStage)?.[1]?.trim().split(/\s+/) ?? [];
+    const needed = Object.values(FONT_FILES).flatMap((files) =>
+      files.map((file) => file.replace(/\.ttf$/, '')),
+    );
+    expect(copied.sort()).toEqual([...needed].sort());
+    expect(dockerfile).toContain('COPY --from=fonts /fonts/ /opt/fonts/');
+    expect(dockerfile).toContain('CAPTION_FONTS_DIR=/opt/fonts');
+    expect(dockerfile).toContain('FONTCONFIG_FILE=/opt/fonts/fonts.conf');
+    expect(readFileSync(`${root}processor-container/fonts.conf`, 'utf8')).toContain('<dir>/opt/fonts</dir>');
+    const ffmpegStage = stages.find((stage) => stage.includes('AS ffmpeg')) ?? '';
+    expect(ffmpegStage).toContain("-filters | grep -q ' ass '");
   });
 
   it('installs every tool its RUN lines call that the base image lacks', () => {

@@ -12,7 +12,7 @@ import { trackLanguage } from './languages.ts';
 export const DEFAULT_FONTS_DIRECTORY = '/usr/share/fonts/truetype/dejavu';
 
 /** Each caption font's files, regular and bold, as fonts-dejavu-core and the image name them. */
-const FONT_FILES: Record<CaptionFont, readonly [string, string]> = {
+export const FONT_FILES: Record<CaptionFont, readonly [string, string]> = {
   'DejaVu Sans': ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'],
   'DejaVu Serif': ['DejaVuSerif.ttf', 'DejaVuSerif-Bold.ttf'],
   'DejaVu Sans Mono': ['DejaVuSansMono.ttf', 'DejaVuSansMono-Bold.ttf'],
