@@ -249,7 +249,7 @@ async function main(): Promise<void> {
   if (spoken && captioned) {
     const extra = captioned - spoken;
     process.stdout.write(
-      `\ncaptions (3 min, VTT + SRT + track): +${extra.toFixed(2)} s, ${((100 * extra) / spoken).toFixed(1)}% over the same job without them`,
+      `\ncaptions (3 min, VTT + SRT + track): ${signed(extra)} s, ${((100 * extra) / spoken).toFixed(1)}% over the same job without them`,
     );
   }
   const plain = timings.get('fast path, 3 min');
@@ -257,10 +257,15 @@ async function main(): Promise<void> {
   if (plain && levelled) {
     const extra = levelled - plain;
     process.stdout.write(
-      `\nloudness target (3 min): +${extra.toFixed(2)} s, ${((100 * extra) / plain).toFixed(1)}% over the same job without one`,
+      `\nloudness target (3 min): ${signed(extra)} s, ${((100 * extra) / plain).toFixed(1)}% over the same job without one`,
     );
   }
   process.stdout.write('\n');
+}
+
+/** Seconds with their sign, 2 decimals: "+0.22", "-0.08". */
+function signed(seconds: number): string {
+  return `${seconds >= 0 ? '+' : ''}${seconds.toFixed(2)}`;
 }
 
 function ffmpegVersion(): string {

@@ -30,14 +30,23 @@ beforeAll(() => {
   video = makeVideo(dir, 'video.mp4', SECONDS, { tone: false, size: '640x360' });
 });
 
-async function render(output: Partial<JobSpecInput['output']>, timeline?: JobSpecInput['timeline']) {
+async function render(
+  output: Partial<JobSpecInput['output']>,
+  timeline?: JobSpecInput['timeline'],
+  tempRoot?: string,
+) {
   const spec = parseJobSpec({
     assets: { video: { id: 'video', source: video }, audio: [] },
     timeline: timeline ?? [{ start: 1.5, type: 'tts', data: { text: NARRATION } }],
     output: { filename: 'captioned.mp4', ...output },
   });
   const outputDirectory = mkdtempSync(join(dir, 'out-'));
-  return renderJob(spec, { speech: createEspeakSynthesizer(), localMode: true, outputDirectory });
+  return renderJob(spec, {
+    speech: createEspeakSynthesizer(),
+    localMode: true,
+    outputDirectory,
+    ...(tempRoot ? { tempRoot } : {}),
+  });
 }
 
 interface ParsedCue {
@@ -198,7 +207,14 @@ describe('burned-in captions', () => {
     // Lossless x264 (crf 0) on both sides: any difference is the captions, not the encoder.
     const encoding = { video: 'encode', crf: 0, preset: 'ultrafast' } as const;
     const plain = await render({ encoding, captions: { formats: ['srt'], track: false } });
-    const burned = await render({ encoding, captions: { formats: ['srt'], track: false, burnIn: true } });
+    // The job folder's path reaches the filtergraph (the ASS file libass reads): one full of the
+    // characters a filtergraph treats specially is escaped, not misread.
+    const awkward = mkdtempSync(join(dir, "it's [a], b;c:d \\ e-"));
+    const burned = await render(
+      { encoding, captions: { formats: ['srt'], track: false, burnIn: true } },
+      undefined,
+      awkward,
+    );
     expect(burned.copiedVideo).toBe(false);
     const [cue] = readCues(burned.captions?.files[0]?.localPath as string, 'srt');
     const midpoint = ((cue?.start ?? 0) + (cue?.end ?? 0)) / 2;
