@@ -64,6 +64,31 @@ describe('processJob', () => {
     });
   });
 
+  it('uploads the caption sidecars beside the MP4, presigned in the record and the webhook', async () => {
+    const message = await enqueue(specFor({ output: { filename: 'captioned', captions: {} } }));
+    expect(await processJob(message, deps())).toEqual({ action: 'done', status: 'completed' });
+    const record = await harness.table.store.get(message.jobId);
+    const captions = record?.output.captions ?? [];
+    expect(captions.map(({ format, s3Uri, language }) => ({ format, s3Uri, language }))).toEqual([
+      { format: 'vtt', s3Uri: `s3://${harness.bucket}/outputs/captioned.vtt`, language: 'en-US' },
+      { format: 'srt', s3Uri: `s3://${harness.bucket}/outputs/captioned.srt`, language: 'en-US' },
+    ]);
+    const vtt = await fetch(captions[0]?.url as string);
+    expect(vtt.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
+    expect(await vtt.text()).toMatch(/^WEBVTT\n\n1\n00:00:00\.5\d\d --> 00:00:0\d\.\d{3}\nHello\.\n$/);
+    const srt = await fetch(captions[1]?.url as string);
+    expect(srt.headers.get('content-type')).toBe('application/x-subrip; charset=utf-8');
+    expect(await srt.text()).toMatch(/^1\n00:00:00,5\d\d --> 00:00:0\d,\d{3}\nHello\.\n$/);
+    // The MP4 carries the same cue as its subtitle track.
+    const mp4 = join(harness.media, `${message.jobId}-captioned.mp4`);
+    writeFileSync(mp4, Buffer.from(await (await fetch(record?.output.url as string)).arrayBuffer()));
+    expect(probeStreams(mp4).map((s) => s.codec_name)).toEqual(['h264', 'aac', 'mov_text']);
+    const [hook] = hooksFor(message.jobId);
+    const body = JSON.parse(hook?.body ?? '{}');
+    expect(body.output.captions.map((c: { s3Uri: string }) => c.s3Uri)).toEqual(captions.map((c) => c.s3Uri));
+    expect(Object.keys(body.output.captions[0]).sort()).toEqual(['format', 'language', 's3Uri', 'url']);
+  });
+
   it('renders once and notifies once when the same message arrives twice in a row', async () => {
     const message = await enqueue(specFor({ output: { filename: 'twice' } }));
     const run = deps();

@@ -172,7 +172,15 @@ describe('GET /status: the download URL of a completed job', () => {
       duration: 2,
       size: 9,
       audio: null,
-      captions: null,
+      captions: [
+        {
+          format: 'vtt' as const,
+          url: 'https://old-vtt',
+          s3Uri: `s3://${harness.bucket}/outputs/versioned.vtt`,
+          language: 'de-DE',
+          versionId: 'v-43',
+        },
+      ],
     };
     await harness.table.store.complete(
       job.jobId,
@@ -194,6 +202,13 @@ describe('GET /status: the download URL of a completed job', () => {
     expect(queryOf(view.output.url).get('versionId')).toBe('v-42');
     expect(new URL(view.output.url).pathname).toBe('/outputs/versioned.mp4');
     expect(Object.keys(view.output)).toEqual(OUTPUT_KEYS);
+    // Each caption sidecar is signed again too, for the version the job wrote; the version id
+    // itself stays in the record.
+    const [vtt] = view.output.captions;
+    expect(Object.keys(vtt).sort()).toEqual(['format', 'language', 's3Uri', 'url']);
+    expect(new URL(vtt.url).pathname).toBe('/outputs/versioned.vtt');
+    expect(queryOf(vtt.url).get('versionId')).toBe('v-43');
+    expect(vtt.language).toBe('de-DE');
   });
 
   it('gives a record without a version id a URL of the current object', async () => {
