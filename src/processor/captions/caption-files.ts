@@ -35,12 +35,20 @@ export function formatWebVtt(cues: readonly Cue[]): string {
   return ['WEBVTT', ...blocks].join('\n\n').concat('\n');
 }
 
+/**
+ * SubRip text shown as it is: players and ffmpeg's decoder read `<b>`, `<font …>` and `{\an8}` in
+ * it as markup, so a word joiner (invisible) follows each `<` and `{`.
+ */
+function escapeSrt(text: string): string {
+  return text.replace(/[<{]/g, '$&\u2060');
+}
+
 /** A SubRip file, UTF-8: numbered cues, comma before the milliseconds. */
 export function formatSrt(cues: readonly Cue[]): string {
   return timed(cues)
     .map(
       ({ start, end, cue }, i) =>
-        `${i + 1}\n${clock(start, ',')} --> ${clock(end, ',')}\n${cue.lines.join('\n')}\n`,
+        `${i + 1}\n${clock(start, ',')} --> ${clock(end, ',')}\n${cue.lines.map(escapeSrt).join('\n')}\n`,
     )
     .join('\n');
 }

@@ -1,6 +1,6 @@
 /**
  * ISO 639-2/T codes of Polly's languages, as an MP4 track's language is written (ISO/IEC 14496-12
- * packs three letters); Chinese in both its Polly forms is `zho`.
+ * packs three letters); Chinese in both its Polly forms (and as BCP 47 writes it, `zh`) is `zho`.
  */
 const ISO_639_2: Record<string, string> = {
   ar: 'ara',
@@ -29,6 +29,7 @@ const ISO_639_2: Record<string, string> = {
   sv: 'swe',
   tr: 'tur',
   yue: 'zho',
+  zh: 'zho',
 };
 
 /** The three-letter code of a Polly language code; `und` (undetermined) for one not listed. */

@@ -18,7 +18,7 @@ export const FONT_FILES: Record<CaptionFont, readonly [string, string]> = {
   'DejaVu Sans Mono': ['DejaVuSansMono.ttf', 'DejaVuSansMono-Bold.ttf'],
 };
 
-/** A narration of the job, heard from `start` for `seconds`, with its timing. */
+/** A narration of the job (its timeline index), heard for `seconds`, with its timing. */
 export interface HeardNarration {
   readonly timelineIndex: number;
   readonly seconds: number;
@@ -55,7 +55,10 @@ export interface CaptionContext {
 export async function writeCaptions(context: CaptionContext): Promise<CaptionFiles | undefined> {
   const settings = context.spec.output.captions;
   if (!settings) return undefined;
-  if (settings.burnIn) await checkFont(settings, context.fontsDirectory);
+  if (settings.burnIn) {
+    checkScripts(context.spec);
+    await checkFont(settings, context.fontsDirectory);
+  }
   const cues = buildCues(toTimedNarrations(context), {
     maxCharsPerLine: settings.maxCharsPerLine,
     maxLines: settings.maxLines,
@@ -88,17 +91,42 @@ export async function writeCaptions(context: CaptionContext): Promise<CaptionFil
   };
 }
 
+/** The narrations heard: one at volume 0 is left out of the mix, so it has no captions either. */
 function toTimedNarrations(context: CaptionContext): TimedNarration[] {
   return context.narrations.flatMap(({ timelineIndex, seconds, timing }) => {
     const event = context.spec.timeline[timelineIndex];
-    return event ? [{ start: event.start, seconds, timing }] : [];
+    return event && event.data.volume > 0 ? [{ start: event.start, seconds, timing }] : [];
   });
 }
 
-/** The first narration's language (a job's captions are one track); en-US when there is none. */
+/**
+ * The first narration's language (a job's captions are one track) as a BCP 47 tag; en-US when there
+ * is none. Polly's `en-GB-WLS` is no tag (WLS is no valid variant): it is stated as `en-GB`.
+ */
 function captionLanguage(spec: JobSpec): string {
   const first = spec.timeline.find((event) => event.type === 'tts');
-  return first?.type === 'tts' ? speechLanguage(first.data) : 'en-US';
+  const code: string = first?.type === 'tts' ? speechLanguage(first.data) : 'en-US';
+  try {
+    return new Intl.Locale(code).toString();
+  } catch {
+    return code.split('-').slice(0, 2).join('-');
+  }
+}
+
+/** Languages whose script the DejaVu fonts do not draw (Chinese, Japanese, Korean, Devanagari). */
+const UNDRAWN_LANGUAGES = new Set(['cmn', 'yue', 'ja', 'ko', 'hi']);
+
+/** Burn-in of a narration in a script the fonts lack would draw empty boxes: it is refused, named. */
+function checkScripts(spec: JobSpec): void {
+  for (const event of spec.timeline) {
+    if (event.type !== 'tts') continue;
+    const language = speechLanguage(event.data);
+    if (UNDRAWN_LANGUAGES.has(language.split('-')[0] ?? '')) {
+      throw new PermanentError(
+        `Burned-in captions cannot draw ${language}: the caption fonts have no glyphs for its script (sidecars and the track can carry it)`,
+      );
+    }
+  }
 }
 
 /** Burn-in draws with an installed font only: a missing one is a deployment fault, never a fallback. */

@@ -5,7 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { downloadS3Object, putSmallObject, readSmallObject, uploadSmallFile } from '../assets/s3-object.ts';
 import { speaksBySentence } from './polly.ts';
 import type { SpeechAudio, SpeechRequest, SpeechSynthesizer } from './speech-synthesizer.ts';
-import type { SpeechTiming } from './speech-timing.ts';
+import { isSpeechTiming, type SpeechTiming } from './speech-timing.ts';
 
 /** Where synthesised speech is kept so that a retry or a re-render does not pay for it twice. */
 export interface SpeechCache {
@@ -73,7 +73,10 @@ export function createS3SpeechCache(s3: S3Client, bucket: string): SpeechCache {
     async restoreTiming(key, signal) {
       try {
         const body = await readSmallObject(s3, { bucket, key: `${key}${TIMING_SUFFIX}` }, signal);
-        return JSON.parse(body) as SpeechTiming;
+        // A timing that does not read as one (cut short, an older shape) is no timing: the
+        // narration is synthesised again and the entry replaced.
+        const timing: unknown = JSON.parse(body);
+        return isSpeechTiming(timing) ? timing : undefined;
       } catch (error) {
         if (isMissing(error)) return undefined;
         throw error;

@@ -75,7 +75,11 @@ export function spokenText(text: string, textType: 'text' | 'ssml'): string {
           .replace(/<[^>]*>/g, ' ')
           .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) => decodeEntity(entity, name))
       : text;
-  return plain.replace(/\s+/g, ' ').trim();
+  // A tag between a word and its punctuation leaves no space before the punctuation.
+  return plain
+    .replace(/\s+/g, ' ')
+    .replace(/ ([.,;:!?…])/g, '$1')
+    .trim();
 }
 
 function decodeEntity(entity: string, name: string): string {
@@ -118,18 +122,33 @@ export function timeWordsFromMarks(
     .filter((sentence) => sentence.words.length > 0);
 }
 
+/** A "sentence" that is one short capitalised word and a full stop: "Dr.", "Mrs.", "St.", "J.". */
+const ABBREVIATION = /^\p{Lu}\p{Ll}{0,3}\.$/u;
+
+/**
+ * The locale Intl takes for a Polly language code: Polly's `en-GB-WLS` is no BCP 47 tag (its last
+ * part is no valid variant), so a code Intl refuses is read as its language alone.
+ */
+export function intlLocale(language: string): string {
+  try {
+    return new Intl.Locale(language).toString();
+  } catch {
+    return language.split('-')[0] ?? 'en';
+  }
+}
+
 /**
  * Sentences of a plain text, by the language's rules (ICU's sentence breaks), trimmed, none empty.
- * ICU breaks after any full stop, so one word ending in one ("Dr.", "St.") is taken as an
- * abbreviation and joined to what follows. Joining them with spaces gives the text back, white
+ * ICU breaks after any full stop, so a short capitalised word ending in one ("Dr.", "St.") is taken
+ * as an abbreviation and joined to what follows. Joining them with spaces gives the text back, white
  * space aside.
  */
 export function splitSentences(text: string, language: string): string[] {
-  const segmenter = new Intl.Segmenter(language, { granularity: 'sentence' });
+  const segmenter = new Intl.Segmenter(intlLocale(language), { granularity: 'sentence' });
   const parts = [...segmenter.segment(text)].map((part) => part.segment.trim()).filter((part) => part !== '');
   return parts.reduce<string[]>((sentences, part) => {
     const last = sentences.at(-1);
-    if (last !== undefined && /^\S+\.$/u.test(last)) sentences[sentences.length - 1] = `${last} ${part}`;
+    if (last !== undefined && ABBREVIATION.test(last)) sentences[sentences.length - 1] = `${last} ${part}`;
     else sentences.push(part);
     return sentences;
   }, []);
@@ -183,12 +202,18 @@ function letterCount(text: string): number {
     .reduce((sum, word) => sum + wordWeight(word), 0);
 }
 
-/** Timing of a narration cut at `seconds` (the video's end): nothing said after it is kept. */
-export function cutTiming(timing: SpeechTiming, seconds: number): SpeechTiming {
-  return {
-    accuracy: timing.accuracy,
-    sentences: timing.sentences
-      .map((sentence) => ({ ...sentence, words: sentence.words.filter((word) => word.start < seconds) }))
-      .filter((sentence) => sentence.words.length > 0),
-  };
+/** Whether a value read back (a cached timing) has the shape of a SpeechTiming. */
+export function isSpeechTiming(value: unknown): value is SpeechTiming {
+  const timing = value as Partial<SpeechTiming> | null;
+  if (!timing || !['exact', 'sentences', 'estimated'].includes(timing.accuracy as string)) return false;
+  if (!Array.isArray(timing.sentences)) return false;
+  return timing.sentences.every(
+    (sentence) =>
+      typeof sentence?.start === 'number' &&
+      (sentence.end === undefined || typeof sentence.end === 'number') &&
+      Array.isArray(sentence.words) &&
+      sentence.words.every(
+        (word: TimedWord) => typeof word?.text === 'string' && typeof word.start === 'number',
+      ),
+  );
 }

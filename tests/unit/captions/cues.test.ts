@@ -119,10 +119,12 @@ describe('caption files', () => {
     );
   });
 
-  it('writes SubRip with numbered cues and comma times', () => {
+  it('writes SubRip with numbered cues and comma times, markup characters defused', () => {
     expect(formatSrt(cues)).toBe(
-      '1\n00:01:01,500 --> 00:01:05,000\nFish & chips <3 cost -->\n\n2\n00:01:05,000 --> 00:01:06,500\ntwo pounds.\n',
+      '1\n00:01:01,500 --> 00:01:05,000\nFish & chips <\u20603 cost -->\n\n2\n00:01:05,000 --> 00:01:06,500\ntwo pounds.\n',
     );
+    const [tagged] = buildCues([narration(0, ['Press <i> then {\\an8} here.'])], layout);
+    expect(formatSrt(tagged ? [tagged] : [])).toContain('Press <\u2060i> then {\u2060\\an8} here.');
   });
 
   it('writes ASS that libass reads as text: braces and backslashes escaped, the word highlighted', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cutTiming,
   estimateWholeText,
+  intlLocale,
   parseSpeechMarks,
   placeWords,
   splitSentences,
@@ -127,8 +127,11 @@ describe('spoken text and sentences', () => {
         '<speak>Hi <emphasis>there</emphasis>,\n<break time="1s"/> you &lt;3 &#233;</speak>',
         'ssml',
       ),
-    ).toBe('Hi there , you <3 é');
+    ).toBe('Hi there, you <3 é');
     expect(spokenText('  plain <b> text  ', 'text')).toBe('plain <b> text');
+    expect(spokenText('<speak>Hello <prosody rate="slow">world</prosody>.</speak>', 'ssml')).toBe(
+      'Hello world.',
+    );
   });
 
   it('splits sentences by the language rules, abbreviations kept whole', () => {
@@ -158,29 +161,9 @@ describe('the estimate for engines without word times', () => {
     expect(second?.end).toBeCloseTo(2.1, 9);
   });
 
-  it('drops the words a cut narration never says', () => {
-    const timing = {
-      accuracy: 'exact' as const,
-      sentences: [
-        {
-          start: 0,
-          words: [
-            { text: 'one', start: 0 },
-            { text: 'two', start: 1 },
-          ],
-        },
-        { start: 2, words: [{ text: 'three', start: 2 }] },
-      ],
-    };
-    expect(cutTiming(timing, 1.5).sentences).toEqual([
-      {
-        start: 0,
-        words: [
-          { text: 'one', start: 0 },
-          { text: 'two', start: 1 },
-        ],
-      },
-    ]);
-    expect(cutTiming(timing, 0.5).sentences[0]?.words).toEqual([{ text: 'one', start: 0 }]);
+  it('reads a Polly code Intl refuses as its language, and keeps one-word sentences', () => {
+    expect(intlLocale('en-GB-WLS')).toBe('en');
+    expect(intlLocale('cmn-CN')).toBe('zh-CN');
+    expect(splitSentences('Welcome. Today we bake.', 'en-GB-WLS')).toEqual(['Welcome.', 'Today we bake.']);
   });
 });
