@@ -14,6 +14,14 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** One GetObject, given up as soon as the signal fires. */
+async function getObject(s3: S3Client, location: { bucket: string; key: string }, signal?: AbortSignal) {
+  const request = s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
+    abortSignal: signal,
+  });
+  return signal ? untilAborted(request, signal) : request;
+}
+
 /** Streams one object to a file (the body never sits whole in memory); returns its content type. */
 export async function downloadS3Object(
   s3: S3Client,
@@ -21,10 +29,7 @@ export async function downloadS3Object(
   targetPath: string,
   signal?: AbortSignal,
 ): Promise<{ contentType: string | undefined }> {
-  const request = s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
-    abortSignal: signal,
-  });
-  const object = signal ? await untilAborted(request, signal) : await request;
+  const object = await getObject(s3, location, signal);
   await pipeline(object.Body as Readable, createWriteStream(targetPath), { signal });
   return { contentType: object.ContentType };
 }
@@ -54,12 +59,8 @@ export async function readSmallObject(
   location: { bucket: string; key: string },
   signal?: AbortSignal,
 ): Promise<string> {
-  const request = s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
-    abortSignal: signal,
-  });
-  const object = signal ? await untilAborted(request, signal) : await request;
-  if (!object.Body) return '';
-  return object.Body.transformToString('utf8');
+  const object = await getObject(s3, location, signal);
+  return object.Body ? object.Body.transformToString('utf8') : '';
 }
 
 /** Puts one small text object in a single request. */

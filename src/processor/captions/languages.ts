@@ -1,12 +1,11 @@
 /**
- * ISO 639-2/T codes of Polly's languages, as an MP4 track's language is written (ISO/IEC 14496-12
- * packs three letters); Chinese in both its Polly forms (and as BCP 47 writes it, `zh`) is `zho`.
+ * ISO 639-2/T codes of Polly's languages by their canonical BCP 47 language (`intlLocale`: Polly's
+ * `arb` is `ar`, `cmn` is `zh`), as an MP4 track's language is written (ISO/IEC 14496-12 packs three
+ * letters); Cantonese is `zho` too.
  */
 const ISO_639_2: Record<string, string> = {
   ar: 'ara',
-  arb: 'ara',
   ca: 'cat',
-  cmn: 'zho',
   cs: 'ces',
   cy: 'cym',
   da: 'dan',
@@ -32,7 +31,7 @@ const ISO_639_2: Record<string, string> = {
   zh: 'zho',
 };
 
-/** The three-letter code of a Polly language code; `und` (undetermined) for one not listed. */
+/** The three-letter code of a canonical BCP 47 tag; `und` (undetermined) for a language not listed. */
 export function trackLanguage(language: string): string {
   return ISO_639_2[language.split('-')[0] ?? ''] ?? 'und';
 }

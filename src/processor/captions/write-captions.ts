@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CaptionFont, CaptionFormat, CaptionsSettings, JobSpec } from '@auto-vid/shared';
 import { PermanentError } from '../errors.ts';
 import { speechLanguage } from '../speech/speech-synthesizer.ts';
-import type { SpeechTiming } from '../speech/speech-timing.ts';
+import { intlLocale, type SpeechTiming } from '../speech/speech-timing.ts';
 import { formatAss, formatSrt, formatWebVtt } from './caption-files.ts';
 import { buildCues, type TimedNarration } from './cues.ts';
 import { trackLanguage } from './languages.ts';
@@ -101,16 +101,11 @@ function toTimedNarrations(context: CaptionContext): TimedNarration[] {
 
 /**
  * The first narration's language (a job's captions are one track) as a BCP 47 tag; en-US when there
- * is none. Polly's `en-GB-WLS` is no tag (WLS is no valid variant): it is stated as `en-GB`.
+ * is none.
  */
 function captionLanguage(spec: JobSpec): string {
   const first = spec.timeline.find((event) => event.type === 'tts');
-  const code: string = first?.type === 'tts' ? speechLanguage(first.data) : 'en-US';
-  try {
-    return new Intl.Locale(code).toString();
-  } catch {
-    return code.split('-').slice(0, 2).join('-');
-  }
+  return first?.type === 'tts' ? intlLocale(speechLanguage(first.data)) : 'en-US';
 }
 
 /** Languages whose script the DejaVu fonts do not draw (Chinese, Japanese, Korean, Devanagari). */

@@ -126,14 +126,15 @@ export function timeWordsFromMarks(
 const ABBREVIATION = /^\p{Lu}\p{Ll}{0,3}\.$/u;
 
 /**
- * The locale Intl takes for a Polly language code: Polly's `en-GB-WLS` is no BCP 47 tag (its last
- * part is no valid variant), so a code Intl refuses is read as its language alone.
+ * A Polly language code as a BCP 47 tag, canonical (`cmn-CN` is `zh-CN`, `arb` is `ar`): for Intl,
+ * and as the job view states a language. Polly's `en-GB-WLS` is no tag (WLS is no valid variant),
+ * so a code Intl refuses is read as its language and region.
  */
 export function intlLocale(language: string): string {
   try {
     return new Intl.Locale(language).toString();
   } catch {
-    return language.split('-')[0] ?? 'en';
+    return language.split('-').slice(0, 2).join('-');
   }
 }
 

@@ -151,7 +151,7 @@ describe('caption files', () => {
     expect([
       trackLanguage('en-US'),
       trackLanguage('fr-CA'),
-      trackLanguage('cmn-CN'),
+      trackLanguage('zh-CN'),
       trackLanguage('xx-YY'),
     ]).toEqual(['eng', 'fra', 'zho', 'und']);
   });

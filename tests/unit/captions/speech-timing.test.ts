@@ -162,7 +162,8 @@ describe('the estimate for engines without word times', () => {
   });
 
   it('reads a Polly code Intl refuses as its language, and keeps one-word sentences', () => {
-    expect(intlLocale('en-GB-WLS')).toBe('en');
+    expect(intlLocale('en-GB-WLS')).toBe('en-GB');
+    expect(intlLocale('arb')).toBe('ar');
     expect(intlLocale('cmn-CN')).toBe('zh-CN');
     expect(splitSentences('Welcome. Today we bake.', 'en-GB-WLS')).toEqual(['Welcome.', 'Today we bake.']);
   });
