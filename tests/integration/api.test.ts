@@ -10,6 +10,7 @@ import { createSqsJobQueue } from '../../src/jobs/job-queue.ts';
 import { createS3OutputStore } from '../../src/jobs/output-store.ts';
 import { useEmulators } from '../support/emulators.ts';
 import { createJobTable, type JobTable } from '../support/job-table.ts';
+import { OUTPUT_NOT_YET_MADE } from '../support/job-views.ts';
 import { buildFullSpec } from '../support/spec-builders.ts';
 
 const stack = useEmulators();
@@ -53,15 +54,7 @@ describe('POST /submit', () => {
       updatedAt: '2026-11-21T10:00:00.000Z',
       completedAt: null,
       processingTime: null,
-      output: {
-        url: null,
-        urlExpiresAt: null,
-        s3Uri: null,
-        duration: null,
-        size: null,
-        audio: null,
-        captions: null,
-      },
+      output: { ...OUTPUT_NOT_YET_MADE },
       error: null,
       jobInfo: { projectId: 'p1', title: 'Test video', tags: ['a', 'b'] },
     });

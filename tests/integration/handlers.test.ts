@@ -14,6 +14,7 @@ import {
   startBackingServices,
 } from '../../src/local/backing-services/backing-services.ts';
 import { createLambdaContext } from '../../src/local/lambda-context.ts';
+import { OUTPUT_NOT_YET_MADE } from '../support/job-views.ts';
 import { makeTone, makeVideo } from '../support/media.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -109,15 +110,7 @@ describe('the sample events against their handlers', () => {
       updatedAt: message.submittedAt,
       completedAt: null,
       processingTime: null,
-      output: {
-        url: null,
-        urlExpiresAt: null,
-        s3Uri: null,
-        duration: null,
-        size: null,
-        audio: null,
-        captions: null,
-      },
+      output: { ...OUTPUT_NOT_YET_MADE },
       error: null,
       jobInfo: message.jobSpec.jobInfo,
       ttl: Math.floor(Date.now() / 1000) + 3600,

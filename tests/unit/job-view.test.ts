@@ -1,5 +1,6 @@
 import { createJobRecord, type JobRecord, measureProcessingTime, toJobView } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
+import { OUTPUT_NOT_YET_MADE } from '../support/job-views.ts';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 
@@ -13,15 +14,7 @@ describe('job record', () => {
       updatedAt: '2026-03-01T10:00:00.000Z',
       completedAt: null,
       processingTime: null,
-      output: {
-        url: null,
-        urlExpiresAt: null,
-        s3Uri: null,
-        duration: null,
-        size: null,
-        audio: null,
-        captions: null,
-      },
+      output: { ...OUTPUT_NOT_YET_MADE },
       error: null,
       jobInfo: {},
       ttl: Math.floor(NOW.getTime() / 1000) + 604_800,
