@@ -94,6 +94,15 @@ function addDevCommand(program: Command): void {
       number('--grace'),
       5,
     )
+    .option(
+      '--webhook-delay-scale <factor>',
+      'multiply every webhook retry delay (1 s, 2 s, then 30 s up to 8 h over 24 h) by this, e.g. 0.01',
+      number('--webhook-delay-scale'),
+    )
+    .addHelpText(
+      'after',
+      '\nAPI keys: AUTO_VID_API_KEYS=key1,key2 gives several keys, each the owner of its own jobs;\nAUTO_VID_API_KEY sets one; otherwise one is generated and kept in the data folder.',
+    )
     .action(
       async (options: {
         port: number;
@@ -102,6 +111,7 @@ function addDevCommand(program: Command): void {
         burst?: number;
         quota?: number;
         grace: number;
+        webhookDelayScale?: number;
       }) => {
         process.exitCode = await runDevCommand(options, { out: process.stdout });
       },

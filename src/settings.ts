@@ -59,6 +59,13 @@ const environmentSchema = z.object({
   CAPTION_FONTS_DIR: z.string().min(1).optional(),
   /** Time kept back from the Lambda's remaining time to record the outcome after a cut render. */
   RENDER_DEADLINE_MARGIN_MS: positiveInt(60_000),
+  /** Where final notifications wait for the webhook delivery function, and where they end unsent. */
+  SQS_WEBHOOK_QUEUE_URL: z.string().min(1).optional(),
+  SQS_WEBHOOK_DLQ_URL: z.string().min(1).optional(),
+  /** Multiplies every webhook retry delay (`auto-vid dev --webhook-delay-scale`); 1 on AWS. */
+  WEBHOOK_DELAY_SCALE: z.coerce.number().positive().max(1000).default(1),
+  /** How often a render looks for a cancel of its job, milliseconds. */
+  CANCEL_CHECK_MS: positiveInt(2_000),
 });
 
 export interface Settings {
@@ -85,6 +92,10 @@ export interface Settings {
   readonly mediaLimits: MediaLimits;
   /** Where burned-in captions' fonts are read; the renderer's default (Debian's DejaVu folder) when unset. */
   readonly fontsDirectory: string | undefined;
+  readonly webhookQueueUrl: string | undefined;
+  readonly webhookDeadLetterUrl: string | undefined;
+  readonly webhookDelayScale: number;
+  readonly cancelCheckMs: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -117,6 +128,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     maxAssetBytes: e.MAX_ASSET_BYTES,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     fontsDirectory: e.CAPTION_FONTS_DIR,
+    webhookQueueUrl: e.SQS_WEBHOOK_QUEUE_URL,
+    webhookDeadLetterUrl: e.SQS_WEBHOOK_DLQ_URL,
+    webhookDelayScale: e.WEBHOOK_DELAY_SCALE,
+    cancelCheckMs: e.CANCEL_CHECK_MS,
     mediaLimits: {
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
       maxVideoSeconds: e.MAX_VIDEO_SECONDS,

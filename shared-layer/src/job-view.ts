@@ -1,11 +1,23 @@
 import { z } from 'zod';
 import { CAPTION_FORMATS } from './captions.ts';
 
-export const JOB_STATUSES = ['submitted', 'processing', 'retrying', 'completed', 'failed'] as const;
+export const JOB_STATUSES = [
+  'submitted',
+  'processing',
+  'retrying',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** Statuses after which nothing happens to a job any more. */
-export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed']);
+/** Statuses after which nothing happens to a job any more. `cancelled` is additive: a client asked. */
+export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+/** Whether a job has ended (a final status), so it can be deleted and no longer cancelled. */
+export function isFinalStatus(status: JobStatus): boolean {
+  return FINAL_STATUSES.has(status);
+}
 
 /**
  * The output's audio as measured on the final file (ITU-R BS.1770 / EBU R128): integrated loudness
@@ -81,10 +93,45 @@ export const storedOutputSchema = jobOutputSchema.extend({
 });
 export type StoredOutput = z.infer<typeof storedOutputSchema>;
 
+/**
+ * One try at delivering a job's webhook: when it began, the receiver's HTTP status or the error met,
+ * and how long it took in milliseconds. `webhookId` is the same on every attempt of a notification.
+ */
+export const webhookAttemptSchema = z.object({
+  webhookId: z.string(),
+  attempt: z.number().int().min(1),
+  at: z.string(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number().int().min(0),
+  delivered: z.boolean(),
+});
+export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
+
+/** Where a job's webhook goes, kept with the job so a cancel or a redelivery can send it. */
+export const storedWebhookSchema = z.object({
+  url: z.string(),
+  method: z.enum(['POST', 'PUT']),
+  headers: z.record(z.string(), z.string()),
+  metadata: z.record(z.string(), z.unknown()),
+});
+export type StoredWebhook = z.infer<typeof storedWebhookSchema>;
+
 /** The DynamoDB item: the job view plus `ttl` and bookkeeping that never reaches a client. */
 export const jobRecordSchema = jobViewSchema.extend({
   output: storedOutputSchema,
   ttl: z.number().int(),
+  /**
+   * The API key id that submitted the job (API Gateway's `identity.apiKeyId`); only it sees the job.
+   * Records written before keys owned jobs have none and stay visible to every key.
+   */
+  owner: z.string().optional(),
+  /** Title and projectId in lower case, for `GET /jobs?q=`. */
+  search: z.string().optional(),
+  /** The spec's webhook, for a cancel or a redelivery (never shown: its headers may hold secrets). */
+  webhook: storedWebhookSchema.optional(),
+  /** Every webhook attempt, oldest first. */
+  deliveries: z.array(webhookAttemptSchema).optional(),
   /** How many times a processor has claimed the job. */
   attempts: z.number().int().min(0).optional(),
   /** Epoch ms until which the current claim holds; past it, a redelivered message may take over. */
@@ -139,9 +186,15 @@ export function createJobRecord(input: {
   jobInfo: JobView['jobInfo'] | undefined;
   now: Date;
   ttlSeconds: number;
+  owner?: string;
+  webhook?: StoredWebhook;
 }): JobRecord {
   const at = input.now.toISOString();
+  const info = input.jobInfo ?? {};
   return {
+    ...(input.owner === undefined ? {} : { owner: input.owner }),
+    ...(input.webhook === undefined ? {} : { webhook: input.webhook }),
+    ...(searchTextOf(info) === '' ? {} : { search: searchTextOf(info) }),
     jobId: input.jobId,
     status: 'submitted',
     submittedAt: at,
@@ -153,6 +206,14 @@ export function createJobRecord(input: {
     jobInfo: input.jobInfo ?? {},
     ttl: Math.floor(input.now.getTime() / 1000) + input.ttlSeconds,
   };
+}
+
+/** What `GET /jobs?q=` searches: the title and the projectId, lower-cased (case-insensitive match). */
+export function searchTextOf(jobInfo: JobView['jobInfo']): string {
+  return [jobInfo.title, jobInfo.projectId]
+    .filter((text) => text !== undefined && text !== '')
+    .join('\n')
+    .toLowerCase();
 }
 
 /** Seconds between two instants, rounded to 2 decimals as the job view carries them. */

@@ -1,14 +1,13 @@
-import { type JobOutput, type JobRecord, parseS3Location, toJobView } from '@auto-vid/shared';
+import { type JobOutput, type JobRecord, type JobView, parseS3Location, toJobView } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore, S3Location } from '../jobs/output-store.ts';
-import { errorResponse, jsonResponse } from './responses.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { type Caller, findOwnedJob } from './owned-job.ts';
+import { jsonResponse } from './responses.ts';
 
 export interface StatusDeps {
-  readonly jobs: JobStore;
+  readonly jobs: Pick<JobStore, 'get'>;
   /** Signs the download URL of a completed job's output. */
   readonly outputs: Pick<OutputStore, 'presignGet'>;
   /** How long a download URL is asked to last (S3_PRESIGNED_URL_EXPIRATION), before the credentials' bound. */
@@ -17,31 +16,38 @@ export interface StatusDeps {
 }
 
 /**
- * GET /status/{jobId}: the job view (never `ttl` or the version id), 404 when unknown, 400 before
- * any lookup. A completed job's S3 output comes with a URL signed for this answer; the table is
- * only read.
+ * GET /status/{jobId} and GET /jobs/{jobId}: the job view (never `ttl`, the owner or the version
+ * id), 404 when unknown or another key's, 400 before any lookup. The table is only read.
  */
 export async function getJobStatus(
   jobId: string | undefined,
   deps: StatusDeps,
+  caller?: Caller,
 ): Promise<APIGatewayProxyResult> {
+  const found = await findOwnedJob(jobId, caller, deps.jobs, deps.clock());
+  if (!found.ok) return found.response;
+  return jsonResponse(200, await viewWithUrls(found.record, deps));
+}
+
+/**
+ * The view of a record as clients get it: a completed job's S3 output and caption sidecars with
+ * URLs signed for this answer.
+ */
+export async function viewWithUrls(record: JobRecord, deps: Omit<StatusDeps, 'jobs'>): Promise<JobView> {
   const now = deps.clock();
-  if (jobId === undefined || jobId === '') return errorResponse(400, 'Missing jobId in path', now);
-  if (!UUID.test(jobId)) return errorResponse(400, 'Invalid jobId: expected a UUID', now);
-  const record = await deps.jobs.get(jobId.toLowerCase());
-  if (!record) return errorResponse(404, `Job ${jobId} not found`, now);
   const view = toJobView(record);
   const location = downloadableLocation(record);
-  if (!location) return jsonResponse(200, view);
+  if (!location) return view;
   const output = await signAgain(view.output, location, deps, now);
-  return jsonResponse(200, {
-    ...view,
-    output: { ...output, captions: await signCaptions(record, deps, now) },
-  });
+  return { ...view, output: { ...output, captions: await signCaptions(record, deps, now) } };
 }
 
 /** Each caption sidecar in S3 signed again as the MP4 is, pinned to the version the job wrote. */
-async function signCaptions(record: JobRecord, deps: StatusDeps, now: Date): Promise<JobOutput['captions']> {
+async function signCaptions(
+  record: JobRecord,
+  deps: Omit<StatusDeps, 'jobs'>,
+  now: Date,
+): Promise<JobOutput['captions']> {
   const captions = record.output.captions;
   if (!captions) return null;
   return Promise.all(
@@ -68,7 +74,7 @@ async function signCaptions(record: JobRecord, deps: StatusDeps, now: Date): Pro
 async function signAgain(
   output: JobOutput,
   location: S3Location,
-  deps: StatusDeps,
+  deps: Omit<StatusDeps, 'jobs'>,
   now: Date,
 ): Promise<JobOutput> {
   const signed = await deps.outputs.presignGet(location, { seconds: deps.presignSeconds, now });

@@ -28,8 +28,10 @@ class UnrememberedResponse extends Error {
 }
 
 interface KeyedRequest {
+  /** The client's key, prefixed with the caller's key id: two API keys never share a job. */
   readonly key: string;
   readonly body: string;
+  readonly caller?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ interface KeyedRequest {
  * A request racing one still in flight with its key waits for its answer.
  */
 export function createIdempotentSubmit(
-  submit: (body: string | undefined) => Promise<APIGatewayProxyResult>,
+  submit: (body: string | undefined, caller?: string) => Promise<APIGatewayProxyResult>,
   persistenceStore: BasePersistenceLayer,
   options: { clock: Clock; waitMs?: number; pollMs?: number },
 ) {
@@ -49,7 +51,7 @@ export function createIdempotentSubmit(
   });
   const once = makeIdempotent(
     async (request: KeyedRequest): Promise<APIGatewayProxyResult> => {
-      const response = await submit(request.body);
+      const response = await submit(request.body, request.caller);
       if (response.statusCode !== 200) throw new UnrememberedResponse(response);
       return response;
     },
@@ -59,15 +61,20 @@ export function createIdempotentSubmit(
   const waitMs = options.waitMs ?? 10_000;
   const pollMs = options.pollMs ?? 200;
 
-  return async (key: string | undefined, body: string | undefined): Promise<APIGatewayProxyResult> => {
-    if (key === undefined) return submit(body);
+  return async (
+    key: string | undefined,
+    body: string | undefined,
+    caller?: string,
+  ): Promise<APIGatewayProxyResult> => {
+    if (key === undefined) return submit(body, caller);
     if (key.trim() === '' || key.length > MAX_KEY_LENGTH) {
       return errorResponse(400, `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`, now());
     }
     const giveUpAt = Date.now() + waitMs;
     for (;;) {
       try {
-        return await once({ key, body: body ?? '' });
+        const scoped = caller === undefined ? key : `${caller}:${key}`;
+        return await once({ key: scoped, body: body ?? '', ...(caller === undefined ? {} : { caller }) });
       } catch (error) {
         if (error instanceof UnrememberedResponse) return error.response;
         if (error instanceof IdempotencyValidationError) {

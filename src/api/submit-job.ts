@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   createJobRecord,
   formatSpecProblems,
+  type JobSpec,
+  type StoredWebhook,
   toJobView,
   validateJobSpec,
   type WebhookSizeLimits,
@@ -11,6 +13,7 @@ import type { Clock } from '../clock.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import { checkDeploymentRules, type DeploymentRules } from '../policy/deployment-rules.ts';
+import type { Caller } from './owned-job.ts';
 import { parseJsonBody } from './request-body.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
 
@@ -29,11 +32,29 @@ export interface SubmitDeps {
   readonly log?: (level: 'info' | 'error', message: string, fields: Record<string, unknown>) => void;
 }
 
+/** The spec's webhook, kept with the job for a cancel's or a redelivery's notification. */
+function storedWebhook(spec: JobSpec): { webhook?: StoredWebhook } {
+  const webhook = spec.notifications?.webhook;
+  if (!webhook) return {};
+  return {
+    webhook: {
+      url: webhook.url,
+      method: webhook.method,
+      headers: webhook.headers ?? {},
+      metadata: webhook.metadata ?? {},
+    },
+  };
+}
+
 /**
  * POST /submit: validate, record the job, queue it. A job is recorded only for a valid spec, and
  * never left without a queue message: when queueing fails the record becomes `failed`.
  */
-export async function submitJob(body: string | undefined, deps: SubmitDeps): Promise<APIGatewayProxyResult> {
+export async function submitJob(
+  body: string | undefined,
+  deps: SubmitDeps,
+  caller?: Caller,
+): Promise<APIGatewayProxyResult> {
   const now = deps.clock();
   const parsed = parseJsonBody(body, now, { maxBytes: MAX_SUBMIT_BODY_BYTES });
   if (!parsed.ok) return parsed.response;
@@ -52,6 +73,8 @@ export async function submitJob(body: string | undefined, deps: SubmitDeps): Pro
     jobInfo: validation.spec.jobInfo,
     now,
     ttlSeconds: deps.ttlSeconds,
+    ...(caller === undefined ? {} : { owner: caller }),
+    ...storedWebhook(validation.spec),
   });
   await deps.jobs.create(record);
   try {

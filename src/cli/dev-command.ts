@@ -8,6 +8,8 @@ export interface DevCommandOptions {
   readonly quota?: number;
   /** Seconds a render in progress may go on after a stop is asked for. */
   readonly grace: number;
+  /** Multiplies every webhook retry delay (tests use 0.01). */
+  readonly webhookDelayScale?: number;
 }
 
 /**
@@ -26,18 +28,29 @@ export async function runDevCommand(
     burst: options.burst,
     quota: options.quota,
     shutdownGraceMs: options.grace * 1000,
+    ...(options.webhookDelayScale === undefined ? {} : { webhookDelayScale: options.webhookDelayScale }),
   });
-  const { url, apiKey, limits } = server;
+  const { url, apiKey, apiKeys, limits } = server;
   io.out.write(
     [
       '',
       `auto-vid dev is running at ${url}`,
       `  API key:     ${apiKey}`,
+      ...(apiKeys.length > 1
+        ? [
+            `  more keys:   ${apiKeys
+              .slice(1)
+              .map((k) => k.value)
+              .join(', ')}`,
+          ]
+        : []),
       `  usage plan:  ${limits.rate} req/s, burst ${limits.burst}, ${limits.quota} a day`,
       `  data folder: ${options.dataDir}${server.recovered ? ` (${server.recovered} unfinished job(s) resumed)` : ''}`,
       '',
       `  curl -s -X POST ${url}/submit -H 'X-API-Key: ${apiKey}' -H 'Content-Type: application/json' --data @samples/demo.local.json`,
       `  curl -s ${url}/status/<jobId> -H 'X-API-Key: ${apiKey}'`,
+      `  curl -s ${url}/jobs -H 'X-API-Key: ${apiKey}'`,
+      `  curl -s ${url}/health`,
       '',
       'Ctrl-C stops it; unfinished jobs resume at the next start.',
       '',

@@ -49,3 +49,22 @@ export function headerValue(event: Pick<ApiEvent, 'headers'>, name: string): str
   const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted);
   return entry?.[1] ?? undefined;
 }
+
+/** The id of the API key the request came with (the jobs' owner); none on a route open without one. */
+export function callerOf(event: ApiEvent): string | undefined {
+  return event.requestContext.identity.apiKeyId ?? undefined;
+}
+
+export type ApiRoute = (event: ApiEvent) => Promise<APIGatewayProxyResult>;
+
+/**
+ * One function behind several routes of the template: the use-case by `<METHOD> <resource>` as
+ * API Gateway names the matched route (`GET /jobs/{jobId}`).
+ */
+export function byRoute(routes: Readonly<Record<string, ApiRoute>>): ApiRoute {
+  return async (event) => {
+    const route = routes[`${event.httpMethod} ${event.resource}`];
+    if (!route) return errorResponse(404, `No route ${event.httpMethod} ${event.resource}`, new Date());
+    return route(event);
+  };
+}

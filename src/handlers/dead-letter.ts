@@ -35,7 +35,7 @@ export function wire(env: NodeJS.ProcessEnv): SqsLambda {
         createDynamoDocumentClient(env),
         required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
       ),
-      notifier: createConfiguredNotifier(settings, log),
+      notifier: createConfiguredNotifier(settings, env, log),
       clock: systemClock,
       log,
     },

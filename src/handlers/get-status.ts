@@ -1,25 +1,44 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { getJobStatus, type StatusDeps } from '../api/get-status.ts';
+import { listDeliveries } from '../api/job-actions.ts';
+import { listJobs } from '../api/list-jobs.ts';
 import { createDynamoDocumentClient, createS3Client } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
+import type { JobStore } from '../jobs/job-store.ts';
 import { createS3OutputStore } from '../jobs/output-store.ts';
 import { readSettings, required } from '../settings.ts';
-import { type ApiLambda, apiHandler } from './api-event.ts';
+import { type ApiEvent, type ApiLambda, apiHandler, byRoute, callerOf } from './api-event.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 
 const SERVICE = 'auto-vid-status';
 
-export function createGetStatusHandler(deps: StatusDeps, logger: Logger = createLogger(SERVICE)): ApiLambda {
-  return apiHandler(logger, (event) => {
+export type ReadDeps = StatusDeps & { readonly jobs: Pick<JobStore, 'get' | 'list'> };
+
+/**
+ * The API's reads: GET /status/{jobId} and GET /jobs/{jobId} (one view), GET /jobs (the caller's
+ * jobs) and GET /jobs/{jobId}/deliveries (the webhook log). Each answers for the caller's key only.
+ */
+export function createGetStatusHandler(deps: ReadDeps, logger: Logger = createLogger(SERVICE)): ApiLambda {
+  const status = (event: ApiEvent) => {
     const jobId = event.pathParameters?.jobId ?? undefined;
     if (jobId) logger.appendKeys({ jobId });
-    return getJobStatus(jobId, deps);
-  });
+    return getJobStatus(jobId, deps, callerOf(event));
+  };
+  return apiHandler(
+    logger,
+    byRoute({
+      'GET /status/{jobId}': status,
+      'GET /jobs/{jobId}': status,
+      'GET /jobs': (event) => listJobs(event.queryStringParameters ?? null, callerOf(event), deps),
+      'GET /jobs/{jobId}/deliveries': (event) =>
+        listDeliveries(event.pathParameters?.jobId ?? undefined, callerOf(event), deps),
+    }),
+  );
 }
 
-/** GET /status/{jobId}, wired from a function's environment. */
+/** The API's reads, wired from a function's environment. */
 export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
   return createGetStatusHandler(

@@ -85,7 +85,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
     ),
     outputs: createS3OutputStore(s3, { credentialsSeconds: settings.presignCredentialsSeconds }),
-    notifier: createConfiguredNotifier(settings, log),
+    notifier: createConfiguredNotifier(settings, env, log),
     render: createRenderer({
       speech,
       s3,
@@ -103,6 +103,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       localMode: settings.localMode,
       leaseMs: PROCESSOR_LEASE_MS,
       progressIntervalMs: PROGRESS_INTERVAL_MS,
+      cancelCheckMs: settings.cancelCheckMs,
     },
     clock: systemClock,
     log,

@@ -9,7 +9,7 @@ import { systemClock } from '../clock.ts';
 import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createSqsJobQueue } from '../jobs/job-queue.ts';
 import { readSettings, required } from '../settings.ts';
-import { type ApiLambda, apiHandler, headerValue } from './api-event.ts';
+import { type ApiLambda, apiHandler, callerOf, headerValue } from './api-event.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 
@@ -19,21 +19,26 @@ export function createSubmitHandler(
   deps: Omit<SubmitDeps, 'log'> & { idempotency?: BasePersistenceLayer },
   logger: Logger = createLogger(SERVICE),
 ): ApiLambda {
-  const submit = (body: string | undefined) =>
-    submitJob(body, {
-      ...deps,
-      log: (level, message, fields) => {
-        if (typeof fields.jobId === 'string') logger.appendKeys({ jobId: fields.jobId });
-        logger[level](message, fields);
+  const submit = (body: string | undefined, caller?: string) =>
+    submitJob(
+      body,
+      {
+        ...deps,
+        log: (level, message, fields) => {
+          if (typeof fields.jobId === 'string') logger.appendKeys({ jobId: fields.jobId });
+          logger[level](message, fields);
+        },
       },
-    });
+      caller,
+    );
   const keyed = deps.idempotency
     ? createIdempotentSubmit(submit, deps.idempotency, { clock: deps.clock })
     : undefined;
   return apiHandler(logger, (event) => {
     const key = headerValue(event, 'Idempotency-Key');
     const body = readBody(event);
-    return keyed ? keyed(key, body) : submit(body);
+    const caller = callerOf(event);
+    return keyed ? keyed(key, body, caller) : submit(body, caller);
   });
 }
 

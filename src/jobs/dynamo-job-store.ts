@@ -1,12 +1,14 @@
-import { type JobRecord, jobRecordSchema, type StoredOutput } from '@auto-vid/shared';
+import { type JobRecord, jobRecordSchema, type StoredOutput, type WebhookAttempt } from '@auto-vid/shared';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { listOwnedJobs } from './job-listing.ts';
 import type { ClaimResult, JobStore } from './job-store.ts';
 
 // `status`, `error`, `output`, `ttl` and friends are DynamoDB reserved words: always aliased.
@@ -18,7 +20,12 @@ const NAMES = {
   '#progress': 'progress',
   '#error': 'error',
   '#output': 'output',
+  '#deliveries': 'deliveries',
 } as const;
+
+/** Statuses a job never leaves. */
+const FINAL_CONDITION = '#status IN (:completed, :failed, :cancelled)';
+const FINAL_VALUES = { ':completed': 'completed', ':failed': 'failed', ':cancelled': 'cancelled' } as const;
 
 /** The job is still held by this attempt of the processor. */
 const HELD_BY_ATTEMPT = '#status = :processing AND #attempts = :attempt';
@@ -53,6 +60,10 @@ export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: 
     complete: (jobId, attempt, result, now) => completeJob(table, jobId, attempt, result, now),
     markRetrying: (jobId, attempt, error, now) => markRetrying(table, jobId, attempt, error, now),
     fail: (jobId, error, now, extra) => failJob(table, jobId, error, now, extra),
+    cancel: (jobId, now) => cancelJob(table, jobId, now),
+    remove: (jobId) => removeFinalJob(table, jobId),
+    list: (owner, query) => listOwnedJobs(table, owner, query),
+    recordDelivery: (jobId, attempt) => recordDelivery(table, jobId, attempt),
   };
 }
 
@@ -165,18 +176,59 @@ function failJob(
     UpdateExpression: `SET #status = :failed, #updatedAt = :now, #error = :error${
       extra.processingTime === undefined ? '' : ', processingTime = :time'
     } REMOVE #progress, #leaseUntil`,
-    ConditionExpression: `attribute_exists(jobId) AND NOT (#status IN (:completed, :failed))${attemptCondition}`,
+    ConditionExpression: `attribute_exists(jobId) AND NOT (${FINAL_CONDITION})${attemptCondition}`,
     ExpressionAttributeNames: NAMES,
     // Values the expressions do not use are dropped by update().
     ExpressionAttributeValues: {
-      ':failed': 'failed',
-      ':completed': 'completed',
+      ...FINAL_VALUES,
       ':now': now.toISOString(),
       ':error': error,
       ':time': extra.processingTime,
       ':attempt': extra.attempt,
     },
   });
+}
+
+/** Any state but a final one → `cancelled`; undefined when the job is unknown or already final. */
+function cancelJob(table: Table, jobId: string, now: Date): Promise<JobRecord | undefined> {
+  return update(table, {
+    Key: { jobId },
+    UpdateExpression: 'SET #status = :cancelled, #updatedAt = :now REMOVE #progress, #leaseUntil',
+    ConditionExpression: `attribute_exists(jobId) AND NOT (${FINAL_CONDITION})`,
+    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeValues: { ...FINAL_VALUES, ':now': now.toISOString() },
+  });
+}
+
+/** Deletes a final job's record; false when it is unknown or not final. */
+async function removeFinalJob(table: Table, jobId: string): Promise<boolean> {
+  try {
+    await table.client.send(
+      new DeleteCommand({
+        TableName: table.tableName,
+        Key: { jobId },
+        ConditionExpression: `attribute_exists(jobId) AND ${FINAL_CONDITION}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: FINAL_VALUES,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Appends one webhook attempt to the job's delivery log; false when the job is gone. */
+async function recordDelivery(table: Table, jobId: string, attempt: WebhookAttempt): Promise<boolean> {
+  const record = await update(table, {
+    Key: { jobId },
+    UpdateExpression: 'SET #deliveries = list_append(if_not_exists(#deliveries, :none), :attempt)',
+    ConditionExpression: 'attribute_exists(jobId)',
+    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeValues: { ':none': [], ':attempt': [attempt] },
+  });
+  return record !== undefined;
 }
 
 /** Runs a conditional update; undefined when the condition does not hold. */

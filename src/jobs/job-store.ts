@@ -1,9 +1,35 @@
-import type { JobRecord, StoredOutput } from '@auto-vid/shared';
+import type { JobRecord, JobStatus, StoredOutput, WebhookAttempt } from '@auto-vid/shared';
 
 /** The outcome of trying to take a job for processing. */
 export type ClaimResult =
   | { readonly claimed: true; readonly record: JobRecord }
   | { readonly claimed: false; readonly record: JobRecord | undefined };
+
+/** What `GET /jobs` filters on; every filter given must hold. */
+export interface JobQuery {
+  readonly status?: JobStatus;
+  readonly projectId?: string;
+  readonly tag?: string;
+  /** Lower-case text searched in the title and the projectId. */
+  readonly q?: string;
+  /** At most this many jobs in the page. */
+  readonly limit: number;
+  /** Where the previous page ended (the last job's keys), from `JobPage.next`. */
+  readonly after?: JobCursor;
+}
+
+/** The keys of the last job of a page: the next page starts after it. */
+export interface JobCursor {
+  readonly jobId: string;
+  readonly owner: string;
+  readonly submittedAt: string;
+}
+
+export interface JobPage {
+  readonly records: readonly JobRecord[];
+  /** Undefined on the last page. */
+  readonly next?: JobCursor;
+}
 
 /** The job table, as the use-cases see it. Every transition is conditional on the current state. */
 export interface JobStore {
@@ -36,4 +62,12 @@ export interface JobStore {
     now: Date,
     extra?: { processingTime?: number; attempt?: number },
   ): Promise<JobRecord | undefined>;
+  /** Any state but a final one → `cancelled`; undefined when unknown or already final. */
+  cancel(jobId: string, now: Date): Promise<JobRecord | undefined>;
+  /** Deletes a final job's record; false when it is unknown or not final. */
+  remove(jobId: string): Promise<boolean>;
+  /** An owner's jobs, newest first, one page at a time. */
+  list(owner: string, query: JobQuery): Promise<JobPage>;
+  /** Appends one webhook attempt to the job's delivery log; false when the job is gone. */
+  recordDelivery(jobId: string, attempt: WebhookAttempt): Promise<boolean>;
 }

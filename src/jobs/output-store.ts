@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DEFAULT_PRESIGN_CREDENTIALS_SECONDS } from '../settings.ts';
@@ -51,6 +51,11 @@ export interface OutputStore {
     file: UploadedFile,
     request: { seconds: number; now: Date },
   ): Promise<PresignedUrl>;
+  /**
+   * Deletes an object: the named version for good when the location names one (a versioned
+   * bucket keeps nothing of it), else the current object. A missing object is not an error.
+   */
+  remove(location: S3Location): Promise<void>;
 }
 
 /** Parts of 16 MiB, 4 at a time: a 10 GB output stays within S3's 10,000-part limit. */
@@ -101,6 +106,10 @@ export function createS3OutputStore(s3: S3Client, options: S3OutputStoreOptions 
       });
       const signableHeaders = new Set(['content-type', 'content-length']);
       return presign(s3, command, { ...request, credentialsSeconds }, signableHeaders);
+    },
+    async remove(location) {
+      const version = location.versionId ? { VersionId: location.versionId } : {};
+      await s3.send(new DeleteObjectCommand({ Bucket: location.bucket, Key: location.key, ...version }));
     },
   };
 }

@@ -5,47 +5,38 @@ import {
   toJobView,
   type WebhookSizeLimits,
 } from '@auto-vid/shared';
-import type { WebhookSender } from '../jobs/webhook-sender.ts';
+import { buildNotification, type WebhookQueue } from '../jobs/webhook-queue.ts';
 import type { Log } from './log.ts';
+
+export { buildWebhookId } from '../jobs/webhook-queue.ts';
 
 /** Tells the job's owner how it ended: the processor and the dead-letter path share it. */
 export interface JobNotifier {
-  /** Sends the final webhook when the spec asked for one; its outcome never changes the job's. */
+  /**
+   * Hands the final webhook, when the spec asked for one, to the webhook queue and returns: the
+   * delivery function sends it. Its outcome never changes the job's.
+   */
   notify(message: JobMessage, record: JobRecord): Promise<void>;
 }
 
-/** The webhook id of a job's final state: the same on every retry of the same notification. */
-export function buildWebhookId(jobId: string, status: string): string {
-  return `msg_${jobId}_${status}`;
-}
-
 export function createJobNotifier(deps: {
-  readonly webhooks: WebhookSender;
+  readonly queue: Pick<WebhookQueue, 'send'>;
   readonly limits: WebhookSizeLimits;
   readonly log: Log;
 }): JobNotifier {
   return {
     async notify(message, record) {
-      const target = readWebhookTarget(message.jobSpec, deps.limits);
+      // The record keeps the webhook since jobs had owners; older jobs' is in their message.
+      const target = record.webhook ?? readWebhookTarget(message.jobSpec, deps.limits);
       if (!target) return;
-      const delivery = await deps.webhooks.send({
-        url: target.url,
-        method: target.method,
-        headers: target.headers ?? {},
-        body: { ...toJobView(record), metadata: target.metadata ?? {} },
-        webhookId: buildWebhookId(record.jobId, record.status),
-      });
-      if (delivery.delivered) {
-        deps.log('info', 'Webhook delivered', {
+      const notification = buildNotification(toJobView(record), target);
+      try {
+        await deps.queue.send({ notification, attempts: 0 });
+        deps.log('info', 'Webhook queued', { jobId: record.jobId, webhookId: notification.webhookId });
+      } catch (error) {
+        deps.log('error', 'Webhook could not be queued', {
           jobId: record.jobId,
-          attempts: delivery.attempts,
-          status: delivery.status,
-        });
-      } else {
-        deps.log('warn', 'Webhook not delivered', {
-          jobId: record.jobId,
-          attempts: delivery.attempts,
-          reason: delivery.reason,
+          error: (error as Error).message,
         });
       }
     },

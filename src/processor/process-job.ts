@@ -2,16 +2,18 @@ import { rm } from 'node:fs/promises';
 import {
   formatSpecProblems,
   type JobMessage,
-  type JobOutput,
   type JobSpec,
+  type StoredOutput,
   validateJobSpec,
   type WebhookSizeLimits,
 } from '@auto-vid/shared';
 import type { Clock } from '../clock.ts';
+import { objectsWrittenBy } from '../jobs/job-objects.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
 import { checkDeploymentRules } from '../policy/deployment-rules.ts';
 import type { AttemptLimits } from './attempt.ts';
+import { watchForCancel } from './cancel-watch.ts';
 import { type AttemptStep, classifyFailure } from './failure-cause.ts';
 import {
   type FailureCause,
@@ -48,6 +50,8 @@ export interface ProcessConfig {
   readonly leaseMs: number;
   /** Least time between two progress writes to the table. */
   readonly progressIntervalMs: number;
+  /** How often a render reads its job to see whether a client cancelled it. */
+  readonly cancelCheckMs?: number;
   /** Parent folder of the per-job output folders (the system's temp folder by default). */
   readonly tempRoot?: string;
 }
@@ -84,15 +88,55 @@ export async function processJob(
   const checked = checkSpec(message, deps.config);
   if (!checked.ok) return countFault(await failJob(job, checked.reason, deps), 'validation', metrics);
   const step: { current: AttemptStep } = { current: 'render' };
+  const watch = watchForCancel(job, deps, deps.config.cancelCheckMs ?? DEFAULT_CANCEL_CHECK_MS);
+  const watched = {
+    ...delivery,
+    signal: AbortSignal.any([watch.signal, ...(delivery.signal ? [delivery.signal] : [])]),
+  };
   try {
-    const { output, render } = await renderAndStore(job, checked.spec, deps, delivery, step);
+    const { output, render } = await renderAndStore(job, checked.spec, deps, watched, step);
     step.current = 'record';
     const outcome = await recordCompletion(job, output, deps);
     if (outcome.action === 'done' && outcome.status === 'completed') metrics.completed(measureRender(render));
+    if (outcome.action === 'done' && outcome.status === 'superseded') await withdrawOutput(job, output, deps);
     return outcome;
   } catch (error) {
+    if (watch.lostTo !== undefined) return stoppedForClient(job, watch.lostTo, deps);
     const outcome = await settleFailure(job, error, deps);
     return countFault(outcome, classifyFailure(error, step.current), metrics);
+  } finally {
+    watch.stop();
+  }
+}
+
+/** How often a render reads its job for a cancel unless the config says otherwise, ms. */
+export const DEFAULT_CANCEL_CHECK_MS = 2_000;
+
+/** A render stopped because its job was cancelled (or taken or deleted): nothing to record or retry. */
+function stoppedForClient(job: ClaimedJob, status: string, deps: ProcessDeps): ProcessOutcome {
+  deps.log('info', 'Render stopped: the job was cancelled or changed hands', {
+    jobId: job.message.jobId,
+    status,
+  });
+  return { action: 'done', status: status === 'cancelled' ? 'cancelled' : 'superseded' };
+}
+
+/**
+ * A cancel that came between the upload and the completion: the job is `cancelled`, so what this
+ * attempt uploaded is removed (the versions it wrote). A job another attempt took keeps its objects.
+ */
+async function withdrawOutput(job: ClaimedJob, output: StoredOutput, deps: ProcessDeps): Promise<void> {
+  const current = await deps.jobs.get(job.message.jobId);
+  if (current && current.status !== 'cancelled') return;
+  for (const object of objectsWrittenBy(output)) {
+    await deps.outputs
+      .remove(object.location)
+      .catch((error: unknown) =>
+        deps.log('warn', 'Could not remove the output of a cancelled job', {
+          s3Uri: object.s3Uri,
+          error: (error as Error).message,
+        }),
+      );
   }
 }
 
@@ -160,7 +204,7 @@ async function renderAndStore(
   deps: ProcessDeps,
   delivery: Delivery,
   step: { current: AttemptStep },
-): Promise<{ readonly output: JobOutput; readonly render: RenderResult }> {
+): Promise<{ readonly output: StoredOutput; readonly render: RenderResult }> {
   const work = await makeTempFolder('out', deps.config.tempRoot);
   try {
     const destination = chooseDestination(spec, deps.config);

@@ -18,10 +18,19 @@ export interface QueueDefinition {
   readonly redrive?: { readonly deadLetterLogicalId: string; readonly maxReceiveCount: number };
 }
 
+/** A global secondary index as the template declares it (string keys, a projection). */
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly projection: 'ALL' | 'KEYS_ONLY';
+}
+
 export interface TableDefinitionFromTemplate {
   readonly logicalId: string;
   readonly tableName: string;
   readonly partitionKey: string;
+  readonly indexes: readonly IndexDefinition[];
 }
 
 /** template.yaml with its intrinsic functions resolved for one deployment. */
@@ -192,7 +201,31 @@ function tables(scope: Scope): TableDefinitionFromTemplate[] {
     const keys = (resource.Properties?.KeySchema ?? []) as { AttributeName: string; KeyType: string }[];
     const hash = keys.find((k) => k.KeyType === 'HASH');
     if (!hash) throw new Error(`${logicalId} has no partition key`);
-    return { logicalId, tableName: physicalName(scope, logicalId), partitionKey: hash.AttributeName };
+    return {
+      logicalId,
+      tableName: physicalName(scope, logicalId),
+      partitionKey: hash.AttributeName,
+      indexes: indexesOf(resource.Properties?.GlobalSecondaryIndexes),
+    };
+  });
+}
+
+type KeyElement = { AttributeName: string; KeyType: string };
+
+function indexesOf(declared: unknown): IndexDefinition[] {
+  const indexes = (declared ?? []) as {
+    IndexName: string;
+    KeySchema: KeyElement[];
+    Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' };
+  }[];
+  return indexes.map((index) => {
+    const keyOf = (type: string) => index.KeySchema.find((k) => k.KeyType === type)?.AttributeName;
+    return {
+      indexName: index.IndexName,
+      partitionKey: keyOf('HASH') as string,
+      ...(keyOf('RANGE') ? { sortKey: keyOf('RANGE') } : {}),
+      projection: index.Projection.ProjectionType,
+    };
   });
 }
 

@@ -118,6 +118,8 @@ export interface FunctionEvent {
   /** An Api event's resource path, e.g. `/status/{jobId}`. */
   readonly path?: string;
   readonly method?: string;
+  /** False for an Api event whose `Auth.ApiKeyRequired` is false (the API's default is a key). */
+  readonly apiKeyRequired?: boolean;
   /** The logical id of the queue an SQS event reads. */
   readonly queueLogicalId?: string;
 }
@@ -141,7 +143,13 @@ interface TemplateEvent {
 
 function readFunctionEvent(event: TemplateEvent): FunctionEvent {
   if (event.Type === 'Api') {
-    return { Type: 'Api', path: String(event.Properties.Path), method: String(event.Properties.Method) };
+    const auth = event.Properties.Auth as { ApiKeyRequired?: boolean } | undefined;
+    return {
+      Type: 'Api',
+      path: String(event.Properties.Path),
+      method: String(event.Properties.Method),
+      apiKeyRequired: auth?.ApiKeyRequired !== false,
+    };
   }
   if (event.Type === 'SQS') {
     const queue = event.Properties.Queue as { 'Fn::GetAtt': string[] };

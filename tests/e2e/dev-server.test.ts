@@ -118,7 +118,7 @@ describe('auto-vid dev over HTTP', () => {
   });
 
   it('answers an unknown route as API Gateway does', async () => {
-    expect(await call(dev, 'GET', '/jobs')).toEqual({
+    expect(await call(dev, 'GET', '/nothing-here')).toEqual({
       status: 403,
       json: { message: 'Missing Authentication Token' },
     });

@@ -178,6 +178,7 @@ describe('webhooks', () => {
       delivered: false,
       attempts: 1,
       reason: `127.0.0.1 is a loopback address; only public addresses are allowed (${base}/hook)`,
+      final: true,
     });
     expect(seen).toEqual([]);
   });
@@ -209,6 +210,7 @@ describe("the local stack's own ports", () => {
       delivered: false,
       attempts: 1,
       reason: `127.0.0.1:${port} is a service of this local stack; webhooks and assets may not target it (${base}/bucket/outputs/other-job.mp4)`,
+      final: true,
     });
     expect(
       await byName.send({

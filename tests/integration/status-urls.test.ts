@@ -271,6 +271,10 @@ describe('GET /status: the download URL of a completed job', () => {
       complete: refuse,
       markRetrying: refuse,
       fail: refuse,
+      cancel: refuse,
+      remove: refuse,
+      list: refuse,
+      recordDelivery: refuse,
     };
 
     // Act

@@ -80,6 +80,7 @@ describe('webhook delivery', () => {
       delivered: false,
       attempts: 1,
       reason: `HTTP ${status} from ${receiver.url}`,
+      final: true,
     });
     expect(waits).toEqual([]);
   });
@@ -104,6 +105,7 @@ describe('webhook delivery', () => {
       delivered: false,
       attempts: 3,
       reason: `no answer within 0.3 s (${receiver.url})`,
+      final: false,
     });
   });
 

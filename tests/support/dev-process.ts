@@ -14,12 +14,20 @@ export interface DevProcess {
 }
 
 /** `auto-vid dev` as a separate process, as a user starts it; resolves once its banner is printed. */
-export async function startDevProcess(dataDir: string, flags: string[] = []): Promise<DevProcess> {
+export async function startDevProcess(
+  dataDir: string,
+  flags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<DevProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [`${root}bin/auto-vid.js`, 'dev', '--port', String(port), '--data-dir', dataDir, ...flags],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AUTO_VID_API_KEY: '' } },
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AUTO_VID_API_KEY: '', AUTO_VID_API_KEYS: '', ...env },
+    },
   );
   const output: string[] = [];
   const banner = new Promise<{ url: string; apiKey: string }>((resolve, reject) => {

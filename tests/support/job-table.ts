@@ -6,8 +6,23 @@ import type { JobStore } from '../../src/jobs/job-store.ts';
 import type { Emulators } from '../../src/local/backing-services/emulators.ts';
 import { ensureTable } from '../../src/local/backing-services/provision.ts';
 import { scanAll } from '../../src/local/job-scan.ts';
+import { resolveTemplate } from '../../src/template/resolve-template.ts';
+import { loadTemplate } from '../../src/template/template.ts';
 
 let tables = 0;
+
+/** The template's JobsTable: its key and its indexes. */
+function jobsTableDefinition() {
+  const template = resolveTemplate(loadTemplate(), {
+    stackName: 'test',
+    accountId: '000000000000',
+    region: 'us-east-1',
+    queueUrl: (queue) => queue,
+  });
+  const table = template.tables().find((t) => t.logicalId === 'JobsTable');
+  if (!table) throw new Error('template.yaml defines no JobsTable');
+  return table;
+}
 
 export interface JobTable {
   readonly name: string;
@@ -25,7 +40,7 @@ export async function createJobTable(emulators: Emulators): Promise<JobTable> {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await ensureTable(raw, { tableName: name, partitionKey: 'jobId' });
+  await ensureTable(raw, { ...jobsTableDefinition(), tableName: name });
   const client = createDynamoDocumentClient({ ...emulators.env });
   return {
     name,

@@ -5,7 +5,10 @@ import { createJobRecord, type JobMessage } from '@auto-vid/shared';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
+import type { JobStore } from '../../src/jobs/job-store.ts';
 import { createS3OutputStore } from '../../src/jobs/output-store.ts';
+import type { WebhookQueue } from '../../src/jobs/webhook-queue.ts';
+import type { WebhookSender } from '../../src/jobs/webhook-sender.ts';
 import { createWebhookSender } from '../../src/jobs/webhook-sender.ts';
 import { LOCAL_EGRESS } from '../../src/net/egress-guard.ts';
 import { createJobNotifier } from '../../src/processor/job-notifier.ts';
@@ -13,6 +16,7 @@ import type { Log } from '../../src/processor/log.ts';
 import type { ProcessConfig, ProcessDeps } from '../../src/processor/process-job.ts';
 import { createRenderer, type RendererPorts } from '../../src/processor/render-job.ts';
 import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
+import { deliverWebhook } from '../../src/processor/webhook-delivery.ts';
 import type { EmulatorHandle } from './emulators.ts';
 import { createJobTable, type JobTable } from './job-table.ts';
 import { makeTone, makeVideo } from './media.ts';
@@ -112,7 +116,13 @@ export function useProcessorHarness(stack: EmulatorHandle) {
         logs: [],
         jobs: state.table.store,
         outputs: createS3OutputStore(stack.s3),
-        notifier: createJobNotifier({ webhooks, limits, log }),
+        // The queue hands each notification straight to the delivery use-case, as the webhook
+        // function would take it off the queue: three attempts, each in the delivery log.
+        notifier: createJobNotifier({
+          queue: inlineWebhookQueue(webhooks, state.table.store, log),
+          limits,
+          log,
+        }),
         render: (spec, job) => {
           run.renders++;
           return render(spec, job);
@@ -139,4 +149,16 @@ export function useProcessorHarness(stack: EmulatorHandle) {
     },
   };
   return harness;
+}
+
+/** A webhook queue that delivers each notification at once (later attempts are dropped). */
+function inlineWebhookQueue(sender: WebhookSender, jobs: JobStore, log: Log): WebhookQueue {
+  const queue: WebhookQueue = {
+    async send(message) {
+      if (message.attempts > 0) return;
+      await deliverWebhook(message, { sender, queue, jobs, clock: systemClock, log, delayScale: 1 });
+    },
+    async deadLetter() {},
+  };
+  return queue;
 }

@@ -20,11 +20,35 @@ describe('job record', () => {
       ttl: Math.floor(NOW.getTime() / 1000) + 604_800,
     });
   });
+
+  it('keeps its owner, its webhook and the lower-cased title and projectId it is searched by', () => {
+    const record = createJobRecord({
+      jobId: 'j1',
+      jobInfo: { title: 'Spring Sale', projectId: 'ACME-7' },
+      now: NOW,
+      ttlSeconds: 60,
+      owner: 'k1',
+      webhook: { url: 'https://h.example.com/', method: 'PUT', headers: {}, metadata: { n: 1 } },
+    });
+    expect(record).toMatchObject({ owner: 'k1', search: 'spring sale\nacme-7', webhook: { method: 'PUT' } });
+  });
 });
 
 describe('job view', () => {
   const record: JobRecord = {
-    ...createJobRecord({ jobId: 'j2', jobInfo: { title: 'T' }, now: NOW, ttlSeconds: 60 }),
+    ...createJobRecord({
+      jobId: 'j2',
+      jobInfo: { title: 'T' },
+      now: NOW,
+      ttlSeconds: 60,
+      owner: 'key-1',
+      webhook: {
+        url: 'https://h.example.com/',
+        method: 'POST',
+        headers: { Authorization: 'secret' },
+        metadata: {},
+      },
+    }),
     attempts: 2,
   };
 

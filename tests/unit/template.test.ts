@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { JOBS_BY_OWNER_INDEX } from '../../src/jobs/job-listing.ts';
 import { OUTPUT_PREFIX, READABLE_PREFIXES } from '../../src/policy/deployment-rules.ts';
 import { type CfnResource, functionCode, loadTemplate } from '../../src/template/template.ts';
 
@@ -17,12 +18,32 @@ const statements = (id: string): { Sid: string; Action: string | string[]; Resou
 const actions = (id: string) =>
   statements(id).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
-const ZIP_FUNCTIONS = {
-  SubmitJobFunction: { handler: 'submit-job.handler', path: '/submit', method: 'post' },
-  GetStatusFunction: { handler: 'get-status.handler', path: '/status/{jobId}', method: 'get' },
-  CreateUploadsFunction: { handler: 'create-uploads.handler', path: '/uploads', method: 'post' },
+type Route = readonly [path: string, method: string];
+
+const ZIP_FUNCTIONS: Record<string, { handler: string; routes?: readonly Route[] }> = {
+  SubmitJobFunction: { handler: 'submit-job.handler', routes: [['/submit', 'post']] },
+  GetStatusFunction: {
+    handler: 'get-status.handler',
+    routes: [
+      ['/status/{jobId}', 'get'],
+      ['/jobs/{jobId}', 'get'],
+      ['/jobs', 'get'],
+      ['/jobs/{jobId}/deliveries', 'get'],
+    ],
+  },
+  CreateUploadsFunction: { handler: 'create-uploads.handler', routes: [['/uploads', 'post']] },
+  JobActionsFunction: {
+    handler: 'job-actions.handler',
+    routes: [
+      ['/jobs/{jobId}/cancel', 'post'],
+      ['/jobs/{jobId}', 'delete'],
+      ['/jobs/{jobId}/webhook', 'post'],
+    ],
+  },
+  ServiceInfoFunction: { handler: 'service-info.handler', routes: [['/health', 'get']] },
   DeadLetterFunction: { handler: 'dead-letter.handler' },
-} as const;
+  WebhookDeliveryFunction: { handler: 'deliver-webhooks.handler' },
+};
 
 describe('template.yaml', () => {
   it('has the parity parameters with their defaults', () => {
@@ -114,13 +135,20 @@ describe('template.yaml', () => {
       const logGroup = fn.LoggingConfig.LogGroup.Ref as string;
       expect(resource(logGroup).Type).toBe('AWS::Logs::LogGroup');
       expect(props(logGroup).RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
-      if ('path' in expected) {
-        expect(Object.values(fn.Events as Record<string, { Type: string; Properties: object }>)).toEqual([
-          {
+      if (expected.routes) {
+        const events = Object.values(fn.Events as Record<string, { Type: string; Properties: object }>);
+        expect(events).toEqual(
+          expected.routes.map(([path, method]) => ({
             Type: 'Api',
-            Properties: { RestApiId: { Ref: 'JobsApi' }, Path: expected.path, Method: expected.method },
-          },
-        ]);
+            Properties: {
+              RestApiId: { Ref: 'JobsApi' },
+              Path: path,
+              Method: method,
+              // Only the health check is open without a key.
+              ...(path === '/health' ? { Auth: { ApiKeyRequired: false } } : {}),
+            },
+          })),
+        );
       }
     },
   );
@@ -136,9 +164,37 @@ describe('template.yaml', () => {
         `${id} uses no managed policy`,
       ).toBe(true);
     }
-    expect(actions('GetStatusFunction')).toEqual(['dynamodb:GetItem', 's3:GetObject', 's3:GetObjectVersion']);
-    // GET /status re-signs output.url: only reading what the processor wrote.
+    expect(actions('GetStatusFunction')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      's3:GetObject',
+      's3:GetObjectVersion',
+    ]);
+    // GET /jobs reads the owner index only; GET /status re-signs output.url: only what the processor wrote.
     expect(statements('GetStatusFunction')[1]?.Resource).toEqual({
+      'Fn::Sub': '${JobsTable.Arn}/index/ByOwner',
+    });
+    expect(statements('GetStatusFunction')[2]?.Resource).toEqual({
+      'Fn::Sub': `\${S3Bucket.Arn}/${OUTPUT_PREFIX}*`,
+    });
+    // Health reads one item; the webhook secret is the delivery function's alone.
+    expect(actions('ServiceInfoFunction')).toEqual(['dynamodb:GetItem']);
+    for (const id of ['VideoProcessorFunction', 'DeadLetterFunction', 'JobActionsFunction']) {
+      expect(actions(id)).not.toContain('secretsmanager:GetSecretValue');
+      expect(statements(id).find((st) => st.Sid === 'QueueWebhooks')?.Resource).toEqual({
+        'Fn::GetAtt': ['WebhookQueue', 'Arn'],
+      });
+    }
+    expect(actions('WebhookDeliveryFunction')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'sqs:SendMessage',
+      'secretsmanager:GetSecretValue',
+    ]);
+    // DELETE removes only outputs: versions included.
+    expect(
+      statements('JobActionsFunction').find((st) => st.Sid === 'DeleteAndServeOutputs')?.Resource,
+    ).toEqual({
       'Fn::Sub': `\${S3Bucket.Arn}/${OUTPUT_PREFIX}*`,
     });
     expect(actions('CreateUploadsFunction')).toEqual(['s3:PutObject']);
@@ -239,6 +295,12 @@ describe('template.yaml', () => {
         { 'Fn::GetAtt': ['JobsDeadLetterQueue', 'QueueName'] },
         topic,
       ],
+      [
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        { 'Fn::GetAtt': ['WebhookDeadLetterQueue', 'QueueName'] },
+        topic,
+      ],
       ['AWS/Lambda', 'Errors', { Ref: 'VideoProcessorFunction' }, topic],
       ['AWS/Lambda', 'Throttles', { Ref: 'VideoProcessorFunction' }, topic],
       ['AWS/SQS', 'ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': ['JobsQueue', 'QueueName'] }, topic],
@@ -298,12 +360,43 @@ describe('template.yaml', () => {
     ]);
   });
 
+  it('retries webhooks from their own queue, redriven to a dead-letter queue kept 14 days', () => {
+    const queue = props('WebhookQueue');
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['WebhookDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * props('WebhookDeliveryFunction').Timeout);
+    // The first turn is the old contract's three attempts of 30 s, 1 s and 2 s apart.
+    expect(props('WebhookDeliveryFunction').Timeout).toBeGreaterThanOrEqual(93);
+    expect(props('WebhookDeadLetterQueue').MessageRetentionPeriod).toBe(1_209_600);
+    expect(props('WebhookDeliveryFunction').Environment.Variables).toEqual({
+      WEBHOOK_SECRET_ARN: { Ref: 'WebhookSigningSecret' },
+      SQS_WEBHOOK_DLQ_URL: { Ref: 'WebhookDeadLetterQueue' },
+    });
+  });
+
   it('keeps jobs in an on-demand table keyed by jobId with TTL and point-in-time recovery', () => {
     expect(props('JobsTable')).toMatchObject({
       TableName: { 'Fn::Sub': '${AppName}-dynamodb-jobs-${AWS::StackName}-${AWS::AccountId}' },
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'jobId', AttributeType: 'S' },
+        { AttributeName: 'owner', AttributeType: 'S' },
+        { AttributeName: 'submittedAt', AttributeType: 'S' },
+      ],
+      // GET /jobs: a key's jobs newest first, one Query per page.
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: JOBS_BY_OWNER_INDEX,
+          KeySchema: [
+            { AttributeName: 'owner', KeyType: 'HASH' },
+            { AttributeName: 'submittedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });

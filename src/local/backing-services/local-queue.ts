@@ -50,9 +50,13 @@ export class LocalQueue {
     this.#now = options.now ?? Date.now;
   }
 
-  send(body: string): { messageId: string; md5OfBody: string } {
+  /** A new message, visible after `delayMs` (SQS's DelaySeconds). */
+  send(body: string, delayMs = 0): { messageId: string; md5OfBody: string } {
     const messageId = randomUUID();
-    this.#add({ messageId, body, sentAt: this.#now(), receiveCount: 0 });
+    this.#add(
+      { messageId, body, sentAt: this.#now(), receiveCount: 0 },
+      delayMs > 0 ? this.#now() + delayMs : 0,
+    );
     return { messageId, md5OfBody: createHash('md5').update(body).digest('hex') };
   }
 
@@ -61,10 +65,10 @@ export class LocalQueue {
     for (const message of messages) this.#add(message);
   }
 
-  #add(message: Pick<QueuedMessage, 'messageId' | 'body' | 'sentAt' | 'receiveCount'>): void {
+  #add(message: Pick<QueuedMessage, 'messageId' | 'body' | 'sentAt' | 'receiveCount'>, visibleAt = 0): void {
     this.#messages.set(message.messageId, {
       ...message,
-      visibleAt: 0,
+      visibleAt,
       receiptHandle: undefined,
       firstReceivedAt: undefined,
     });

@@ -79,7 +79,13 @@ function sqsActions(
   const find = (url: unknown) => findQueue(queues, url);
   return {
     SendMessage: (input) => {
-      const { messageId, md5OfBody } = find(input.QueueUrl).send(String(input.MessageBody ?? ''));
+      // DelaySeconds as SQS takes it (0 to 900); fractions too, for the shortened delays of
+      // `auto-vid dev --webhook-delay-scale`.
+      const delay = Math.min(900, Math.max(0, Number(input.DelaySeconds ?? 0) || 0));
+      const { messageId, md5OfBody } = find(input.QueueUrl).send(
+        String(input.MessageBody ?? ''),
+        delay * 1000,
+      );
       return { MessageId: messageId, MD5OfMessageBody: md5OfBody };
     },
     ReceiveMessage: (input) => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -13,7 +13,7 @@ import {
 import { attachQueueJournal } from '../backing-services/queue-journal.ts';
 import { freePort } from '../free-port.ts';
 import { loadKeptSecret } from '../kept-secret.ts';
-import { type Gateway, type GatewayRoute, startGateway } from './gateway.ts';
+import { type ApiKey, type Gateway, type GatewayRoute, startGateway } from './gateway.ts';
 import { recoverUnfinishedJobs } from './recover-jobs.ts';
 import { createUsagePlan, type UsagePlanLimits } from './usage-plan.ts';
 import { type QueueWorker, startQueueWorker } from './worker.ts';
@@ -26,8 +26,11 @@ export interface DevServerOptions {
   readonly rate?: number;
   readonly burst?: number;
   readonly quota?: number;
-  /** `AUTO_VID_API_KEY`, else a key generated once and kept in the data folder. */
-  readonly apiKey?: string;
+  /**
+   * The usage plan's keys, each its own owner of jobs: these, else `AUTO_VID_API_KEYS`
+   * (comma-separated), else `AUTO_VID_API_KEY`, else one key generated once and kept in the data folder.
+   */
+  readonly apiKeys?: readonly string[];
   /** How long a failed message waits before it is received again (the template's 5400 s is Lambda's). */
   readonly retryDelayMs?: number;
   /** How long a render in progress may go on after a stop is asked for. */
@@ -35,13 +38,18 @@ export interface DevServerOptions {
   readonly log?: Log;
   /** Workers on (default); off, messages stay on the queues (load measurements). */
   readonly workers?: boolean;
+  /** Multiplies every webhook retry delay (`--webhook-delay-scale`); 1 otherwise. */
+  readonly webhookDelayScale?: number;
   /** The functions' log level (the template's LOG_LEVEL otherwise). */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 export interface DevServer {
   readonly url: string;
+  /** The first key. */
   readonly apiKey: string;
+  /** Every key with the id its jobs are owned by. */
+  readonly apiKeys: readonly ApiKey[];
   readonly limits: UsagePlanLimits;
   readonly services: BackingServices;
   /** Jobs found unfinished at start and put back to work. */
@@ -83,24 +91,23 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const port = options.port || (await freePort(options.host));
     const stackPorts = [...services.stackPorts, port].join(',');
     const wire = wireOncePerFunction(services, {
-      env: { AUTO_VID_STACK_PORTS: stackPorts, ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) },
+      env: {
+        AUTO_VID_STACK_PORTS: stackPorts,
+        ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
+        ...(options.webhookDelayScale ? { WEBHOOK_DELAY_SCALE: String(options.webhookDelayScale) } : {}),
+      },
       stopSignal: shutdown.signal,
     });
     const functions = Object.entries(functionEvents(services.template.source));
     if (options.workers !== false) await startWorkers(services, functions, wire, log, workers);
     const limits = usagePlanLimits(services, options);
-    const apiKey = await loadKeptSecret(
-      dataDir,
-      'api-key',
-      options.apiKey ?? process.env.AUTO_VID_API_KEY,
-      () => randomBytes(20).toString('base64url'),
-    );
+    const apiKeys = await loadApiKeys(dataDir, options.apiKeys);
     gateway = await startGateway({
       host: options.host ?? '127.0.0.1',
       port,
       routes: await buildRoutes(functions, wire),
-      apiKey,
-      usagePlan: createUsagePlan(limits),
+      apiKeys,
+      usagePlan: usagePlanPerKey(limits),
       log,
     });
     const front = gateway;
@@ -111,7 +118,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       clearTimeout(grace);
       await services.close();
     };
-    return { url: front.url, apiKey, limits, services, recovered, close };
+    return {
+      url: front.url,
+      apiKey: (apiKeys[0] as ApiKey).value,
+      apiKeys,
+      limits,
+      services,
+      recovered,
+      close,
+    };
   } catch (error) {
     await gateway?.close();
     shutdown.abort();
@@ -187,6 +202,41 @@ async function startWorkers(
   }
 }
 
+/**
+ * The keys of the usage plan: given, else `AUTO_VID_API_KEYS` (comma-separated), else
+ * `AUTO_VID_API_KEY`, else one generated once and kept in the data folder. A key's id (its jobs'
+ * owner, API Gateway's `apiKeyId`) is derived from its value, so it is the same at every start.
+ */
+async function loadApiKeys(dataDir: string, given?: readonly string[]): Promise<ApiKey[]> {
+  const listed = given ?? process.env.AUTO_VID_API_KEYS?.split(',');
+  const values = (listed ?? []).map((value) => value.trim()).filter((value) => value.length > 0);
+  if (values.length === 0) {
+    values.push(
+      await loadKeptSecret(dataDir, 'api-key', process.env.AUTO_VID_API_KEY, () =>
+        randomBytes(20).toString('base64url'),
+      ),
+    );
+  }
+  return [...new Set(values)].map((value) => ({ value, id: localApiKeyId(value) }));
+}
+
+/** Each key's own usage plan, made at its first request. */
+function usagePlanPerKey(limits: UsagePlanLimits) {
+  const plans = new Map<string, ReturnType<typeof createUsagePlan>>();
+  return (keyId: string) => {
+    const known = plans.get(keyId);
+    if (known) return known;
+    const plan = createUsagePlan(limits);
+    plans.set(keyId, plan);
+    return plan;
+  };
+}
+
+/** A key's id here: ten hex digits of its SHA-256, as API Gateway's ids are ten characters. */
+export function localApiKeyId(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 10);
+}
+
 /** The gateway's routes: every Api event of every function, calling that function. */
 async function buildRoutes(
   functions: [string, FunctionEvent[]][],
@@ -199,6 +249,7 @@ async function buildRoutes(
       routes.push({
         method: String(event.method).toUpperCase(),
         resource: String(event.path),
+        apiKeyRequired: event.apiKeyRequired !== false,
         handler: (proxyEvent) => handler(proxyEvent) as Promise<APIGatewayProxyResult>,
       });
     }

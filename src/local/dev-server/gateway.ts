@@ -10,14 +10,23 @@ export interface GatewayRoute {
   /** The resource path, e.g. `/status/{jobId}`. */
   readonly resource: string;
   readonly handler: (event: unknown) => Promise<APIGatewayProxyResult>;
+  /** False for a route open without a key (`Auth.ApiKeyRequired: false`, e.g. GET /health). */
+  readonly apiKeyRequired?: boolean;
+}
+
+/** An API key of the usage plan: its value (the `X-API-Key` header) and its id (the jobs' owner). */
+export interface ApiKey {
+  readonly value: string;
+  readonly id: string;
 }
 
 export interface GatewayOptions {
   readonly host?: string;
   readonly port: number;
   readonly routes: readonly GatewayRoute[];
-  readonly apiKey: string;
-  readonly usagePlan: ReturnType<typeof createUsagePlan>;
+  readonly apiKeys: readonly ApiKey[];
+  /** Each key's own bucket and quota, as API Gateway counts a usage plan per key. */
+  readonly usagePlan: (keyId: string) => ReturnType<typeof createUsagePlan>;
   /** API Gateway's payload limit. */
   readonly maxBodyBytes?: number;
   readonly log?: (fields: Record<string, unknown>) => void;
@@ -43,8 +52,8 @@ interface GatewaySettings extends GatewayOptions {
 
 /**
  * API Gateway (REST, stage Prod) on one machine, as `sam local start-api` serves it (no stage
- * prefix): the template's routes, `X-API-Key` on every route (403 Forbidden), the usage plan
- * (429 Too Many Requests / Limit Exceeded), the 10 MB payload limit, and a proxy event per request
+ * prefix): the template's routes, `X-API-Key` on every route that requires one (403 Forbidden),
+ * each key's usage plan (429 Too Many Requests / Limit Exceeded), the 10 MB payload limit, and a proxy event per request
  * for the real handler.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -140,10 +149,14 @@ async function respond(
   const route = settings.compiledRoutes.find((r) => r.method === method && r.pattern.test(pathname));
   // API Gateway answers unknown routes like missing keys: 403, before anything else.
   if (!route) return gatewayAnswer(response, 403, 'Missing Authentication Token');
-  if (request.headers['x-api-key'] !== settings.apiKey) return gatewayAnswer(response, 403, 'Forbidden');
-  const verdict = settings.usagePlan.admit();
-  if (verdict !== 'allowed')
-    return gatewayAnswer(response, 429, verdict === 'throttled' ? 'Too Many Requests' : 'Limit Exceeded');
+  let key: ApiKey | undefined;
+  if (route.apiKeyRequired !== false) {
+    key = settings.apiKeys.find((k) => k.value === request.headers['x-api-key']);
+    if (!key) return gatewayAnswer(response, 403, 'Forbidden');
+    const verdict = settings.usagePlan(key.id).admit();
+    if (verdict !== 'allowed')
+      return gatewayAnswer(response, 429, verdict === 'throttled' ? 'Too Many Requests' : 'Limit Exceeded');
+  }
   const body = await readBody(request, settings.maxBodyBytes);
   if (body === undefined) {
     // The rest of the body is not read: the connection cannot be used again.
@@ -151,7 +164,7 @@ async function respond(
     request.resume();
     return 413;
   }
-  return callIntegration(settings, route, request, body, response);
+  return callIntegration(settings, route, request, body, response, key);
 }
 
 /** The request body, or undefined once it passes `limit` bytes. */
@@ -173,6 +186,7 @@ async function callIntegration(
   request: IncomingMessage,
   body: string,
   response: ServerResponse,
+  key: ApiKey | undefined,
 ): Promise<number> {
   const event = buildProxyEvent(
     {
@@ -182,7 +196,7 @@ async function callIntegration(
       httpVersion: request.httpVersion,
       body,
     },
-    { resource: route.resource, apiKey: settings.apiKey, host: settings.host },
+    { resource: route.resource, apiKey: key, host: settings.host },
   );
   try {
     const result = await route.handler(event);

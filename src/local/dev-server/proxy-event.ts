@@ -16,8 +16,8 @@ export interface GatewayRequest {
 export interface ProxyEventOptions {
   /** The matched route's resource, e.g. `/status/{jobId}`. */
   readonly resource: string;
-  /** The key the request was admitted with. */
-  readonly apiKey: string;
+  /** The key the request was admitted with; none on a route open without one. */
+  readonly apiKey: { readonly value: string; readonly id: string } | undefined;
   /** The domain name when the request has no Host header. */
   readonly host: string;
   readonly clock?: Clock;
@@ -27,7 +27,7 @@ export interface ProxyEventOptions {
 /**
  * The event API Gateway's REST proxy integration (stage Prod) hands a function for one request:
  * headers single- and multi-valued, query string likewise (null when there is none), path
- * parameters decoded from the URL, and the API key in the request context's identity.
+ * parameters decoded from the URL, and the API key and its id in the request context's identity.
  */
 export function buildProxyEvent(request: GatewayRequest, options: ProxyEventOptions) {
   const url = new URL(request.url, 'http://localhost');
@@ -55,8 +55,8 @@ export function buildProxyEvent(request: GatewayRequest, options: ProxyEventOpti
       identity: {
         sourceIp: '127.0.0.1',
         userAgent: firstHeader(request.rawHeaders, 'user-agent') ?? null,
-        apiKey: options.apiKey,
-        apiKeyId: 'local',
+        apiKey: options.apiKey?.value ?? null,
+        apiKeyId: options.apiKey?.id ?? null,
       },
       domainName: firstHeader(request.rawHeaders, 'host') ?? options.host,
     },

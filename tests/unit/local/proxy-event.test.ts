@@ -24,7 +24,7 @@ function request(overrides: Partial<GatewayRequest> = {}): GatewayRequest {
 function options(overrides: Partial<ProxyEventOptions> = {}): ProxyEventOptions {
   return {
     resource: '/status/{jobId}',
-    apiKey: 'key-1',
+    apiKey: { value: 'key-1', id: 'id-1' },
     host: '127.0.0.1',
     clock: () => NOW,
     requestId: 'request-1',
@@ -118,9 +118,10 @@ describe('buildProxyEvent', () => {
 
   it('carries the API key the request was admitted with in the identity', () => {
     // Act
-    const event = buildProxyEvent(request(), options({ apiKey: 'the-key' }));
+    const event = buildProxyEvent(request(), options({ apiKey: { value: 'the-key', id: 'k7' } }));
     // Assess
     expect(event.requestContext.identity.apiKey).toBe('the-key');
+    expect(event.requestContext.identity.apiKeyId).toBe('k7');
   });
 
   it('takes the domain name and user agent from the headers, whatever their case', () => {

@@ -1,21 +1,21 @@
 import { createJobRecord, type JobMessage } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
-import type { WebhookRequest, WebhookSender } from '../../../src/jobs/webhook-sender.ts';
+import type { WebhookMessage } from '../../../src/jobs/webhook-queue.ts';
 import { buildWebhookId, createJobNotifier } from '../../../src/processor/job-notifier.ts';
 
 const LIMITS = { maxHeadersSize: 1024, maxMetadataSize: 1024 };
 
-function recordingSender(delivered: boolean) {
-  const sent: WebhookRequest[] = [];
-  const sender: WebhookSender = {
-    send: async (request) => {
-      sent.push(request);
-      return delivered
-        ? { delivered: true, attempts: 1, status: 204 }
-        : { delivered: false, attempts: 3, reason: 'HTTP 503 from https://hooks.example.com/x' };
+function recordingQueue(fails = false) {
+  const sent: WebhookMessage[] = [];
+  return {
+    sent,
+    queue: {
+      send: async (message: WebhookMessage) => {
+        if (fails) throw new Error('queue unreachable');
+        sent.push(message);
+      },
     },
   };
-  return { sent, sender };
 }
 
 function finished(jobSpec: unknown) {
@@ -32,15 +32,16 @@ describe('buildWebhookId', () => {
   it('is the same for every retry of one final state, and differs between states', () => {
     expect(buildWebhookId('job-1', 'completed')).toBe('msg_job-1_completed');
     expect(buildWebhookId('job-1', 'failed')).toBe('msg_job-1_failed');
+    expect(buildWebhookId('job-1', 'cancelled')).toBe('msg_job-1_cancelled');
   });
 });
 
 describe('createJobNotifier', () => {
-  it('sends the job view with the spec metadata, method and headers', async () => {
+  it('queues the job view with the spec metadata, method and headers, no attempt made yet', async () => {
     // Prepare
-    const { sent, sender } = recordingSender(true);
+    const { sent, queue } = recordingQueue();
     const logs: string[] = [];
-    const notifier = createJobNotifier({ webhooks: sender, limits: LIMITS, log: (_, m) => logs.push(m) });
+    const notifier = createJobNotifier({ queue, limits: LIMITS, log: (_, m) => logs.push(m) });
     const webhook = {
       url: 'https://hooks.example.com/x',
       method: 'PUT',
@@ -53,35 +54,56 @@ describe('createJobNotifier', () => {
     // Assess
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
-      url: 'https://hooks.example.com/x',
-      method: 'PUT',
-      headers: { 'X-T': '1' },
-      webhookId: 'msg_job-1_failed',
-      body: { jobId: 'job-1', status: 'failed', error: 'boom', metadata: { n: 7 } },
+      attempts: 0,
+      notification: {
+        jobId: 'job-1',
+        url: 'https://hooks.example.com/x',
+        method: 'PUT',
+        headers: { 'X-T': '1' },
+        webhookId: 'msg_job-1_failed',
+        body: { jobId: 'job-1', status: 'failed', error: 'boom', metadata: { n: 7 } },
+      },
     });
-    expect(logs).toEqual(['Webhook delivered']);
+    expect(logs).toEqual(['Webhook queued']);
   });
 
-  it('sends nothing when the spec asks for no webhook', async () => {
-    const { sent, sender } = recordingSender(true);
-    const notifier = createJobNotifier({ webhooks: sender, limits: LIMITS, log: () => {} });
+  it('prefers the webhook the record keeps over the message (a job submitted since records keep it)', async () => {
+    const { sent, queue } = recordingQueue();
+    const notifier = createJobNotifier({ queue, limits: LIMITS, log: () => {} });
+    const { record, message } = finished({ notifications: { webhook: { url: 'https://old.example.com/' } } });
+    const kept = {
+      url: 'https://kept.example.com/h',
+      method: 'POST' as const,
+      headers: {},
+      metadata: { a: 1 },
+    };
+    await notifier.notify(message, { ...record, webhook: kept });
+    expect(sent[0]?.notification).toMatchObject({
+      url: 'https://kept.example.com/h',
+      body: { metadata: { a: 1 } },
+    });
+  });
+
+  it('queues nothing when the spec asks for no webhook', async () => {
+    const { sent, queue } = recordingQueue();
+    const notifier = createJobNotifier({ queue, limits: LIMITS, log: () => {} });
     const { record, message } = finished({ output: { filename: 'x' } });
     await notifier.notify(message, record);
     expect(sent).toEqual([]);
   });
 
-  it('logs an undelivered webhook with its reason and never throws', async () => {
-    const { sender } = recordingSender(false);
+  it('logs a notification the queue refused and never throws', async () => {
+    const { queue } = recordingQueue(true);
     const logs: [string, unknown][] = [];
     const notifier = createJobNotifier({
-      webhooks: sender,
+      queue,
       limits: LIMITS,
-      log: (_, m, fields) => logs.push([m, fields?.reason]),
+      log: (_, m, fields) => logs.push([m, fields?.error]),
     });
     const { record, message } = finished({
       notifications: { webhook: { url: 'https://hooks.example.com/x' } },
     });
     await expect(notifier.notify(message, record)).resolves.toBeUndefined();
-    expect(logs).toEqual([['Webhook not delivered', 'HTTP 503 from https://hooks.example.com/x']]);
+    expect(logs).toEqual([['Webhook could not be queued', 'queue unreachable']]);
   });
 });
