@@ -19,7 +19,7 @@ module.exports = {
     forbid(
       'foundation-stays-below',
       'net, policy, aws, template, clock and settings are used by every layer and use none of them.',
-      { path: '^src/(net|policy|aws|template)/|^src/(clock|settings)[.]ts$' },
+      { path: '^src/(net|policy|aws|template|timeline)/|^src/(clock|settings)[.]ts$' },
       { path: `^src/jobs/|${USE_CASES_AND_ABOVE}` },
     ),
     forbid(

@@ -1,7 +1,9 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createIdempotentSubmit } from '../api/idempotent-submit.ts';
+import { planJob } from '../api/plan-job.ts';
 import { readBody } from '../api/responses.ts';
 import { type SubmitDeps, submitJob } from '../api/submit-job.ts';
 import { createDynamoClient, createDynamoDocumentClient, createSqsClient } from '../aws/clients.ts';
@@ -12,11 +14,16 @@ import { readSettings, required } from '../settings.ts';
 import { type ApiLambda, apiHandler, callerOf, headerValue } from './api-event.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
+import { createPlanDeps } from './plan-job.ts';
 
 const SERVICE = 'auto-vid-submit';
 
 export function createSubmitHandler(
-  deps: Omit<SubmitDeps, 'log'> & { idempotency?: BasePersistenceLayer },
+  deps: Omit<SubmitDeps, 'log'> & {
+    idempotency?: BasePersistenceLayer;
+    /** `POST /submit?dryRun=true`: the plan of the spec, nothing recorded (POST /plan's use-case). */
+    plan?: (body: string | undefined) => Promise<APIGatewayProxyResult>;
+  },
   logger: Logger = createLogger(SERVICE),
 ): ApiLambda {
   const submit = (body: string | undefined, caller?: string) =>
@@ -35,8 +42,9 @@ export function createSubmitHandler(
     ? createIdempotentSubmit(submit, deps.idempotency, { clock: deps.clock })
     : undefined;
   return apiHandler(logger, (event) => {
-    const key = headerValue(event, 'Idempotency-Key');
     const body = readBody(event);
+    if (deps.plan && event.queryStringParameters?.dryRun === 'true') return deps.plan(body);
+    const key = headerValue(event, 'Idempotency-Key');
     const caller = callerOf(event);
     return keyed ? keyed(key, body, caller) : submit(body, caller);
   });
@@ -46,6 +54,7 @@ export function createSubmitHandler(
 export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
   const idempotencyTable = settings.idempotencyTable;
+  const planDeps = createPlanDeps(env);
   return createSubmitHandler(
     {
       jobs: createDynamoJobStore(
@@ -67,6 +76,7 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
             awsSdkV3Client: createDynamoClient(env),
           })
         : undefined,
+      plan: (body) => planJob(body, planDeps),
     },
     createLogger(SERVICE, env),
   );

@@ -129,14 +129,12 @@ async function withdrawOutput(job: ClaimedJob, output: StoredOutput, deps: Proce
   const current = await deps.jobs.get(job.message.jobId);
   if (current && current.status !== 'cancelled') return;
   for (const object of objectsWrittenBy(output)) {
-    await deps.outputs
-      .remove(object.location)
-      .catch((error: unknown) =>
-        deps.log('warn', 'Could not remove the output of a cancelled job', {
-          s3Uri: object.s3Uri,
-          error: (error as Error).message,
-        }),
-      );
+    await deps.outputs.remove(object.location).catch((error: unknown) =>
+      deps.log('warn', 'Could not remove the output of a cancelled job', {
+        s3Uri: object.s3Uri,
+        error: (error as Error).message,
+      }),
+    );
   }
 }
 

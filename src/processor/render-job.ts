@@ -7,6 +7,7 @@ import {
   resolveOutputFilename,
 } from '@auto-vid/shared';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../policy/media-limits.ts';
+import { PlaylistLayoutError } from '../timeline/playlist.ts';
 import {
   type CaptionFiles,
   DEFAULT_FONTS_DIRECTORY,
@@ -17,8 +18,6 @@ import { MediaLimitError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatheredMedia, type GatherPorts, gatherMedia } from './render/gather-media.ts';
 import { LOG_LINES_FOR_SUMMARY, levelMix, readMixMeasurement } from './render/level-mix.ts';
-
-import { PlaylistLayoutError } from './render/plan/playlist.ts';
 import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
 import { selectUsedInputs } from './render/used-inputs.ts';
 import { makeTempFolder, partialName } from './temp-folders.ts';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../src/local/dev-server/dev-server.ts';
 import { VERSION } from '../../src/version.ts';
+import { makeTone, makeVideo } from '../support/media.ts';
 
 // Answers are free-form JSON; the assertions give them their shape.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -177,6 +178,67 @@ describe('cancel and delete', () => {
       json: { error: 'Invalid jobId: expected a UUID' },
     });
   });
+});
+
+describe('dry run', () => {
+  /** A spec made to trigger each warning: 4 s of video, 2 s of music without a loop, late clips. */
+  function warningSpec() {
+    const media = mkdtempSync(join(tmpdir(), 'auto-vid-dry-run-'));
+    const video = makeVideo(media, 'four.mp4', 4, { size: '320x240' });
+    const music = makeTone(media, 'two.wav', 440, 2);
+    return {
+      assets: { video: { id: 'v', source: video }, audio: [{ id: 'm', source: music }] },
+      backgroundMusic: { playlist: ['m'], loop: false },
+      timeline: [
+        {
+          start: 0.5,
+          type: 'tts',
+          data: { text: 'The first narration speaks for a while.', duckingLevel: 0.3 },
+        },
+        { start: 1, type: 'tts', data: { text: 'The second one overlaps it.' } },
+        {
+          start: 3.5,
+          type: 'tts',
+          data: { text: 'This last sentence cannot finish before the video ends.' },
+        },
+        { start: 6, type: 'audio', data: { assetId: 'm' } },
+      ],
+      output: { filename: 'dry-run' },
+    };
+  }
+
+  it.each(['/submit?dryRun=true', '/plan'])(
+    '%s answers the plan with every warning, and records nothing',
+    async (path) => {
+      const before = (await allPages('limit=100')).flat().length;
+      const { status, json } = await call('POST', path, KEY_A, warningSpec());
+      expect(status).toBe(200);
+      expect(json.jobId).toBeUndefined();
+      expect(json.video.duration).toBeCloseTo(4, 1);
+      expect(json.music).toHaveLength(1);
+      expect(json.music[0]).toMatchObject({ assetId: 'm', start: 0 });
+      expect(json.music[0].end).toBeCloseTo(2, 1);
+      expect(json.clips.map((clip: JsonObject) => [clip.index, clip.type, clip.cutAtEnd])).toEqual([
+        [0, 'tts', false],
+        [1, 'tts', false],
+        [2, 'tts', true],
+        // Starting after the end, it is cut whole.
+        [3, 'audio', true],
+      ]);
+      expect(json.ducking).toHaveLength(1);
+      expect(json.warnings.map((w: JsonObject) => [w.code, w.timelineIndex])).toEqual(
+        expect.arrayContaining([
+          ['narration-overlap', 1],
+          ['music-ends-early', undefined],
+          ['narration-cut-at-end', 2],
+          ['clip-after-video-end', 3],
+        ]),
+      );
+      expect(json.speech.synthesizer).toBe('espeak-ng');
+      expect(json.estimate).toMatchObject({ videoPath: 'copy' });
+      expect((await allPages('limit=100')).flat().length).toBe(before);
+    },
+  );
 });
 
 describe('GET /health', () => {

@@ -41,6 +41,7 @@ const ZIP_FUNCTIONS: Record<string, { handler: string; routes?: readonly Route[]
     ],
   },
   ServiceInfoFunction: { handler: 'service-info.handler', routes: [['/health', 'get']] },
+  PlanJobFunction: { handler: 'plan-job.handler', routes: [['/plan', 'post']] },
   DeadLetterFunction: { handler: 'dead-letter.handler' },
   WebhookDeliveryFunction: { handler: 'deliver-webhooks.handler' },
 };

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildDuckingExpression,
-  mergeDuckingRanges,
-} from '../../../src/processor/render/plan/ducking-envelope.ts';
+import { buildDuckingExpression } from '../../../src/processor/render/plan/ducking-envelope.ts';
+import { mergeDuckingRanges } from '../../../src/timeline/ducking.ts';
 
 describe('ducking envelope', () => {
   it('merges overlapping and touching ranges with the lowest level and the longest fade', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PlaylistLayoutError, schedulePlaylist } from '../../../src/processor/render/plan/playlist.ts';
+import { PlaylistLayoutError, schedulePlaylist } from '../../../src/timeline/playlist.ts';
 
 describe('playlist schedule', () => {
   it('overlaps tracks by the crossfade and loops until the end', () => {

@@ -1,33 +1,6 @@
+import { type DuckingRange, listDuckingRanges, mergeDuckingRanges } from '../../../timeline/ducking.ts';
 import { formatNumber } from './filter-number.ts';
 import { findTimelineClip, type PlanInput } from './plan-input.ts';
-
-/** While [start, end] plays, the music gain is multiplied by `level`, ramped over `fade` seconds. */
-export interface DuckingRange {
-  readonly start: number;
-  readonly end: number;
-  readonly level: number;
-  readonly fade: number;
-}
-
-/** Overlapping (or touching) ranges merge into one: the lowest level and the longest fade win. */
-export function mergeDuckingRanges(ranges: readonly DuckingRange[]): DuckingRange[] {
-  const sorted = [...ranges].filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
-  const merged: DuckingRange[] = [];
-  for (const range of sorted) {
-    const last = merged.at(-1);
-    if (last && range.start <= last.end) {
-      merged[merged.length - 1] = {
-        start: last.start,
-        end: Math.max(last.end, range.end),
-        level: Math.min(last.level, range.level),
-        fade: Math.max(last.fade, range.fade),
-      };
-    } else {
-      merged.push(range);
-    }
-  }
-  return merged;
-}
 
 /** Gain of one range as an expression of `t`: ramps down over [start-fade, start], up over [end, end+fade]. */
 function rangeGain(range: DuckingRange): string {
@@ -65,17 +38,5 @@ export function buildDuckingExpression(ranges: readonly DuckingRange[]): string 
  * video's end), at the event's own level, or at `level` for everything when given.
  */
 export function collectDuckingRanges(input: PlanInput, duration: number, level?: number): DuckingRange[] {
-  return input.spec.timeline.flatMap((event, i) => {
-    const eventLevel = event.data.duckingLevel;
-    if (eventLevel === undefined || event.start >= duration) return [];
-    const clip = findTimelineClip(input, i);
-    return [
-      {
-        start: event.start,
-        end: Math.min(duration, event.start + clip.duration),
-        level: level ?? eventLevel,
-        fade: event.data.duckingFadeDuration,
-      },
-    ];
-  });
+  return listDuckingRanges(input.spec.timeline, duration, (i) => findTimelineClip(input, i).duration, level);
 }

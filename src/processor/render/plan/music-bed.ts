@@ -1,4 +1,6 @@
 import { type JobSpec, SOURCE_DUCKING_DEFAULTS } from '@auto-vid/shared';
+import type { DuckingRange } from '../../../timeline/ducking.ts';
+import { type MusicOccurrence, schedulePlaylist } from '../../../timeline/playlist.ts';
 import {
   countSamples,
   delayBySamples,
@@ -7,11 +9,10 @@ import {
   mixLabels,
   NORMALIZE_AUDIO,
 } from './audio-filters.ts';
-import { buildDuckingExpression, collectDuckingRanges, type DuckingRange } from './ducking-envelope.ts';
+import { buildDuckingExpression, collectDuckingRanges } from './ducking-envelope.ts';
 import { formatNumber } from './filter-number.ts';
 import type { InputList } from './input-list.ts';
 import { findAudioAsset, type PlanInput, type PreparedAudio } from './plan-input.ts';
-import { type MusicOccurrence, schedulePlaylist } from './playlist.ts';
 
 /**
  * Background music: every play of a track is its own input, faded and delayed into place, then

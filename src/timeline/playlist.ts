@@ -1,3 +1,8 @@
+/**
+ * The music bed's layout on the video's timeline, pure: the renderer builds its filtergraph from it
+ * and the dry run (POST /plan) reports it, so the two never disagree.
+ */
+
 /** One play of one playlist track in the music bed. */
 export interface MusicOccurrence {
   /** Index into the playlist. */
