@@ -190,11 +190,11 @@ export function createJobRecord(input: {
   webhook?: StoredWebhook;
 }): JobRecord {
   const at = input.now.toISOString();
-  const info = input.jobInfo ?? {};
+  const search = searchTextOf(input.jobInfo ?? {});
   return {
     ...(input.owner === undefined ? {} : { owner: input.owner }),
     ...(input.webhook === undefined ? {} : { webhook: input.webhook }),
-    ...(searchTextOf(info) === '' ? {} : { search: searchTextOf(info) }),
+    ...(search === '' ? {} : { search }),
     jobId: input.jobId,
     status: 'submitted',
     submittedAt: at,

@@ -177,4 +177,12 @@ export const POLLY_VOICE_IDS = Object.keys(POLLY_VOICES) as [PollyVoiceId, ...Po
 
 export const POLLY_ENGINES = ['standard', 'neural', 'long-form', 'generative'] as const;
 
+/** Polly engines that give speech marks (word and sentence times); the generative engine gives none. */
+const ENGINES_WITH_MARKS: ReadonlySet<string> = new Set(['standard', 'neural', 'long-form']);
+
+/** Whether Polly's `engine` gives word times (speech marks): timing captions asks it twice. */
+export function givesSpeechMarks(engine: string): boolean {
+  return ENGINES_WITH_MARKS.has(engine);
+}
+
 export const POLLY_TEXT_TYPES = ['text', 'ssml'] as const;

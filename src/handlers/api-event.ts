@@ -68,3 +68,18 @@ export function byRoute(routes: Readonly<Record<string, ApiRoute>>): ApiRoute {
     return route(event);
   };
 }
+
+/** A use-case of one job: the `{jobId}` of the path and the caller's key id. */
+export type JobRoute = (
+  jobId: string | undefined,
+  caller: string | undefined,
+) => Promise<APIGatewayProxyResult>;
+
+/** A `/…/{jobId}` route: the id on every log line of the request, the use-case called with it. */
+export function forJob(logger: Logger, route: JobRoute): ApiRoute {
+  return (event) => {
+    const jobId = event.pathParameters?.jobId ?? undefined;
+    if (jobId) logger.appendKeys({ jobId });
+    return route(jobId, callerOf(event));
+  };
+}

@@ -1,10 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createDynamoDocumentClient } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
-import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { type DeadLetterDeps, failDeadLetteredJob } from '../processor/dead-letter.ts';
-import { readSettings, required } from '../settings.ts';
+import { readSettings } from '../settings.ts';
 import { createMetricsSink, type MetricsSink, NO_METRICS_SINK, publishingMetrics } from './job-metrics.ts';
+import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
 import { type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
@@ -31,10 +30,7 @@ export function wire(env: NodeJS.ProcessEnv): SqsLambda {
   const log = toLog(logger);
   return createDeadLetterHandler(
     {
-      jobs: createDynamoJobStore(
-        createDynamoDocumentClient(env),
-        required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
-      ),
+      jobs: createConfiguredJobStore(settings, env),
       notifier: createConfiguredNotifier(settings, env, log),
       clock: systemClock,
       log,

@@ -1,12 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
-import { createDynamoDocumentClient } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
-import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { webhookMessageSchema } from '../jobs/webhook-queue.ts';
 import { type DeliveryDeps, deliverWebhook } from '../processor/webhook-delivery.ts';
-import { readSettings, required } from '../settings.ts';
+import { readSettings } from '../settings.ts';
+import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
 import type { SqsLambda } from './sqs-batch.ts';
@@ -57,10 +56,7 @@ export function wire(env: NodeJS.ProcessEnv): SqsLambda {
     {
       sender: createConfiguredSender(settings),
       queue: createConfiguredWebhookQueue(settings, env),
-      jobs: createDynamoJobStore(
-        createDynamoDocumentClient(env),
-        required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
-      ),
+      jobs: createConfiguredJobStore(settings, env),
       clock: systemClock,
       log: toLog(logger),
       delayScale: settings.webhookDelayScale,

@@ -2,13 +2,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { getJobStatus, type StatusDeps } from '../api/get-status.ts';
 import { listDeliveries } from '../api/job-actions.ts';
 import { listJobs } from '../api/list-jobs.ts';
-import { createDynamoDocumentClient, createS3Client } from '../aws/clients.ts';
+import { createS3Client } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
-import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import { createS3OutputStore } from '../jobs/output-store.ts';
-import { readSettings, required } from '../settings.ts';
-import { type ApiEvent, type ApiLambda, apiHandler, byRoute, callerOf } from './api-event.ts';
+import { readSettings } from '../settings.ts';
+import { type ApiLambda, apiHandler, byRoute, callerOf, forJob } from './api-event.ts';
+import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 
@@ -21,19 +21,14 @@ export type ReadDeps = StatusDeps & { readonly jobs: Pick<JobStore, 'get' | 'lis
  * jobs) and GET /jobs/{jobId}/deliveries (the webhook log). Each answers for the caller's key only.
  */
 export function createGetStatusHandler(deps: ReadDeps, logger: Logger = createLogger(SERVICE)): ApiLambda {
-  const status = (event: ApiEvent) => {
-    const jobId = event.pathParameters?.jobId ?? undefined;
-    if (jobId) logger.appendKeys({ jobId });
-    return getJobStatus(jobId, deps, callerOf(event));
-  };
+  const status = forJob(logger, (jobId, caller) => getJobStatus(jobId, deps, caller));
   return apiHandler(
     logger,
     byRoute({
       'GET /status/{jobId}': status,
       'GET /jobs/{jobId}': status,
       'GET /jobs': (event) => listJobs(event.queryStringParameters ?? null, callerOf(event), deps),
-      'GET /jobs/{jobId}/deliveries': (event) =>
-        listDeliveries(event.pathParameters?.jobId ?? undefined, callerOf(event), deps),
+      'GET /jobs/{jobId}/deliveries': forJob(logger, (jobId, caller) => listDeliveries(jobId, caller, deps)),
     }),
   );
 }
@@ -43,10 +38,7 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
   return createGetStatusHandler(
     {
-      jobs: createDynamoJobStore(
-        createDynamoDocumentClient(env),
-        required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
-      ),
+      jobs: createConfiguredJobStore(settings, env),
       // Download URLs are signed here again, with this function's own credentials.
       outputs: createS3OutputStore(createS3Client(env), {
         credentialsSeconds: settings.presignCredentialsSeconds,

@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createDynamoDocumentClient, createS3Client } from '../aws/clients.ts';
+import { createS3Client } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
-import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createS3OutputStore } from '../jobs/output-store.ts';
 import { egressFor } from '../net/egress-guard.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
@@ -10,6 +9,7 @@ import { createSpeechSynthesizer } from '../processor/speech/create-speech-synth
 import { sweepDeadRuns } from '../processor/temp-folders.ts';
 import { readSettings, required } from '../settings.ts';
 import { createMetricsSink, type MetricsSink, NO_METRICS_SINK, publishingMetrics } from './job-metrics.ts';
+import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
 import { RedeliverError, type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
@@ -80,10 +80,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       }),
   });
   const deps: Omit<ProcessDeps, 'metrics'> = {
-    jobs: createDynamoJobStore(
-      createDynamoDocumentClient(env),
-      required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
-    ),
+    jobs: createConfiguredJobStore(settings, env),
     outputs: createS3OutputStore(s3, { credentialsSeconds: settings.presignCredentialsSeconds }),
     notifier: createConfiguredNotifier(settings, env, log),
     render: createRenderer({

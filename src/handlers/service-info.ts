@@ -1,10 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { checkHealth, type HealthDeps } from '../api/health.ts';
-import { createDynamoDocumentClient } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
-import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
-import { readSettings, required } from '../settings.ts';
+import { readSettings } from '../settings.ts';
 import { type ApiLambda, apiHandler, byRoute } from './api-event.ts';
+import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 
@@ -28,10 +27,7 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
   return createServiceInfoHandler(
     {
-      jobs: createDynamoJobStore(
-        createDynamoDocumentClient(env),
-        required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
-      ),
+      jobs: createConfiguredJobStore(settings, env),
       clock: systemClock,
     },
     createLogger(SERVICE, env),

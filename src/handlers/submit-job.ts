@@ -6,12 +6,12 @@ import { createIdempotentSubmit } from '../api/idempotent-submit.ts';
 import { planJob } from '../api/plan-job.ts';
 import { readBody } from '../api/responses.ts';
 import { type SubmitDeps, submitJob } from '../api/submit-job.ts';
-import { createDynamoClient, createDynamoDocumentClient, createSqsClient } from '../aws/clients.ts';
+import { createDynamoClient, createSqsClient } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
-import { createDynamoJobStore } from '../jobs/dynamo-job-store.ts';
 import { createSqsJobQueue } from '../jobs/job-queue.ts';
 import { readSettings, required } from '../settings.ts';
 import { type ApiLambda, apiHandler, callerOf, headerValue } from './api-event.ts';
+import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 import { createPlanDeps } from './plan-job.ts';
@@ -57,10 +57,7 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const planDeps = createPlanDeps(env);
   return createSubmitHandler(
     {
-      jobs: createDynamoJobStore(
-        createDynamoDocumentClient(env),
-        required(settings.jobsTable, 'DYNAMODB_JOBS_TABLE'),
-      ),
+      jobs: createConfiguredJobStore(settings, env),
       queue: createSqsJobQueue(createSqsClient(env), required(settings.queueUrl, 'SQS_JOB_QUEUE_URL')),
       limits: settings.limits,
       ttlSeconds: settings.jobTtlSeconds,

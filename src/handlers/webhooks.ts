@@ -21,7 +21,7 @@ export function createConfiguredWebhookQueue(settings: Settings, env: NodeJS.Pro
   return createSqsWebhookQueue(
     createSqsClient(env),
     required(settings.webhookQueueUrl, 'SQS_WEBHOOK_QUEUE_URL'),
-    settings.webhookDeadLetterUrl ?? '',
+    settings.webhookDeadLetterUrl,
   );
 }
 

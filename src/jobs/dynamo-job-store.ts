@@ -1,4 +1,10 @@
-import { type JobRecord, jobRecordSchema, type StoredOutput, type WebhookAttempt } from '@auto-vid/shared';
+import {
+  FINAL_STATUSES,
+  type JobRecord,
+  jobRecordSchema,
+  type StoredOutput,
+  type WebhookAttempt,
+} from '@auto-vid/shared';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -23,9 +29,11 @@ const NAMES = {
   '#deliveries': 'deliveries',
 } as const;
 
-/** Statuses a job never leaves. */
-const FINAL_CONDITION = '#status IN (:completed, :failed, :cancelled)';
-const FINAL_VALUES = { ':completed': 'completed', ':failed': 'failed', ':cancelled': 'cancelled' } as const;
+/** Statuses a job never leaves (the contract's FINAL_STATUSES), as expression values and a condition. */
+const FINAL_VALUES: Record<string, string> = Object.fromEntries(
+  [...FINAL_STATUSES].map((status) => [`:${status}`, status]),
+);
+const FINAL_CONDITION = `#status IN (${Object.keys(FINAL_VALUES).join(', ')})`;
 
 /** The job is still held by this attempt of the processor. */
 const HELD_BY_ATTEMPT = '#status = :processing AND #attempts = :attempt';

@@ -43,7 +43,8 @@ export const MAX_SQS_DELAY_SECONDS = 900;
 export function createSqsWebhookQueue(
   client: SQSClient,
   queueUrl: string,
-  deadLetterUrl: string,
+  /** Only the delivery function sets notifications aside; the others have no dead-letter queue. */
+  deadLetterUrl?: string,
 ): WebhookQueue {
   return {
     async send(message, delaySeconds = 0) {
@@ -57,6 +58,7 @@ export function createSqsWebhookQueue(
       );
     },
     async deadLetter(message, reason) {
+      if (!deadLetterUrl) throw new Error('No webhook dead-letter queue is configured (SQS_WEBHOOK_DLQ_URL)');
       await client.send(
         new SendMessageCommand({
           QueueUrl: deadLetterUrl,

@@ -38,3 +38,49 @@ export const MEDIA_LIMIT_SETTINGS: Readonly<Record<keyof MediaLimits, string>> =
   maxStreamsPerFile: 'MAX_STREAMS_PER_FILE',
   maxAudioSeconds: 'MAX_AUDIO_SECONDS',
 };
+
+/** What a file's probe or headers tell of it; a value not known is not checked. */
+export interface MediaMeasures {
+  /** Seconds. */
+  readonly duration: number;
+  readonly streamCount?: number;
+  readonly video?: { readonly width?: number; readonly height?: number; readonly frameRate?: number };
+}
+
+const roundTo100th = (value: number): number => Math.round(value * 100) / 100;
+
+/**
+ * Each limit a file goes beyond, as the tail of a sentence whose subject is the file: `lasts 12 s,
+ * above the limit of 10 s (MAX_VIDEO_SECONDS)`. In the order the renderer refuses them: streams,
+ * then a video's frame size, length and rate, or an audio file's length.
+ */
+export function findLimitBreaches(
+  measures: MediaMeasures,
+  kind: 'video' | 'audio',
+  limits: MediaLimits,
+): string[] {
+  const breaches: string[] = [];
+  const beyond = (what: string, limit: keyof MediaLimits, allowed: string) =>
+    breaches.push(`${what}, above the limit of ${allowed} (${MEDIA_LIMIT_SETTINGS[limit]})`);
+  const streams = measures.streamCount ?? 0;
+  if (streams > limits.maxStreamsPerFile)
+    beyond(`has ${streams} streams`, 'maxStreamsPerFile', `${limits.maxStreamsPerFile}`);
+  const seconds = (value: number) => `${roundTo100th(value)} s`;
+  if (kind === 'audio') {
+    if (measures.duration > limits.maxAudioSeconds)
+      beyond(`lasts ${seconds(measures.duration)}`, 'maxAudioSeconds', seconds(limits.maxAudioSeconds));
+    return breaches;
+  }
+  const { width = 0, height = 0, frameRate = 0 } = measures.video ?? {};
+  if (width * height > limits.maxVideoPixels)
+    beyond(
+      `has ${width}×${height} frames (${width * height} pixels)`,
+      'maxVideoPixels',
+      `${limits.maxVideoPixels} pixels per frame`,
+    );
+  if (measures.duration > limits.maxVideoSeconds)
+    beyond(`lasts ${seconds(measures.duration)}`, 'maxVideoSeconds', seconds(limits.maxVideoSeconds));
+  if (frameRate > limits.maxVideoFps)
+    beyond(`runs at ${roundTo100th(frameRate)} fps`, 'maxVideoFps', `${limits.maxVideoFps} fps`);
+  return breaches;
+}

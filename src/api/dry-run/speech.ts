@@ -1,4 +1,5 @@
 import {
+  givesSpeechMarks,
   type JobSpec,
   LOCAL_SPEECH_ENGINE,
   POLLY_VOICES,
@@ -30,9 +31,6 @@ export const ESPEAK_CHARACTERS_PER_SECOND = 18;
  */
 const SYLLABIC_LANGUAGES: ReadonlySet<string> = new Set(['cmn-CN', 'yue-CN', 'ja-JP']);
 export const SYLLABIC_CHARACTERS_PER_SECOND = 5;
-
-/** Engines with speech marks: captions ask them a second time for each part, for the marks. */
-const ENGINES_WITH_MARKS: ReadonlySet<string> = new Set(['standard', 'neural', 'long-form']);
 
 const ENTITY = /&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi;
 
@@ -97,7 +95,7 @@ export function countSpeechCharacters(
     const config = event.data.providerConfig;
     const characters = countBilledCharacters(event.data.text, config.textType);
     const engine: keyof SpeechCharacters = local ? LOCAL_SPEECH_ENGINE : config.engine;
-    const requests = !local && timed && ENGINES_WITH_MARKS.has(engine) ? 2 : 1;
+    const requests = !local && timed && givesSpeechMarks(engine) ? 2 : 1;
     counts[engine] = (counts[engine] ?? 0) + characters * requests;
   }
   return counts;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { givesSpeechMarks } from '@auto-vid/shared';
 import {
   type PollyClient,
   SynthesizeSpeechCommand,
@@ -103,14 +104,6 @@ async function readAudio(
   const bytes = Buffer.concat(chunks);
   rate ??= mp3BytesPerSecond(bytes);
   return { bytes, seconds: rate ? bytes.length / rate : undefined, cut: false };
-}
-
-/** Polly engines that give speech marks; the generative engine gives none. */
-const ENGINES_WITH_MARKS: ReadonlySet<string> = new Set(['standard', 'neural', 'long-form']);
-
-/** Whether Polly's `engine` gives word times (speech marks). */
-export function givesSpeechMarks(engine: string): boolean {
-  return ENGINES_WITH_MARKS.has(engine);
 }
 
 /**
