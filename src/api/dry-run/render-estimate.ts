@@ -1,4 +1,5 @@
 import type { JobSpec, RenderEstimate, SpeechCharacters } from '@auto-vid/shared';
+import { findCopyObstacle, type VideoStreamFacts } from '../../policy/video-copy.ts';
 import type { MediaFacts } from './media-facts.ts';
 import { roundSeconds, roundUsd } from './rounding.ts';
 
@@ -21,12 +22,6 @@ export const ENCODE_SECONDS_PER_VIDEO_SECOND = 224 / 180;
 /** The measured re-encode's frame: x264's work grows with the pixels it encodes. */
 const MEASURED_PIXELS = 1920 * 1080;
 
-/** Frame rates this close are the same rate, as the renderer takes them. */
-const SAME_RATE = 0.01;
-
-/** H.264 as MP4 and MOV name it. */
-const H264_CODECS: ReadonlySet<string> = new Set(['avc1', 'avc3']);
-
 export interface VideoPath {
   readonly path: 'copy' | 'encode';
   readonly reason: string;
@@ -34,28 +29,20 @@ export interface VideoPath {
   readonly refusedCopy?: string;
 }
 
-const round = (value: number): number => Math.round(value * 1000) / 1000;
+/** H.264 as MP4 and MOV (`avc1`, `avc3`) and Matroska name it. */
+const H264_CODECS: ReadonlySet<string> = new Set(['avc1', 'avc3', 'V_MPEG4/ISO/AVC']);
 
-/** Why MP4 cannot take the source's video as it is, as far as its headers tell. */
-function uncopyable(video: MediaFacts): string | undefined {
-  if (video.container !== 'mp4') return `its container is ${video.container}, not MP4`;
-  const codec = video.video?.codec ?? 'unknown';
-  return H264_CODECS.has(codec) ? undefined : `its codec is ${codec}, not H.264`;
-}
-
-/** What the spec asks that a copy cannot give; `assumed` when the headers cannot tell. */
-function askedChange(spec: JobSpec, video: MediaFacts): { why: string; assumed?: true } | undefined {
-  const encoding = spec.output.encoding;
-  if (encoding?.bitrate !== undefined) return { why: `a bitrate (${encoding.bitrate}) is set` };
-  if (encoding?.crf !== undefined) return { why: 'a crf is set' };
-  if (spec.output.captions?.burnIn) return { why: 'captions are burned in' };
-  if (encoding?.fps === undefined) return undefined;
-  const rate = video.video?.frameRate;
-  if (rate === undefined) {
-    return { why: `fps ${encoding.fps} is set and the source's rate is not in its headers`, assumed: true };
-  }
-  if (Math.abs(encoding.fps - rate) <= SAME_RATE) return undefined;
-  return { why: `fps ${encoding.fps} differs from the source's ${round(rate)}` };
+/** The headers' video stream as the copy decision reads it (pixel format unknown: not held against it). */
+function headersStream(video: MediaFacts): VideoStreamFacts | undefined {
+  if (!video.video) return undefined;
+  const { codec, frameRate } = video.video;
+  return {
+    codec,
+    isH264: H264_CODECS.has(codec),
+    container: video.container,
+    isMp4: video.container === 'mp4',
+    ...(frameRate === undefined ? {} : { frameRate }),
+  };
 }
 
 /**
@@ -65,15 +52,16 @@ function askedChange(spec: JobSpec, video: MediaFacts): { why: string; assumed?:
 export function chooseVideoPath(spec: JobSpec, video: MediaFacts): VideoPath {
   const mode = spec.output.encoding?.video ?? 'auto';
   if (mode === 'encode') return { path: 'encode', reason: 'output.encoding.video is "encode"' };
-  const cannot = uncopyable(video);
-  const change = askedChange(spec, video);
+  const obstacle = findCopyObstacle(spec, headersStream(video));
   if (mode === 'copy') {
-    const refused = cannot ?? (change?.assumed ? undefined : change?.why);
-    if (refused) return { path: 'copy', reason: 'output.encoding.video is "copy"', refusedCopy: refused };
-    return { path: 'copy', reason: 'output.encoding.video is "copy"' };
+    const refused = obstacle?.assumed ? undefined : obstacle?.why;
+    return {
+      path: 'copy',
+      reason: 'output.encoding.video is "copy"',
+      ...(refused ? { refusedCopy: refused } : {}),
+    };
   }
-  if (cannot) return { path: 'encode', reason: `the video is re-encoded: ${cannot}` };
-  if (change) return { path: 'encode', reason: `the video is re-encoded: ${change.why}` };
+  if (obstacle) return { path: 'encode', reason: `the video is re-encoded: ${obstacle.why}` };
   return { path: 'copy', reason: 'H.264 in MP4 and nothing asks for a change: the video stream is copied' };
 }
 

@@ -1,4 +1,5 @@
 import type { JobSpec } from '@auto-vid/shared';
+import { findCopyObstacle, type VideoStreamFacts } from '../../../policy/video-copy.ts';
 import { MediaLimitError } from '../../errors.ts';
 import type { MediaProbe } from '../probe.ts';
 import { SAMPLE_RATE } from './audio-filters.ts';
@@ -27,37 +28,6 @@ export const SOURCE_VIDEO = '0:v:0';
 /** x264's own default, as the old service used: a re-encode without a bitrate or crf. */
 export const DEFAULT_CRF = 23;
 
-/** Frame rates this close are the same rate (29.97 written for 30000/1001). */
-const SAME_RATE = 0.01;
-
-/** Why MP4 cannot take the source's video stream as it is; undefined when it can. */
-function uncopyable(probe: MediaProbe): string | undefined {
-  const video = probe.video;
-  if (!video) return 'the source has no video stream';
-  if (video.codec !== 'h264') return `its codec is ${video.codec}, not H.264`;
-  if (video.pixelFormat !== 'yuv420p' && video.pixelFormat !== 'yuvj420p')
-    return `its pixel format is ${video.pixelFormat}, not yuv420p`;
-  const container = probe.formatName.split(',');
-  if (!container.includes('mp4') && !container.includes('mov'))
-    return `its container is ${probe.formatName}, not MP4`;
-  return undefined;
-}
-
-/** What the spec asks of the video that a stream copy cannot give; undefined when nothing. */
-function askedChange(encoding: Encoding, probe: MediaProbe): string | undefined {
-  if (encoding?.bitrate !== undefined) return `a bitrate (${encoding.bitrate}) is set`;
-  if (encoding?.crf !== undefined) return 'a crf is set';
-  const rate = probe.video?.frameRate ?? 0;
-  if (encoding?.fps !== undefined && Math.abs(encoding.fps - rate) > SAME_RATE)
-    return `fps ${formatNumber(encoding.fps)} differs from the source's ${formatNumber(Math.round(rate * 1000) / 1000)}`;
-  return undefined;
-}
-
-/** What the spec draws into the picture, which a copy cannot hold. */
-function drawnInto(spec: JobSpec): string | undefined {
-  return spec.output.captions?.burnIn ? 'captions are burned in' : undefined;
-}
-
 /**
  * Whether the output copies the source's video stream. `auto` copies unless the spec asks for
  * something a copy cannot give (a bitrate, a crf, another frame rate, burned-in captions) or MP4 cannot hold the
@@ -65,14 +35,30 @@ function drawnInto(spec: JobSpec): string | undefined {
  * give. `encode` never copies; `copy` always does, and fails the job when it cannot.
  */
 export function copiesVideo(spec: JobSpec, probe: MediaProbe): boolean {
-  const encoding = spec.output.encoding;
-  const mode = encoding?.video ?? 'auto';
+  const mode = spec.output.encoding?.video ?? 'auto';
   if (mode === 'encode') return false;
-  const why = uncopyable(probe) ?? askedChange(encoding, probe) ?? drawnInto(spec);
-  if (mode === 'copy' && why) {
-    throw new MediaLimitError(`output.encoding.video is "copy", but the video cannot be copied: ${why}`);
+  const obstacle = findCopyObstacle(spec, probedStream(probe));
+  if (mode === 'copy' && obstacle) {
+    throw new MediaLimitError(
+      `output.encoding.video is "copy", but the video cannot be copied: ${obstacle.why}`,
+    );
   }
-  return why === undefined;
+  return obstacle === undefined;
+}
+
+/** The probe's video stream as the copy decision reads it. */
+function probedStream(probe: MediaProbe): VideoStreamFacts | undefined {
+  const video = probe.video;
+  if (!video) return undefined;
+  const container = probe.formatName.split(',');
+  return {
+    codec: video.codec,
+    isH264: video.codec === 'h264',
+    pixelFormat: video.pixelFormat,
+    container: probe.formatName,
+    isMp4: container.includes('mp4') || container.includes('mov'),
+    frameRate: video.frameRate,
+  };
 }
 
 /**
