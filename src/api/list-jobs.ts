@@ -63,7 +63,7 @@ export async function listJobs(
 }
 
 /** The cursor handed out: the last job's keys, base64url-encoded JSON. */
-export function writeCursor(cursor: JobCursor): string {
+function writeCursor(cursor: JobCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 

@@ -102,7 +102,7 @@ async function scheduleNext(
 }
 
 /** Seconds before the attempt that follows `attemptsMade` attempts (4th onwards). */
-export function laterDelaySeconds(attemptsMade: number): number {
+function laterDelaySeconds(attemptsMade: number): number {
   const index = Math.max(0, attemptsMade - FIRST_ATTEMPTS);
   return LATER_DELAYS_SECONDS[Math.min(index, LATER_DELAYS_SECONDS.length - 1)] as number;
 }

@@ -233,7 +233,7 @@ function usagePlanPerKey(limits: UsagePlanLimits) {
 }
 
 /** A key's id here: ten hex digits of its SHA-256, as API Gateway's ids are ten characters. */
-export function localApiKeyId(value: string): string {
+function localApiKeyId(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 10);
 }
 
