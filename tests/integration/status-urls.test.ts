@@ -11,6 +11,7 @@ import type { JobStore } from '../../src/jobs/job-store.ts';
 import { createS3OutputStore, type OutputStore } from '../../src/jobs/output-store.ts';
 import { processJob } from '../../src/processor/process-job.ts';
 import { useEmulators } from '../support/emulators.ts';
+import { OUTPUT_KEYS, VIEW_KEYS } from '../support/job-views.ts';
 import { useProcessorHarness } from '../support/processor-harness.ts';
 
 const stack = useEmulators();
@@ -20,18 +21,6 @@ const harness = useProcessorHarness(stack);
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const fromNow = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 const DAY = 86_400;
-const VIEW_KEYS = [
-  'jobId',
-  'status',
-  'submittedAt',
-  'updatedAt',
-  'completedAt',
-  'processingTime',
-  'output',
-  'error',
-  'jobInfo',
-];
-const OUTPUT_KEYS = ['url', 'urlExpiresAt', 's3Uri', 'duration', 'size', 'audio', 'captions'];
 
 /** An S3 client on the local S3 signing with these credentials (the stack's key, maybe a session). */
 function s3Signing(credentials: { sessionToken?: string; expiration?: Date } = {}): S3Client {

@@ -12,3 +12,19 @@ export const OUTPUT_NOT_YET_MADE = {
   audio: null,
   captions: null,
 } as const;
+
+/** The job view's fields, in the order clients get them (no owner, ttl or bookkeeping). */
+export const VIEW_KEYS = [
+  'jobId',
+  'status',
+  'submittedAt',
+  'updatedAt',
+  'completedAt',
+  'processingTime',
+  'output',
+  'error',
+  'jobInfo',
+] as const;
+
+/** The view's `output` fields, in order. */
+export const OUTPUT_KEYS = Object.keys(OUTPUT_NOT_YET_MADE);

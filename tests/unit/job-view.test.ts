@@ -1,6 +1,6 @@
 import { createJobRecord, type JobRecord, measureProcessingTime, toJobView } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
-import { OUTPUT_NOT_YET_MADE } from '../support/job-views.ts';
+import { OUTPUT_NOT_YET_MADE, VIEW_KEYS } from '../support/job-views.ts';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 
@@ -54,17 +54,7 @@ describe('job view', () => {
 
   it('never shows ttl or bookkeeping fields', () => {
     const view = toJobView(record);
-    expect(Object.keys(view)).toEqual([
-      'jobId',
-      'status',
-      'submittedAt',
-      'updatedAt',
-      'completedAt',
-      'processingTime',
-      'output',
-      'error',
-      'jobInfo',
-    ]);
+    expect(Object.keys(view)).toEqual(VIEW_KEYS);
     expect(view.jobInfo).toEqual({ title: 'T' });
   });
 
