@@ -10,6 +10,7 @@ import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../policy/media-limits.t
 import { PlaylistLayoutError } from '../timeline/playlist.ts';
 import {
   type CaptionFiles,
+  checkBurnIn,
   DEFAULT_FONTS_DIRECTORY,
   type HeardNarration,
   writeCaptions,
@@ -95,6 +96,8 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
     report(0);
     const inputs = selectUsedInputs(spec);
     const limits = ports.mediaLimits ?? DEFAULT_MEDIA_LIMITS;
+    const fontsDirectory = ports.fontsDirectory ?? DEFAULT_FONTS_DIRECTORY;
+    await checkBurnIn(spec, fontsDirectory);
     const media = await gatherMedia(inputs, ports, workspace.directory, limits);
     report(10);
     const captions = await writeCaptions({
@@ -106,7 +109,7 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
       },
       directory: workspace.directory,
       baseName: workspace.baseName,
-      fontsDirectory: ports.fontsDirectory ?? DEFAULT_FONTS_DIRECTORY,
+      fontsDirectory,
     });
     const plan = planOrFail(() =>
       buildRenderPlan({

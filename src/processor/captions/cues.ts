@@ -15,8 +15,6 @@ export interface CueLayout {
   readonly maxLines: number;
   /** Seconds: no cue reaches past it (the video's end). */
   readonly until: number;
-  /** The longest a cue stays on screen, seconds. */
-  readonly maxSeconds?: number;
 }
 
 /** A word of a cue, on its line, with when it is spoken (seconds on the video's timeline). */
@@ -38,7 +36,7 @@ export interface Cue {
 /**
  * Cues from the narrations: each sentence broken at words into cues of at most `maxLines` lines of
  * at most `maxCharsPerLine` characters (a longer word has a line of its own) and at most
- * `maxSeconds` on screen. A cue shows from its first word until the next cue of its narration, or
+ * MAX_CUE_SECONDS on screen. A cue shows from its first word until the next cue of its narration, or
  * the end of its sentence (its sound, when known; else the next sentence, or the narration's
  * end), never past `until`. Narrations never share a cue: those that overlap get cues of their
  * own, in order of their start.
@@ -73,14 +71,13 @@ function sentenceCues(
   sentenceEnd: number,
   layout: CueLayout,
 ): Cue[] {
-  const maxSeconds = layout.maxSeconds ?? MAX_CUE_SECONDS;
   const groups: Group[] = [];
   let current: Group | undefined;
   for (const word of sentence.words) {
     const start = offset + word.start;
     if (start >= sentenceEnd) break;
     const first = current?.words[0];
-    if (!current || !fits(current, word.text, layout) || (first && start - first.start >= maxSeconds)) {
+    if (!current || !fits(current, word.text, layout) || (first && start - first.start >= MAX_CUE_SECONDS)) {
       current = { lines: [[]], words: [] };
       groups.push(current);
     }
@@ -89,7 +86,11 @@ function sentenceCues(
   return groups
     .map((group, i) => {
       const start = group.words[0]?.start ?? sentenceEnd;
-      const end = Math.min(groups[i + 1]?.words[0]?.start ?? sentenceEnd, start + maxSeconds, sentenceEnd);
+      const end = Math.min(
+        groups[i + 1]?.words[0]?.start ?? sentenceEnd,
+        start + MAX_CUE_SECONDS,
+        sentenceEnd,
+      );
       return toCue(group, start, end);
     })
     .filter((cue) => cue.end > cue.start);

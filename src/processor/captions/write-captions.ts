@@ -55,10 +55,6 @@ export interface CaptionContext {
 export async function writeCaptions(context: CaptionContext): Promise<CaptionFiles | undefined> {
   const settings = context.spec.output.captions;
   if (!settings) return undefined;
-  if (settings.burnIn) {
-    checkScripts(context.spec);
-    await checkFont(settings, context.fontsDirectory);
-  }
   const cues = buildCues(toTimedNarrations(context), {
     maxCharsPerLine: settings.maxCharsPerLine,
     maxLines: settings.maxLines,
@@ -106,6 +102,17 @@ function toTimedNarrations(context: CaptionContext): TimedNarration[] {
 function captionLanguage(spec: JobSpec): string {
   const first = spec.timeline.find((event) => event.type === 'tts');
   return first?.type === 'tts' ? intlLocale(speechLanguage(first.data)) : 'en-US';
+}
+
+/**
+ * What a burn-in needs before anything is downloaded or spoken (speech is paid for): a script the
+ * fonts draw and the font installed. The renderer asks first; writeCaptions counts on it.
+ */
+export async function checkBurnIn(spec: JobSpec, fontsDirectory: string): Promise<void> {
+  const settings = spec.output.captions;
+  if (!settings?.burnIn) return;
+  checkScripts(spec);
+  await checkFont(settings, fontsDirectory);
 }
 
 /** Languages whose script the DejaVu fonts do not draw (Chinese, Japanese, Korean, Devanagari). */

@@ -10,7 +10,7 @@ import {
 } from './plan/levelling.ts';
 
 /** At most this many levelling runs: the first, then corrections of what the limiter took away. */
-export const MAX_LEVELLING_RUNS = 3;
+const MAX_LEVELLING_RUNS = 3;
 
 /**
  * Log lines kept from a measuring run: ebur128's summary (about 12) comes at the very end, after

@@ -69,8 +69,7 @@ const ESPEAK_LANGUAGES: Record<PollyLanguageCode, string> = {
 /** espeak-ng's `-v` value for a Polly voice: its language (or the spec's), and its gender. */
 export function chooseEspeakVoice(request: SpeechRequest): string {
   const voice = POLLY_VOICES[request.providerConfig.voiceId];
-  const language = request.providerConfig.languageCode ?? voice.languageCode;
-  return `${ESPEAK_LANGUAGES[language]}+${voice.gender === 'Female' ? 'f3' : 'm3'}`;
+  return `${ESPEAK_LANGUAGES[speechLanguage(request)]}+${voice.gender === 'Female' ? 'f3' : 'm3'}`;
 }
 
 /** espeak-ng writes 16-bit mono PCM at 22,050 Hz after a 44-byte header. */

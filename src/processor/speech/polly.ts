@@ -120,7 +120,7 @@ export function speaksBySentence(request: SpeechRequest): boolean {
  * text, top-level elements for SSML). Timing on an engine without speech marks asks for each
  * sentence of a plain text on its own, so each sentence's time is exact.
  */
-export function planPollyParts(request: SpeechRequest): string[] {
+function planPollyParts(request: SpeechRequest): string[] {
   const config = request.providerConfig;
   if (config.textType === 'ssml') return splitSsml(request.text);
   if (!speaksBySentence(request)) return splitPlainText(request.text);

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJobSpec } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FONTS_DIRECTORY, writeCaptions } from '../../../src/processor/captions/write-captions.ts';
+import {
+  checkBurnIn,
+  DEFAULT_FONTS_DIRECTORY,
+  writeCaptions,
+} from '../../../src/processor/captions/write-captions.ts';
 import { PermanentError } from '../../../src/processor/errors.ts';
 
 const timing = {
@@ -54,7 +58,8 @@ describe('writeCaptions', () => {
   });
 
   it('refuses to burn in a script the fonts cannot draw, naming the language', async () => {
-    const refused = writeCaptions(context({ providerConfig: { voiceId: 'Mizuki' } }, { burnIn: true }));
+    const { spec, fontsDirectory } = context({ providerConfig: { voiceId: 'Mizuki' } }, { burnIn: true });
+    const refused = checkBurnIn(spec, fontsDirectory);
     await expect(refused).rejects.toBeInstanceOf(PermanentError);
     await expect(refused).rejects.toThrow(
       'Burned-in captions cannot draw ja-JP: the caption fonts have no glyphs for its script (sidecars and the track can carry it)',
@@ -62,8 +67,8 @@ describe('writeCaptions', () => {
   });
 
   it('fails a burn-in whose font is not installed, naming the font', async () => {
-    const missing = { ...context({}, { burnIn: true }), fontsDirectory: '/nonexistent-fonts' };
-    await expect(writeCaptions(missing)).rejects.toThrow(
+    const { spec } = context({}, { burnIn: true });
+    await expect(checkBurnIn(spec, '/nonexistent-fonts')).rejects.toThrow(
       'The captions font DejaVu Sans is not installed: DejaVuSans-Bold.ttf is not in the fonts folder',
     );
   });

@@ -9,7 +9,7 @@ export const CAPTIONED_VIDEO = '[captioned]';
  * `:`), then as part of the graph's text (`\`, `'`, `[`, `]`, `,`, `;`), as ffmpeg's filter docs
  * describe the two levels. Only the job folder's own paths reach it, never a user string.
  */
-export function escapeFilterValue(value: string): string {
+function escapeFilterValue(value: string): string {
   const option = value.replace(/[\\':]/g, '\\$&');
   return option.replace(/[\\'[\],;]/g, '\\$&');
 }

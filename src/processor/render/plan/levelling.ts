@@ -28,7 +28,7 @@ export interface LevellingPlan {
  * between them; the AAC encode adds its own overshoot. Music raised 18 to 24 dB into the limiter
  * came out of a 192k AAC encode with its true peak up to 0.9 dB over the limit.
  */
-export const TRUE_PEAK_MARGIN_DB = 1.2;
+const TRUE_PEAK_MARGIN_DB = 1.2;
 
 /** Closer than this to the target (LU), a levelled mix is done; further, its gain is corrected. */
 export const LEVEL_TOLERANCE_LU = 0.1;
@@ -43,7 +43,7 @@ export function limiterCeilingDb(target: LoudnessTarget): number {
  * loudness: music raised into it by up to this much lost under 0.1 LU. Further over it, the loss
  * is measured.
  */
-export const LIMITING_UNMEASURED_DB = 1;
+const LIMITING_UNMEASURED_DB = 1;
 
 /**
  * Whether the limiter will take loudness away from a mix whose highest sample is at `samplePeakDb`

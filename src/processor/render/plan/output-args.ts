@@ -26,7 +26,7 @@ export interface OutputSettings {
 export const SOURCE_VIDEO = '0:v:0';
 
 /** x264's own default, as the old service used: a re-encode without a bitrate or crf. */
-export const DEFAULT_CRF = 23;
+const DEFAULT_CRF = 23;
 
 /**
  * Whether the output copies the source's video stream. `auto` copies unless the spec asks for
