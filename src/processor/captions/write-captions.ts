@@ -68,8 +68,10 @@ export async function writeCaptions(context: CaptionContext): Promise<CaptionFil
   const writes = sidecars.map(({ format, path }) =>
     writeFile(path, format === 'vtt' ? formatWebVtt(cues) : formatSrt(cues), 'utf8'),
   );
-  const trackPath = settings.track ? file('captions-track.srt') : undefined;
-  if (trackPath) writes.push(writeFile(trackPath, formatSrt(cues), 'utf8'));
+  // The track is the SubRip sidecar when there is one (publish moves it only after the run).
+  const srtSidecar = sidecars.find((sidecar) => sidecar.format === 'srt')?.path;
+  const trackPath = settings.track ? (srtSidecar ?? file('captions-track.srt')) : undefined;
+  if (trackPath && !srtSidecar) writes.push(writeFile(trackPath, formatSrt(cues), 'utf8'));
   const assPath = settings.burnIn ? file('captions.ass') : undefined;
   if (assPath) {
     const { width, height } = context.video;

@@ -48,7 +48,16 @@ describe('writeCaptions', () => {
     expect(readFileSync(files?.sidecars[0]?.path as string, 'utf8')).toBe(
       'WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.500\nHello there.\n',
     );
+    // The SubRip sidecar is the track: written once.
+    expect(files?.trackPath).toBe(files?.sidecars[1]?.path);
+  });
+
+  it('writes a track file of its own when no SubRip sidecar is asked for', async () => {
+    const files = await writeCaptions(context({}, { formats: ['vtt'] }));
     expect(files?.trackPath?.endsWith('captions-track.srt')).toBe(true);
+    expect(readFileSync(files?.trackPath as string, 'utf8')).toBe(
+      '1\n00:00:01,000 --> 00:00:02,500\nHello there.\n',
+    );
   });
 
   it('gives a narration at volume 0, which is not heard, no cue', async () => {
