@@ -1,9 +1,13 @@
-// npm run schema: writes the JSON Schema and the Markdown reference of the job spec from the zod
-// schema. Tests fail when the committed files drift from it.
+// npm run schema: writes the JSON Schema and the Markdown reference of the job spec, and the
+// OpenAPI document of the API, from the zod schemas. Tests fail when a committed file drifts.
 import { writeFile } from 'node:fs/promises';
 import { renderJobSpecJsonSchema, renderSpecReference } from '@auto-vid/shared';
+import { renderOpenApiDocument } from '../src/api/openapi.ts';
 
 const root = new URL('..', import.meta.url);
 await writeFile(new URL('shared-layer/schema/job-spec.schema.json', root), renderJobSpecJsonSchema());
 await writeFile(new URL('docs/job-spec.md', root), renderSpecReference());
-process.stdout.write('wrote shared-layer/schema/job-spec.schema.json and docs/job-spec.md\n');
+await writeFile(new URL('docs/openapi.json', root), renderOpenApiDocument());
+process.stdout.write(
+  'wrote shared-layer/schema/job-spec.schema.json, docs/job-spec.md and docs/openapi.json\n',
+);

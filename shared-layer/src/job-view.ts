@@ -23,11 +23,13 @@ export function isFinalStatus(status: JobStatus): boolean {
  * The output's audio as measured on the final file (ITU-R BS.1770 / EBU R128): integrated loudness
  * in LUFS, true peak in dBTP, loudness range in LU. Null where silence has none.
  */
-export const audioLoudnessSchema = z.object({
-  integratedLufs: z.number().nullable(),
-  truePeakDbtp: z.number().nullable(),
-  loudnessRange: z.number().nullable(),
-});
+export const audioLoudnessSchema = z
+  .object({
+    integratedLufs: z.number().nullable().describe('Integrated loudness, LUFS.'),
+    truePeakDbtp: z.number().nullable().describe('True peak, dBTP.'),
+    loudnessRange: z.number().nullable().describe('Loudness range, LU.'),
+  })
+  .describe("The output's audio measured on the final file (EBU R128); null where silence has none.");
 export type AudioLoudness = z.infer<typeof audioLoudnessSchema>;
 
 /**
@@ -37,22 +39,31 @@ export type AudioLoudness = z.infer<typeof audioLoudnessSchema>;
  */
 export const captionFileSchema = z.object({
   format: z.enum(CAPTION_FORMATS),
-  url: z.string().nullable(),
-  s3Uri: z.string().nullable(),
-  language: z.string(),
+  url: z
+    .string()
+    .nullable()
+    .describe('Presigned GET, signed again on every answer; null for a folder output.'),
+  s3Uri: z.string().nullable().describe('Where the sidecar is; null for a folder output.'),
+  language: z.string().describe('BCP 47 language tag.'),
 });
 export type CaptionFile = z.infer<typeof captionFileSchema>;
 
 export const jobOutputSchema = z.object({
-  url: z.string().nullable(),
-  urlExpiresAt: z.string().nullable(),
-  s3Uri: z.string().nullable(),
-  duration: z.number().nullable(),
-  size: z.number().nullable(),
+  url: z
+    .string()
+    .nullable()
+    .describe("A completed job's MP4: a presigned GET, signed again on every answer; null until then."),
+  urlExpiresAt: z.string().nullable().describe('When `url` stops working (ISO 8601).'),
+  s3Uri: z.string().nullable().describe('Where the MP4 is (s3://bucket/key); null until the job completes.'),
+  duration: z.number().nullable().describe("The MP4's duration, seconds."),
+  size: z.number().nullable().describe("The MP4's size, bytes."),
   /** Additive: null until the job completes. */
   audio: audioLoudnessSchema.nullable(),
   /** Additive: the caption sidecars of a completed job that asked for them; null otherwise. */
-  captions: z.array(captionFileSchema).nullable(),
+  captions: z
+    .array(captionFileSchema)
+    .nullable()
+    .describe('The caption sidecars of a completed job that asked for them; null otherwise.'),
 });
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
@@ -64,17 +75,19 @@ export const jobInfoSchema = z.object({
 
 /** What clients see in the submit answer, the status answer and webhook bodies. */
 export const jobViewSchema = z.object({
-  jobId: z.string(),
-  status: z.enum(JOB_STATUSES),
-  submittedAt: z.string(),
-  updatedAt: z.string(),
-  completedAt: z.string().nullable(),
-  processingTime: z.number().nullable(),
+  jobId: z.string().describe("The job's UUID."),
+  status: z
+    .enum(JOB_STATUSES)
+    .describe('completed, failed and cancelled are final; retrying means a transient fault will be retried.'),
+  submittedAt: z.string().describe('ISO 8601.'),
+  updatedAt: z.string().describe('ISO 8601.'),
+  completedAt: z.string().nullable().describe('ISO 8601, once the job is final.'),
+  processingTime: z.number().nullable().describe("Seconds from the render's start to its end."),
   output: jobOutputSchema,
-  error: z.string().nullable(),
+  error: z.string().nullable().describe('Why a failed job failed; null otherwise.'),
   jobInfo: jobInfoSchema,
   /** Additive: 0-100 while the job renders. */
-  progress: z.number().min(0).max(100).optional(),
+  progress: z.number().min(0).max(100).optional().describe('0-100, only while the job is processing.'),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -98,13 +111,13 @@ export type StoredOutput = z.infer<typeof storedOutputSchema>;
  * and how long it took in milliseconds. `webhookId` is the same on every attempt of a notification.
  */
 export const webhookAttemptSchema = z.object({
-  webhookId: z.string(),
+  webhookId: z.string().describe('The `webhook-id` header: the same on every attempt of a notification.'),
   attempt: z.number().int().min(1),
-  at: z.string(),
-  statusCode: z.number().int().nullable(),
-  error: z.string().nullable(),
+  at: z.string().describe('When the attempt began (ISO 8601).'),
+  statusCode: z.number().int().nullable().describe("The receiver's HTTP status; null when none came."),
+  error: z.string().nullable().describe('What went wrong; null for a delivered attempt.'),
   durationMs: z.number().int().min(0),
-  delivered: z.boolean(),
+  delivered: z.boolean().describe('True when the receiver answered 2xx.'),
 });
 export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
 

@@ -1,58 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { formatPath } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../policy/media-limits.ts';
+import { type ErrorBody, type Uploads, uploadsRequestSchema } from './api-schemas.ts';
 import { parseJsonBody } from './request-body.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
-
-export const MAX_UPLOAD_FILES = 20;
-
-/** Media a job spec can use: the source video and audio assets. */
-export const UPLOAD_CONTENT_TYPES = [
-  'video/mp4',
-  'video/quicktime',
-  'video/webm',
-  'video/x-matroska',
-  'audio/mpeg',
-  'audio/mp4',
-  'audio/aac',
-  'audio/wav',
-  'audio/x-wav',
-  'audio/ogg',
-  'audio/flac',
-  'audio/webm',
-] as const;
-
-const uploadsRequestSchema = (maxBytes: number) =>
-  z.object({
-    files: z
-      .array(
-        z.object({
-          name: z
-            .string()
-            .min(1)
-            .max(200)
-            .regex(
-              /^[A-Za-z0-9][A-Za-z0-9._ -]*$/,
-              'Must be a plain file name: letters, digits, spaces, dot, dash, underscore',
-            )
-            .refine((name) => !name.includes('..'), 'Must be a plain file name without ..'),
-          contentType: z.enum(UPLOAD_CONTENT_TYPES, {
-            error: `Must be one of ${UPLOAD_CONTENT_TYPES.join(', ')}`,
-          }),
-          size: z
-            .number({ error: 'Must be the file size in bytes' })
-            .int('Must be the file size in bytes')
-            .min(1, 'Must be the file size in bytes')
-            .max(maxBytes, `Must be at most ${maxBytes} bytes`),
-        }),
-      )
-      .min(1, 'List at least one file')
-      .max(MAX_UPLOAD_FILES, `At most ${MAX_UPLOAD_FILES} files per request`),
-  });
 
 /** One schema per size limit, built once: a deployment has one limit. */
 const schemas = new Map<number, ReturnType<typeof uploadsRequestSchema>>();
@@ -89,11 +43,11 @@ export async function createUploads(
   if (!request.ok) return request.response;
   const parsed = schemaFor(deps.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES).safeParse(request.json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => ({
-      path: formatPath(issue.path as (string | number)[]),
+    const problems: NonNullable<ErrorBody['details']> = parsed.error.issues.map((issue) => ({
+      path: issue.path as (string | number)[],
       message: issue.code === 'invalid_type' && issue.input === undefined ? 'Field required' : issue.message,
     }));
-    const lines = problems.map((p) => `\n  - Field '${p.path}': ${p.message}`).join('');
+    const lines = problems.map((p) => `\n  - Field '${formatPath(p.path)}': ${p.message}`).join('');
     return errorResponse(400, `Invalid upload request:${lines}`, now, { details: problems });
   }
   const folder = (deps.newId ?? randomUUID)();
@@ -115,5 +69,5 @@ export async function createUploads(
       };
     }),
   );
-  return jsonResponse(200, { uploads });
+  return jsonResponse(200, { uploads } satisfies Uploads);
 }

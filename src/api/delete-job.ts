@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import { objectsWrittenBy } from '../jobs/job-objects.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
+import type { DeletedJob } from './api-schemas.ts';
 import { type Caller, findOwnedJob } from './owned-job.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
 
@@ -35,7 +36,8 @@ export async function deleteJob(
     // Only a final job is removed, and nothing leaves a final status: it went meanwhile.
     return errorResponse(404, `Job ${record.jobId} not found`, now);
   }
-  return jsonResponse(200, { jobId: record.jobId, deleted: true, objects: objects.map((o) => o.s3Uri) });
+  const answer: DeletedJob = { jobId: record.jobId, deleted: true, objects: objects.map((o) => o.s3Uri) };
+  return jsonResponse(200, answer);
 }
 
 function notFinal(record: JobRecord, now: Date): APIGatewayProxyResult {

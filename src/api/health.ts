@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import { VERSION } from '../version.ts';
+import type { Health } from './api-schemas.ts';
 import { jsonResponse } from './responses.ts';
 
 /** A job id no job has: reading it proves the table answers, and costs one read. */
@@ -34,7 +35,7 @@ export async function checkHealth(deps: HealthDeps): Promise<APIGatewayProxyResu
         );
       }),
     ]);
-    return jsonResponse(200, { status: 'ok', version: VERSION, checkedAt });
+    return jsonResponse(200, { status: 'ok', version: VERSION, checkedAt } satisfies Health);
   } catch (error) {
     deps.log?.('The jobs table did not answer the health check', { error: (error as Error).message });
     return jsonResponse(503, {
@@ -42,7 +43,7 @@ export async function checkHealth(deps: HealthDeps): Promise<APIGatewayProxyResu
       version: VERSION,
       checkedAt,
       error: 'The jobs table is unreachable',
-    });
+    } satisfies Health);
   } finally {
     clearTimeout(timer);
   }

@@ -2,6 +2,7 @@ import { isFinalStatus, toJobView } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { JobStore } from '../jobs/job-store.ts';
 import { buildNotification, type WebhookQueue } from '../jobs/webhook-queue.ts';
+import type { Deliveries, Redelivery } from './api-schemas.ts';
 import { type StatusDeps, viewWithUrls } from './get-status.ts';
 import { type Caller, findOwnedJob } from './owned-job.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
@@ -71,7 +72,11 @@ export async function redeliverWebhook(
   if (!target) return errorResponse(409, `Job ${record.jobId} has no webhook to deliver`, now);
   const notification = buildNotification(await viewWithUrls(record, deps), target);
   await deps.webhooks.send({ notification, attempts: 0 });
-  return jsonResponse(202, { jobId: record.jobId, webhookId: notification.webhookId, queued: true });
+  return jsonResponse(202, {
+    jobId: record.jobId,
+    webhookId: notification.webhookId,
+    queued: true,
+  } satisfies Redelivery);
 }
 
 /** GET /jobs/{jobId}/deliveries: every webhook attempt, oldest first. */
@@ -82,5 +87,6 @@ export async function listDeliveries(
 ): Promise<APIGatewayProxyResult> {
   const found = await findOwnedJob(jobId, caller, deps.jobs, deps.clock());
   if (!found.ok) return found.response;
-  return jsonResponse(200, { jobId: found.record.jobId, deliveries: found.record.deliveries ?? [] });
+  const answer: Deliveries = { jobId: found.record.jobId, deliveries: found.record.deliveries ?? [] };
+  return jsonResponse(200, answer);
 }

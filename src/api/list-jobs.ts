@@ -1,32 +1,10 @@
-import { JOB_STATUSES, type JobView } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import type { JobCursor, JobQuery, JobStore } from '../jobs/job-store.ts';
+import { type JobList, listQuerySchema } from './api-schemas.ts';
 import { type StatusDeps, viewWithUrls } from './get-status.ts';
 import type { Caller } from './owned-job.ts';
 import { errorResponse, jsonResponse } from './responses.ts';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-/** The answer of GET /jobs: a page of job views, newest first, and where the next page starts. */
-export interface JobList {
-  readonly jobs: readonly JobView[];
-  /** Pass as `cursor` for the next page; null on the last one. */
-  readonly nextCursor: string | null;
-}
-
-const text = z.string().min(1).max(256);
-
-/** GET /jobs's query parameters; unknown ones are ignored, as everywhere in the API. */
-const listQuerySchema = z.object({
-  status: z.enum(JOB_STATUSES).optional(),
-  projectId: text.optional(),
-  tag: text.optional(),
-  q: text.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().max(2048).optional(),
-});
 
 const cursorSchema = z.object({
   jobId: z.uuid(),

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { ErrorBody } from './api-schemas.ts';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
 
@@ -6,12 +7,17 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
   return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
 
+/** What an error body may carry besides its text and time (api-schemas.ts's errorBodySchema). */
+type ErrorExtras = Omit<ErrorBody, 'error' | 'timestamp' | 'details'> & {
+  readonly details?: readonly NonNullable<ErrorBody['details']>[number][];
+};
+
 /** The old contract's error shape (docs/compatibility.md): `{"error": <text>, "timestamp": <ISO-8601>}` plus additive fields. */
 export function errorResponse(
   statusCode: number,
   error: string,
   now: Date,
-  extra: Record<string, unknown> = {},
+  extra: ErrorExtras = {},
 ): APIGatewayProxyResult {
   return jsonResponse(statusCode, { error, ...extra, timestamp: now.toISOString() });
 }

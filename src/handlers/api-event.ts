@@ -55,6 +55,18 @@ export function callerOf(event: ApiEvent): string | undefined {
   return event.requestContext.identity.apiKeyId ?? undefined;
 }
 
+/**
+ * The URL a client called the API at, without the route: the scheme API Gateway forwards, the
+ * domain, and whatever the request context's path holds before the route's own path (the stage on
+ * an execute-api domain, a base path on a custom domain, nothing locally).
+ */
+export function apiBaseUrl(event: ApiEvent): string {
+  const scheme = headerValue(event, 'X-Forwarded-Proto') ?? 'https';
+  const called = event.requestContext.path ?? event.path;
+  const prefix = called.endsWith(event.path) ? called.slice(0, called.length - event.path.length) : '';
+  return `${scheme}://${event.requestContext.domainName ?? 'localhost'}${prefix}`;
+}
+
 export type ApiRoute = (event: ApiEvent) => Promise<APIGatewayProxyResult>;
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertDocumentedWebhook, callApi } from '../support/api-contract.ts';
 import { type DevProcess, startDevProcess } from '../support/dev-process.ts';
 import { makeTone, makeVideo, probeDuration, probeStreams } from '../support/media.ts';
 import { sendRaw } from '../support/raw-http.ts';
@@ -22,12 +23,8 @@ async function call(
   body?: unknown,
   key: string | null = dev.apiKey,
 ) {
-  const response = await fetch(`${dev.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(key ? { 'X-API-Key': key } : {}) },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as JsonObject };
+  const { status, json } = await callApi(dev.url, method, path, { key, body });
+  return { status, json };
 }
 
 /** Uploads local files through POST /uploads and returns their s3:// sources by file name. */
@@ -181,6 +178,7 @@ describe('auto-vid dev over HTTP', () => {
     const [hook] = receiver.received;
     const secret = readFileSync(join(dataDir, 'webhook-secret'), 'utf8').trim();
     const payload = new Webhook(secret).verify(hook?.body as string, hook?.headers as Record<string, string>);
+    assertDocumentedWebhook(payload);
     // GET /status signs its own URL on every call; the webhook carries the processor's, of the same object.
     const { url, urlExpiresAt, ...stored } = (payload as { output: JsonObject }).output;
     expect(payload).toEqual({

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../src/local/dev-server/dev-server.ts';
 import { VERSION } from '../../src/version.ts';
+import { callApi, openApiDocument } from '../support/api-contract.ts';
 import { makeTone, makeVideo } from '../support/media.ts';
 
 // Answers are free-form JSON; the assertions give them their shape.
@@ -30,14 +31,8 @@ function spec(n: number) {
 
 let dev: DevServer;
 
-async function call(method: string, path: string, key: string | null = KEY_A, body?: unknown) {
-  const response = await fetch(`${dev.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(key ? { 'X-API-Key': key } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as JsonObject };
-}
+const call = (method: string, path: string, key: string | null = KEY_A, body?: unknown) =>
+  callApi(dev.url, method, path, { key, body });
 
 /** Every page of GET /jobs with these parameters, in order. */
 async function allPages(query: string, key = KEY_A): Promise<JsonObject[][]> {
@@ -249,6 +244,17 @@ describe('GET /health', () => {
   });
 
   it('is the only route open without a key', async () => {
-    expect(await call('GET', '/jobs', null)).toEqual({ status: 403, json: { message: 'Forbidden' } });
+    const { status, json } = await call('GET', '/jobs', null);
+    expect({ status, json }).toEqual({ status: 403, json: { message: 'Forbidden' } });
+    expect((await call('GET', '/openapi.json', null)).status).toBe(403);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('serves docs/openapi.json with its server the URL it was asked at', async () => {
+    const { status, json } = await call('GET', '/openapi.json');
+    expect(status).toBe(200);
+    expect(json.servers).toEqual([{ url: dev.url }]);
+    expect({ ...json, servers: openApiDocument.servers }).toEqual(openApiDocument);
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi } from '../support/api-contract.ts';
 import { type DevProcess, startDevProcess } from '../support/dev-process.ts';
 import { makeTone, makeVideo } from '../support/media.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -18,14 +19,8 @@ let short: string;
 let long: string;
 let tone: string;
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${dev.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', 'X-API-Key': dev.apiKey },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as JsonObject };
-}
+const call = (method: string, path: string, body?: unknown) =>
+  callApi(dev.url, method, path, { key: dev.apiKey, body });
 
 /** A job from local files (local mode); `reencode` makes its render last. */
 function spec(video: string, filename: string, webhookUrl: string, reencode = false) {

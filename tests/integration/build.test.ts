@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildProxyEvent } from '../../src/local/dev-server/proxy-event.ts';
 import { loadTemplate } from '../../src/template/template.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,10 +47,34 @@ describe('npm run build', () => {
   });
 
   it('keeps the contract out of the zip bundles (it comes from the layer)', async () => {
-    const { readFileSync } = await import('node:fs');
     const bundle = readFileSync(join(root, 'dist/SubmitJobFunction/submit-job.mjs'), 'utf8');
     expect(bundle).toMatch(/from\s*"@auto-vid\/shared"/);
     const processor = readFileSync(join(root, 'dist/VideoProcessorFunction/process-jobs.mjs'), 'utf8');
     expect(processor).not.toMatch(/from\s*"@auto-vid\/shared"/);
+  });
+
+  it('serves docs/openapi.json from the bundled service function, zod from the layer', async () => {
+    const task = stage('ServiceInfoFunction');
+    const { wire } = await import(join(task, 'service-info.mjs'));
+    const handler = wire({
+      DYNAMODB_JOBS_TABLE: 'jobs',
+      AWS_REGION: 'eu-west-1',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const event = buildProxyEvent(
+      {
+        method: 'GET',
+        url: '/openapi.json',
+        rawHeaders: ['Host', 'api.example.com'],
+        httpVersion: '1.1',
+        body: '',
+      },
+      { resource: '/openapi.json', host: 'api.example.com', apiKey: { value: 'k', id: 'k1' } },
+    );
+    const response = await handler(event);
+    expect(response.statusCode).toBe(200);
+    const served = JSON.parse(response.body);
+    const committed = JSON.parse(readFileSync(join(root, 'docs/openapi.json'), 'utf8'));
+    expect({ ...served, servers: committed.servers }).toEqual(committed);
   });
 });

@@ -40,7 +40,13 @@ const ZIP_FUNCTIONS: Record<string, { handler: string; routes?: readonly Route[]
       ['/jobs/{jobId}/webhook', 'post'],
     ],
   },
-  ServiceInfoFunction: { handler: 'service-info.handler', routes: [['/health', 'get']] },
+  ServiceInfoFunction: {
+    handler: 'service-info.handler',
+    routes: [
+      ['/health', 'get'],
+      ['/openapi.json', 'get'],
+    ],
+  },
   PlanJobFunction: { handler: 'plan-job.handler', routes: [['/plan', 'post']] },
   DeadLetterFunction: { handler: 'dead-letter.handler' },
   WebhookDeliveryFunction: { handler: 'deliver-webhooks.handler' },

@@ -36,7 +36,7 @@ export function buildProxyEvent(request: GatewayRequest, options: ProxyEventOpti
     resource: options.resource,
     path: url.pathname,
     httpMethod: request.method,
-    ...headersOf(request.rawHeaders),
+    ...headersOf(withForwardedProto(request.rawHeaders)),
     ...queryOf(url.searchParams),
     pathParameters: pathParametersOf(options.resource, url.pathname),
     stageVariables: null,
@@ -46,7 +46,8 @@ export function buildProxyEvent(request: GatewayRequest, options: ProxyEventOpti
       resourceId: 'local',
       resourcePath: options.resource,
       httpMethod: request.method,
-      path: `/Prod${url.pathname}`,
+      // The path the client called: API Gateway's carries the stage, which the local API has not.
+      path: url.pathname,
       protocol: `HTTP/${request.httpVersion}`,
       stage: 'Prod',
       requestId: options.requestId ?? randomUUID(),
@@ -63,6 +64,16 @@ export function buildProxyEvent(request: GatewayRequest, options: ProxyEventOpti
     body: request.body.length > 0 ? request.body : null,
     isBase64Encoded: false,
   };
+}
+
+/** API Gateway sets X-Forwarded-Proto on every request, over any the client sent; locally it is http. */
+function withForwardedProto(rawHeaders: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if ((rawHeaders[i] as string).toLowerCase() !== 'x-forwarded-proto')
+      kept.push(rawHeaders[i] as string, rawHeaders[i + 1] as string);
+  }
+  return [...kept, 'X-Forwarded-Proto', 'http'];
 }
 
 /** Headers by name as written: the last value in `headers`, every value in `multiValueHeaders`. */

@@ -82,8 +82,21 @@ describe('buildProxyEvent', () => {
     // Act
     const event = buildProxyEvent(request({ rawHeaders }), options());
     // Assess
-    expect(event.headers).toEqual({ Host: 'h', 'X-Trace': 'two' });
-    expect(event.multiValueHeaders).toEqual({ Host: ['h'], 'X-Trace': ['one', 'two'] });
+    expect(event.headers).toEqual({ Host: 'h', 'X-Trace': 'two', 'X-Forwarded-Proto': 'http' });
+    expect(event.multiValueHeaders).toEqual({
+      Host: ['h'],
+      'X-Trace': ['one', 'two'],
+      'X-Forwarded-Proto': ['http'],
+    });
+  });
+
+  it("sets X-Forwarded-Proto as API Gateway does, over the client's own", () => {
+    // Prepare
+    const rawHeaders = ['Host', 'h', 'x-forwarded-proto', 'https'];
+    // Act
+    const event = buildProxyEvent(request({ rawHeaders }), options());
+    // Assess
+    expect(event.headers).toEqual({ Host: 'h', 'X-Forwarded-Proto': 'http' });
   });
 
   it('passes the body as received', () => {
@@ -100,13 +113,13 @@ describe('buildProxyEvent', () => {
     expect(event.body).toBeNull();
   });
 
-  it('sets the request context of stage Prod, its path prefixed with the stage', () => {
+  it('sets the request context of stage Prod, its path the one the client called', () => {
     // Act
     const { requestContext } = buildProxyEvent(request(), options());
     // Assess
     expect(requestContext).toMatchObject({
       stage: 'Prod',
-      path: '/Prod/status/job-1',
+      path: '/status/job-1',
       resourcePath: '/status/{jobId}',
       httpMethod: 'GET',
       protocol: 'HTTP/1.1',
