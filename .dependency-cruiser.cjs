@@ -17,6 +17,12 @@ module.exports = {
       { path: '^src/' },
     ),
     forbid(
+      'client-stands-alone',
+      'The client package is published on its own: its types come from docs/openapi.json, not from src/.',
+      { path: '^client/' },
+      { path: '^(src|shared-layer|scripts|tests)/' },
+    ),
+    forbid(
       'foundation-stays-below',
       'net, policy, aws, template, clock and settings are used by every layer and use none of them.',
       { path: '^src/(net|policy|aws|template|timeline)/|^src/(clock|settings)[.]ts$' },
@@ -55,7 +61,7 @@ module.exports = {
     forbid(
       'product-not-to-scripts-or-tests',
       'Nothing that ships imports a script or a test helper.',
-      { path: '^(src|shared-layer)/' },
+      { path: '^(src|shared-layer|client)/' },
       { path: '^(scripts|tests)/' },
     ),
     forbid(

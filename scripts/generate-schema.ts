@@ -1,13 +1,16 @@
-// npm run schema: writes the JSON Schema and the Markdown reference of the job spec, and the
-// OpenAPI document of the API, from the zod schemas. Tests fail when a committed file drifts.
+// npm run schema: writes the JSON Schema and the Markdown reference of the job spec, the OpenAPI
+// document of the API and the client's types, from the zod schemas. Tests fail when a committed
+// file drifts.
 import { writeFile } from 'node:fs/promises';
 import { renderJobSpecJsonSchema, renderSpecReference } from '@auto-vid/shared';
-import { renderOpenApiDocument } from '../src/api/openapi.ts';
+import { openApiDocument, renderOpenApiDocument } from '../src/api/openapi.ts';
+import { renderClientTypes } from './client-types.ts';
 
 const root = new URL('..', import.meta.url);
 await writeFile(new URL('shared-layer/schema/job-spec.schema.json', root), renderJobSpecJsonSchema());
 await writeFile(new URL('docs/job-spec.md', root), renderSpecReference());
 await writeFile(new URL('docs/openapi.json', root), renderOpenApiDocument());
+await writeFile(new URL('client/src/contract.ts', root), await renderClientTypes(openApiDocument()));
 process.stdout.write(
-  'wrote shared-layer/schema/job-spec.schema.json, docs/job-spec.md and docs/openapi.json\n',
+  'wrote shared-layer/schema/job-spec.schema.json, docs/job-spec.md, docs/openapi.json and client/src/contract.ts\n',
 );

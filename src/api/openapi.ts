@@ -191,6 +191,8 @@ const redeliver = jobOperation({
   },
 });
 
+const uploadsRequest = uploadsRequestSchema(DEFAULT_MAX_UPLOAD_BYTES);
+
 const uploads: ZodOpenApiOperationObject = {
   operationId: 'createUploads',
   tags: ['uploads'],
@@ -199,7 +201,7 @@ const uploads: ZodOpenApiOperationObject = {
     "One presigned PUT per file under assets/<uuid>/; each `source` is what a job spec's asset takes. The PUT must carry `headers`.",
   requestBody: {
     required: true,
-    content: { [JSON_TYPE]: { schema: uploadsRequestSchema(DEFAULT_MAX_UPLOAD_BYTES) } },
+    content: { [JSON_TYPE]: { schema: uploadsRequest } },
   },
   responses: {
     '200': json(uploadsSchema, 'The upload URLs, in the order of `files`.'),
@@ -319,7 +321,11 @@ function describeApi(): ZodOpenApiObject {
         ErrorBody: errorBodySchema,
         Problem: problemSchema,
         GatewayError: gatewayErrorSchema,
+        Deliveries: deliveriesSchema,
+        Redelivery: redeliverySchema,
+        DeletedJob: deletedJobSchema,
         Health: healthSchema,
+        UploadsRequest: uploadsRequest,
         Uploads: uploadsSchema,
       },
     },

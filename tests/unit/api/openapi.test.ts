@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
+import { renderClientTypes } from '../../../scripts/client-types.ts';
 import { renderOpenApiDocument } from '../../../src/api/openapi.ts';
 import { functionEvents, loadTemplate } from '../../../src/template/template.ts';
 import { assertDocumentedAnswer, openApiDocument } from '../../support/api-contract.ts';
@@ -35,6 +36,12 @@ function documentedRoutes(): Map<string, boolean> {
 describe('docs/openapi.json', () => {
   it('is the document the zod schemas give (run npm run schema after changing the API)', () => {
     expect(committed).toBe(renderOpenApiDocument());
+  });
+
+  it('gives @auto-vid/client its types (client/src/contract.ts, written by npm run schema)', async () => {
+    const types = readFileSync(new URL('../../../client/src/contract.ts', import.meta.url), 'utf8');
+    expect(types).toBe(await renderClientTypes(JSON.parse(committed)));
+    expect(types).toMatch(/^export interface JobView \{$/m);
   });
 
   it('is a valid OpenAPI 3.1 document', async () => {
