@@ -5,6 +5,7 @@ import { renderClientTypes } from '../../../scripts/client-types.ts';
 import { renderOpenApiDocument } from '../../../src/api/openapi.ts';
 import { functionEvents, loadTemplate } from '../../../src/template/template.ts';
 import { assertDocumentedAnswer, openApiDocument } from '../../support/api-contract.ts';
+import { OUTPUT_NOT_YET_MADE } from '../../support/job-views.ts';
 
 const committed = readFileSync(new URL('../../../docs/openapi.json', import.meta.url), 'utf8');
 
@@ -89,15 +90,7 @@ describe('the answer check of the e2e tests', () => {
     updatedAt: '2026-01-02T03:04:05.000Z',
     completedAt: null,
     processingTime: null,
-    output: {
-      url: null,
-      urlExpiresAt: null,
-      s3Uri: null,
-      duration: null,
-      size: null,
-      audio: null,
-      captions: null,
-    },
+    output: OUTPUT_NOT_YET_MADE,
     error: null,
     jobInfo: {},
   };
