@@ -1,5 +1,6 @@
 export * from './asset-source.ts';
 export * from './captions.ts';
+export * from './delivery.ts';
 export * from './job-plan.ts';
 export * from './job-spec.ts';
 export * from './job-view.ts';

@@ -1,0 +1,305 @@
+import { join } from 'node:path';
+import {
+  DEFAULT_POSTER_MAX_WIDTH,
+  type DeliverablesRequest,
+  type PosterFormat,
+  type RenditionRequest,
+} from '@auto-vid/shared';
+import { formatNumber } from '../render/plan/filter-number.ts';
+
+/** The rendered MP4 the deliverables are made from. */
+export interface DeliverableSource {
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  /** Seconds. */
+  readonly duration: number;
+  readonly frameRate: number;
+  readonly hasAudio: boolean;
+}
+
+/** Video bitrate of a rendition by height when the spec gives none: the row at or below its height. */
+export const DEFAULT_RENDITION_BITRATES: readonly (readonly [height: number, bitsPerSecond: number])[] = [
+  [2160, 14_000_000],
+  [1440, 8_000_000],
+  [1080, 5_000_000],
+  [720, 2_800_000],
+  [540, 1_800_000],
+  [480, 1_200_000],
+  [360, 800_000],
+  [240, 400_000],
+  [144, 200_000],
+];
+
+/** Seconds between keyframes of every encoded rendition, the same in each so they align. */
+export const RENDITION_KEYFRAME_SECONDS = 2;
+
+/**
+ * Candidate frames a representative poster is chosen among: at most this many, spread over the
+ * video, each scaled to the poster's width first (memory stays a few dozen frames of that size).
+ */
+export const POSTER_CANDIDATES = 60;
+/** A candidate with at least this share of its pixels black (luma under 32) is skipped. */
+const POSTER_MAX_BLACK_PERCENT = 50;
+/** A candidate blurrier than this (ffmpeg's blurdetect; a sharp test pattern scores about 6) is skipped. */
+const POSTER_MAX_BLUR = 8;
+
+export interface PlannedPoster {
+  readonly path: string;
+  readonly format: PosterFormat;
+  readonly width: number;
+  readonly height: number;
+  /** Seconds; undefined when ffmpeg picks the representative frame. */
+  readonly time?: number;
+}
+
+export interface PlannedThumbnails {
+  readonly spritePath: string;
+  readonly trackPath: string;
+  readonly interval: number;
+  readonly count: number;
+  readonly columns: number;
+  readonly rows: number;
+  readonly tileWidth: number;
+  readonly tileHeight: number;
+}
+
+export interface PlannedRendition {
+  /** The main MP4 itself, or an encode at a lower height. */
+  readonly source: boolean;
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  /** Asked video bits per second of an encode; undefined for the source. */
+  readonly bitsPerSecond?: number;
+  readonly bitrate?: string;
+}
+
+export interface DeliverablesPlan {
+  readonly filterGraph: string;
+  /** Everything after the input and the filter script: each output's maps, codecs and file. */
+  readonly outputArgs: readonly string[];
+  readonly poster?: PlannedPoster;
+  readonly thumbnails?: PlannedThumbnails;
+  readonly renditions: readonly PlannedRendition[];
+}
+
+/** "1200k", "3M", "800000" as bits per second. */
+export function bitsPerSecond(bitrate: string): number {
+  const unit = bitrate.at(-1)?.toLowerCase();
+  const scale = unit === 'k' ? 1_000 : unit === 'm' ? 1_000_000 : 1;
+  return Math.round(Number.parseFloat(bitrate) * scale);
+}
+
+/** An even pixel count for `height` at the source's shape (libx264 needs even sizes). */
+function evenWidthFor(height: number, source: DeliverableSource): number {
+  return Math.max(2, Math.round((height * source.width) / source.height / 2) * 2);
+}
+
+function evenHeightFor(width: number, source: DeliverableSource): number {
+  return Math.max(2, Math.round((width * source.height) / source.width / 2) * 2);
+}
+
+function defaultBitsPerSecond(height: number): number {
+  const row = DEFAULT_RENDITION_BITRATES.find(([rowHeight]) => rowHeight <= height);
+  return (row ?? DEFAULT_RENDITION_BITRATES.at(-1) ?? [0, 200_000])[1];
+}
+
+/**
+ * What one ffmpeg run over the rendered MP4 makes for `output`'s poster, thumbnails and renditions,
+ * or undefined when the spec asks for none. One decode feeds them all through `split`; encoded
+ * renditions share keyframe times. Numbers only enter the filtergraph, never a user string.
+ */
+export function planDeliverables(
+  output: DeliverablesRequest,
+  source: DeliverableSource,
+  directory: string,
+  baseName: string,
+): DeliverablesPlan | undefined {
+  const poster = planPoster(output.poster, source, directory, baseName);
+  const thumbnails = planThumbnails(output.thumbnails, source, directory, baseName);
+  const renditions = planRenditions(output.renditions ?? [], source, directory, baseName);
+  const encoded = renditions.filter((rendition) => !rendition.source);
+  const branches = [poster, thumbnails, ...encoded].filter((branch) => branch !== undefined).length;
+  if (branches === 0)
+    return renditions.length > 0 ? { filterGraph: '', outputArgs: [], renditions } : undefined;
+  const labels = Array.from({ length: branches }, (_, i) => `[d${i}]`);
+  const chains: string[] = [`[0:v]split=${branches}${labels.join('')}`];
+  const outputArgs: string[] = [];
+  let next = 0;
+  if (poster) {
+    chains.push(`[d${next++}]${posterChain(poster, source)}[poster]`);
+    outputArgs.push('-map', '[poster]', '-frames:v', '1', ...posterCodec(poster.format), '-y', poster.path);
+  }
+  if (thumbnails) {
+    chains.push(`[d${next++}]${spriteChain(thumbnails)}[sprite]`);
+    outputArgs.push(
+      '-map',
+      '[sprite]',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '4',
+      '-y',
+      thumbnails.spritePath,
+    );
+  }
+  for (const [index, rendition] of encoded.entries()) {
+    const label = `[r${index}]`;
+    chains.push(`[d${next++}]scale=${rendition.width}:${rendition.height}:flags=bicubic,setsar=1${label}`);
+    outputArgs.push(
+      '-map',
+      label,
+      ...(source.hasAudio ? ['-map', '0:a:0'] : []),
+      ...renditionCodec(rendition, source),
+    );
+  }
+  return {
+    filterGraph: chains.join(';\n'),
+    outputArgs,
+    ...(poster ? { poster } : {}),
+    ...(thumbnails ? { thumbnails } : {}),
+    renditions,
+  };
+}
+
+function planPoster(
+  request: DeliverablesRequest['poster'],
+  source: DeliverableSource,
+  directory: string,
+  baseName: string,
+): PlannedPoster | undefined {
+  if (request === undefined) return undefined;
+  const options = request === true ? { format: 'jpg' as const } : request;
+  const width = Math.min(options.width ?? Math.min(source.width, DEFAULT_POSTER_MAX_WIDTH), 3840);
+  const evenWidth = Math.max(2, Math.round(width / 2) * 2);
+  const lastFrame = Math.max(0, source.duration - 1 / source.frameRate);
+  return {
+    path: join(directory, `${baseName}.poster.${options.format}`),
+    format: options.format,
+    width: evenWidth,
+    height: evenHeightFor(evenWidth, source),
+    ...('time' in options && options.time !== undefined ? { time: Math.min(options.time, lastFrame) } : {}),
+  };
+}
+
+/**
+ * A frame at a time: the first at or after it. A representative frame: candidates spread over the
+ * video, the black and the blurred ones dropped, then the thumbnail filter's pick among the rest.
+ */
+function posterChain(poster: PlannedPoster, source: DeliverableSource): string {
+  const scale = `scale=${poster.width}:${poster.height}:flags=bicubic,setsar=1`;
+  if (poster.time !== undefined) return `select='gte(t,${formatNumber(poster.time)})',${scale}`;
+  const rate = Math.min(source.frameRate, POSTER_CANDIDATES / Math.max(source.duration, 1));
+  return [
+    `fps=${formatNumber(rate)}`,
+    scale,
+    'blackframe=amount=0:threshold=32',
+    `metadata=mode=select:key=lavfi.blackframe.pblack:value=${POSTER_MAX_BLACK_PERCENT}:function=less`,
+    'blurdetect',
+    `metadata=mode=select:key=lavfi.blur:value=${POSTER_MAX_BLUR}:function=less`,
+    `thumbnail=n=${POSTER_CANDIDATES}`,
+  ].join(',');
+}
+
+function posterCodec(format: PosterFormat): string[] {
+  return format === 'webp' ? ['-c:v', 'libwebp', '-quality', '85'] : ['-c:v', 'mjpeg', '-q:v', '3'];
+}
+
+function planThumbnails(
+  request: DeliverablesRequest['thumbnails'],
+  source: DeliverableSource,
+  directory: string,
+  baseName: string,
+): PlannedThumbnails | undefined {
+  if (request === undefined) return undefined;
+  const count = Math.max(1, Math.ceil(source.duration / request.interval - 1e-9));
+  const columns = Math.min(10, count);
+  const tileWidth = Math.max(2, Math.round(request.width / 2) * 2);
+  return {
+    spritePath: join(directory, `${baseName}.thumbnails.jpg`),
+    trackPath: join(directory, `${baseName}.thumbnails.vtt`),
+    interval: request.interval,
+    count,
+    columns,
+    rows: Math.ceil(count / columns),
+    tileWidth,
+    tileHeight: evenHeightFor(tileWidth, source),
+  };
+}
+
+/** One frame at the start of each interval, scaled, laid out row by row on one sheet. */
+function spriteChain(thumbnails: PlannedThumbnails): string {
+  return [
+    `fps=1/${formatNumber(thumbnails.interval)}:round=down`,
+    `scale=${thumbnails.tileWidth}:${thumbnails.tileHeight}:flags=bicubic,setsar=1`,
+    `tile=${thumbnails.columns}x${thumbnails.rows}`,
+  ].join(',');
+}
+
+function planRenditions(
+  requests: readonly RenditionRequest[],
+  source: DeliverableSource,
+  directory: string,
+  baseName: string,
+): PlannedRendition[] {
+  const planned: PlannedRendition[] = [];
+  for (const request of requests) {
+    // Never upscaled: a rendition as tall as the video or taller is the main MP4.
+    if (request === 'source' || request.height >= source.height) {
+      if (!planned.some((r) => r.source)) {
+        planned.push({ source: true, path: source.path, width: source.width, height: source.height });
+      }
+      continue;
+    }
+    const height = request.height % 2 === 0 ? request.height : request.height - 1;
+    const bits = request.bitrate ? bitsPerSecond(request.bitrate) : defaultBitsPerSecond(height);
+    planned.push({
+      source: false,
+      path: join(directory, `${baseName}.${height}p.mp4`),
+      width: evenWidthFor(height, source),
+      height,
+      bitsPerSecond: bits,
+      bitrate: `${Math.round(bits / 1000)}k`,
+    });
+  }
+  return planned;
+}
+
+/**
+ * H.264 at the asked average bitrate, capped at 1.5 times it, a keyframe every
+ * RENDITION_KEYFRAME_SECONDS and none elsewhere (so renditions switch cleanly); the audio copied.
+ */
+function renditionCodec(rendition: PlannedRendition, source: DeliverableSource): string[] {
+  const bits = rendition.bitsPerSecond ?? 0;
+  const gop = Math.max(1, Math.round(source.frameRate * RENDITION_KEYFRAME_SECONDS));
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    'fast',
+    '-profile:v',
+    'high',
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    String(bits),
+    '-maxrate',
+    String(Math.round(bits * 1.5)),
+    '-bufsize',
+    String(bits * 2),
+    '-g',
+    String(gop),
+    '-keyint_min',
+    String(gop),
+    '-sc_threshold',
+    '0',
+    ...(source.hasAudio ? ['-c:a', 'copy'] : []),
+    '-movflags',
+    '+faststart',
+    '-y',
+    rendition.path,
+  ];
+}
