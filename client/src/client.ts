@@ -9,8 +9,8 @@ import type {
   Redelivery,
   Uploads,
   UploadsRequest,
-} from './contract.ts';
-import { AutoVidError, errorFromAnswer } from './errors.ts';
+} from './contract.js';
+import { AutoVidError, errorFromAnswer } from './errors.js';
 
 export interface ClientOptions {
   /** The stage's URL (the stack's ApiUrl output, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/Prod), or auto-vid dev's. */
@@ -61,7 +61,7 @@ export interface ListJobsQuery {
 export interface WaitOptions {
   /** Called with the view whenever its status or progress changes. */
   readonly onProgress?: (view: JobView) => void;
-  /** Give up after this long, ms (default 15 min, a render's longest). */
+  /** Give up after this long from the call, ms (default 30 min: time queued counts too). */
   readonly timeoutMs?: number;
   /** First pause between polls, ms (default 1 s); each pause is 1.5 times the last, up to maxIntervalMs. */
   readonly intervalMs?: number;
@@ -91,6 +91,11 @@ interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Safe to send again when no answer came or the answer was a 429 or 5xx. */
   readonly repeatable: boolean;
+  /**
+   * A keyed submit: its 409 "still being processed" means an earlier try of this very request is
+   * still under way (it timed out here, not there), so trying again soon answers with its job.
+   */
+  readonly keyed?: boolean;
   /** Statuses that are answers rather than errors. */
   readonly accept?: readonly number[];
   readonly signal?: AbortSignal | undefined;
@@ -137,7 +142,9 @@ export class AutoVidClient {
    * `source` for a job spec. The bytes go straight to S3, never through the API.
    */
   async uploadFile(file: UploadInput, options: { signal?: AbortSignal } = {}): Promise<UploadedFile> {
-    const contentType = file.contentType ?? guessContentType(file.name);
+    const typed =
+      file.data instanceof Blob && file.data.type !== '' ? (file.data.type as UploadContentType) : undefined;
+    const contentType = file.contentType ?? typed ?? guessContentType(file.name);
     // A Buffer's type says its memory may be shared, which Blob's type refuses; Node copies it either way.
     const body = file.data instanceof Blob ? file.data : new Blob([file.data as Uint8Array<ArrayBuffer>]);
     const { uploads } = await this.#request<Uploads>('POST', '/uploads', {
@@ -146,22 +153,54 @@ export class AutoVidClient {
       signal: options.signal,
     });
     const [upload] = uploads;
-    if (!upload) throw new AutoVidError(0, 'POST /uploads answered no upload URL');
-    const put = await this.#fetch(upload.uploadUrl, {
-      method: 'PUT',
-      headers: upload.headers as Record<string, string>,
-      body,
-      // No timeout of its own: a large file may take long; the caller's signal can end it.
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    if (!upload) throw new AutoVidError('answer', 200, 'POST /uploads answered no upload URL', uploads);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#put(upload, body, file.name, options.signal);
+        return { name: upload.name, source: upload.source };
+      } catch (error) {
+        const again = error instanceof AutoVidError && error.retryable && !options.signal?.aborted;
+        if (!again || attempt >= this.#retries) throw error;
+        await sleep(500 * 2 ** attempt, options.signal);
+      }
+    }
+  }
+
+  /** One PUT of the bytes to S3; no timeout of its own (a large file may take long), the caller's signal ends it. */
+  async #put(
+    upload: Uploads['uploads'][number],
+    body: Blob,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    let put: Response;
+    try {
+      put = await this.#fetch(upload.uploadUrl, {
+        method: 'PUT',
+        headers: upload.headers as Record<string, string>,
+        body,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new AutoVidError(
+        'no-answer',
+        0,
+        `The upload of ${name} got no answer: ${(error as Error).message}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
     if (!put.ok) {
       throw new AutoVidError(
+        'answer',
         put.status,
-        `The upload of ${file.name} was refused: HTTP ${put.status}`,
+        `The upload of ${name} was refused: HTTP ${put.status}`,
         await put.text(),
       );
     }
-    return { name: upload.name, source: upload.source };
   }
 
   /** POST /submit: the job view in status `submitted`. With an idempotency key, retried on a fault. */
@@ -171,6 +210,7 @@ export class AutoVidClient {
       body: spec,
       headers: key === undefined ? {} : { 'Idempotency-Key': key },
       repeatable: key !== undefined,
+      keyed: key !== undefined,
       signal: options.signal,
     });
   }
@@ -191,27 +231,35 @@ export class AutoVidClient {
   /**
    * Polls the job until it is completed, failed or cancelled and answers that view (check its
    * status: a failed job is an answer, not an error). Pauses grow from `intervalMs` by 1.5 up to
-   * `maxIntervalMs`; polls that meet a fault are tried again. Throws an AutoVidError (status 0)
-   * when `timeoutMs` passes first.
+   * `maxIntervalMs`; each poll has the request's own retries. Throws an AutoVidError of kind
+   * `wait-timeout` (the job goes on) once `timeoutMs`, counted from this call, has passed.
    */
   async waitForJob(jobId: string, options: WaitOptions = {}): Promise<JobView> {
-    const giveUpAt = Date.now() + (options.timeoutMs ?? 15 * 60_000);
+    const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     let pause = options.intervalMs ?? 1_000;
     const longest = options.maxIntervalMs ?? 10_000;
-    let seen: string | undefined;
-    for (;;) {
-      const view = await this.getJob(jobId, { ...(options.signal ? { signal: options.signal } : {}) });
-      const state = `${view.status}:${view.progress ?? ''}`;
-      if (state !== seen) {
-        seen = state;
-        options.onProgress?.(view);
+    let seen: JobView | undefined;
+    try {
+      for (;;) {
+        const view = await this.getJob(jobId, { signal });
+        if (`${view.status}:${view.progress}` !== `${seen?.status}:${seen?.progress}`)
+          options.onProgress?.(view);
+        seen = view;
+        if (FINAL_STATUSES.has(view.status)) return view;
+        await sleep(pause, signal);
+        pause = Math.min(longest, pause * 1.5);
       }
-      if (FINAL_STATUSES.has(view.status)) return view;
-      const left = giveUpAt - Date.now();
-      if (left <= 0)
-        throw new AutoVidError(0, `Job ${jobId} was still ${view.status} when the wait ran out`, view);
-      await sleep(Math.min(pause, left), options.signal);
-      pause = Math.min(longest, pause * 1.5);
+    } catch (error) {
+      if (!deadline.aborted || options.signal?.aborted) throw error;
+      const status = seen ? `still ${seen.status}` : 'not read';
+      throw new AutoVidError(
+        'wait-timeout',
+        0,
+        `Job ${jobId} was ${status} after ${timeoutMs} ms of waiting`,
+        seen,
+      );
     }
   }
 
@@ -292,8 +340,8 @@ export class AutoVidClient {
       try {
         return await this.#send<T>(method, url, options);
       } catch (error) {
-        const again = error instanceof AutoVidError && error.retryable && options.repeatable;
-        if (!again || attempt >= this.#retries || options.signal?.aborted) throw error;
+        if (!worthRepeating(error, options) || attempt >= this.#retries || options.signal?.aborted)
+          throw error;
         await sleep(500 * 2 ** attempt + Math.random() * 250, options.signal);
       }
     }
@@ -301,6 +349,7 @@ export class AutoVidClient {
 
   async #send<T>(method: string, url: URL, options: RequestOptions): Promise<T> {
     let response: Response;
+    let text: string;
     try {
       response = await this.#fetch(url, {
         method,
@@ -312,18 +361,13 @@ export class AutoVidClient {
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         signal: this.#signalFor(options.signal),
       });
+      // Reading the body may fail too (a reset, the timeout): that is no answer either.
+      text = await response.text();
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      throw new AutoVidError(
-        0,
-        `${method} ${url.pathname}: no answer (${(error as Error).message})`,
-        undefined,
-        {
-          cause: error,
-        },
-      );
+      const reason = `${method} ${url.pathname}: no answer (${(error as Error).message})`;
+      throw new AutoVidError('no-answer', 0, reason, undefined, { cause: error });
     }
-    const text = await response.text();
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -333,6 +377,13 @@ export class AutoVidClient {
     if (response.ok || options.accept?.includes(response.status)) return body as T;
     throw errorFromAnswer(response.status, body);
   }
+}
+
+/** Whether a failed request may be sent again as it is. */
+function worthRepeating(error: unknown, options: RequestOptions): boolean {
+  if (!(error instanceof AutoVidError) || !options.repeatable) return false;
+  if (error.retryable) return true;
+  return options.keyed === true && error.status === 409 && error.message.includes('still being processed');
 }
 
 /** The upload type of a file name's extension; a TypeError names the extensions known. */

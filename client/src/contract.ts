@@ -482,7 +482,7 @@ export interface JobView {
   processingTime: number | null;
   output: {
     /**
-     * A completed job's MP4: a presigned GET, signed again on every answer; null until then.
+     * A completed job's MP4: a presigned GET, signed again on every API answer (a webhook carries the processor's); null until then.
      */
     url: string | null;
     /**
@@ -601,7 +601,7 @@ export interface WebhookBody {
   processingTime: number | null;
   output: {
     /**
-     * A completed job's MP4: a presigned GET, signed again on every answer; null until then.
+     * A completed job's MP4: a presigned GET, signed again on every API answer (a webhook carries the processor's); null until then.
      */
     url: string | null;
     /**

@@ -1,4 +1,10 @@
-import type { ErrorBody, Problem } from './contract.ts';
+import type { ErrorBody, Problem } from './contract.js';
+
+/**
+ * What kind of failure: the API answered with an error (`answer`), no answer came in time or the
+ * connection failed (`no-answer`), or `waitForJob` ran out of time while the job went on (`wait-timeout`).
+ */
+export type AutoVidErrorKind = 'answer' | 'no-answer' | 'wait-timeout';
 
 /**
  * An answer other than the one asked for: the HTTP status, the API's own text (`error`, or API
@@ -6,23 +12,37 @@ import type { ErrorBody, Problem } from './contract.ts';
  */
 export class AutoVidError extends Error {
   override readonly name = 'AutoVidError';
-  /** The HTTP status; 0 when no answer came (the network, a timeout). */
+  readonly kind: AutoVidErrorKind;
+  /** The HTTP status; 0 when there was no answer to an HTTP request. */
   readonly status: number;
   /** Each problem of a 400, the field as a JSON path. */
   readonly details: readonly Problem[];
-  /** The answer's body as parsed, for what the fields above do not carry. */
+  /** The answer's body as parsed (or, for a wait-timeout, the job view last seen). */
   readonly body: unknown;
 
-  constructor(status: number, message: string, body: unknown = undefined, options?: { cause?: unknown }) {
+  constructor(
+    kind: AutoVidErrorKind,
+    status: number,
+    message: string,
+    body: unknown = undefined,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
+    this.kind = kind;
     this.status = status;
     this.body = body;
     this.details = (body as Partial<ErrorBody> | undefined)?.details ?? [];
   }
 
-  /** Worth trying again: no answer, the usage plan's rate, or a fault of the service. */
+  /**
+   * Worth sending the same request again: no answer, the usage plan's rate (not its daily quota,
+   * "Limit Exceeded", which lasts until the next day), or a fault of the service.
+   */
   get retryable(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    if (this.kind === 'no-answer') return true;
+    if (this.kind !== 'answer') return false;
+    if (this.status === 429) return this.message !== 'Limit Exceeded';
+    return this.status >= 500;
   }
 }
 
@@ -38,5 +58,5 @@ export function errorFromAnswer(status: number, body: unknown): AutoVidError {
       : typeof fields.message === 'string'
         ? fields.message
         : `HTTP ${status}`;
-  return new AutoVidError(status, text, body);
+  return new AutoVidError('answer', status, text, body);
 }

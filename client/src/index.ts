@@ -8,7 +8,7 @@ export {
   type UploadedFile,
   type UploadInput,
   type WaitOptions,
-} from './client.ts';
+} from './client.js';
 export type {
   DeletedJob,
   Deliveries,
@@ -22,6 +22,6 @@ export type {
   Redelivery,
   WebhookAttempt,
   WebhookBody,
-} from './contract.ts';
-export { AutoVidError } from './errors.ts';
-export { verifyWebhook, type WebhookHeaders } from './webhooks.ts';
+} from './contract.js';
+export { AutoVidError } from './errors.js';
+export { verifyWebhook, type WebhookHeaders } from './webhooks.js';

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import type { WebhookBody } from './contract.ts';
+import type { WebhookBody } from './contract.js';
 
 /** The headers of a received webhook, as Node's `request.headers` or a Fetch `Headers` give them. */
 export type WebhookHeaders = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;

@@ -52,7 +52,9 @@ export const jobOutputSchema = z.object({
   url: z
     .string()
     .nullable()
-    .describe("A completed job's MP4: a presigned GET, signed again on every answer; null until then."),
+    .describe(
+      "A completed job's MP4: a presigned GET, signed again on every API answer (a webhook carries the processor's); null until then.",
+    ),
   urlExpiresAt: z.string().nullable().describe('When `url` stops working (ISO 8601).'),
   s3Uri: z.string().nullable().describe('Where the MP4 is (s3://bucket/key); null until the job completes.'),
   duration: z.number().nullable().describe("The MP4's duration, seconds."),

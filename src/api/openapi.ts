@@ -23,9 +23,10 @@ import {
 } from './api-schemas.ts';
 
 // docs/openapi.json is this document (`npm run schema` writes it, a test fails when it drifts), and
-// GET /openapi.json serves it with the caller's own server. Every route of template.yaml is here,
-// every answer a route can give with it, and a test checks that each answer the e2e tests receive
-// is one the document describes.
+// GET /openapi.json serves it with the caller's own server. Every route of template.yaml is here
+// with the answers of its function and of API Gateway in front of it, and a test checks that each
+// answer the e2e tests receive is one the document describes. Limits a deployment may change
+// (MAX_UPLOAD_BYTES, the webhook sizes) are documented at their defaults.
 
 const JSON_TYPE = 'application/json';
 
@@ -46,6 +47,11 @@ const GATEWAY_AND_FAULT: ZodOpenApiResponsesObject = {
     "The key's usage plan: Too Many Requests (rate) or Limit Exceeded (quota).",
   ),
   '500': json(errorBodySchema, 'Internal server error: logged with its request id, never detailed here.'),
+  '502': json(
+    gatewayErrorSchema,
+    'API Gateway: the function failed to start or crashed (Internal server error).',
+  ),
+  '504': json(gatewayErrorSchema, 'API Gateway: no answer within 29 s (Endpoint request timed out).'),
 };
 
 const TOO_LARGE = json(
@@ -91,7 +97,10 @@ const submit: ZodOpenApiOperationObject = {
         .describe('Within 24 h, the same key and body answer with the same job; another body is a 409.'),
     }),
     query: z.object({
-      dryRun: z.enum(['true']).optional().describe('Plan the job instead of submitting it.'),
+      dryRun: z
+        .enum(['true', 'false'])
+        .optional()
+        .describe('true: plan the job instead of submitting it (as POST /plan); false or absent: submit.'),
     }),
   },
   requestBody: SPEC_BODY,
@@ -209,7 +218,7 @@ const uploads: ZodOpenApiOperationObject = {
       errorBodySchema,
       'Missing request body, Invalid JSON in request body, or Invalid upload request.',
     ),
-    '413': TOO_LARGE,
+    '413': json(gatewayErrorSchema, "The body is over API Gateway's 10 MB (Request Too Long)."),
     ...GATEWAY_AND_FAULT,
   },
 };
@@ -223,6 +232,8 @@ const health: ZodOpenApiOperationObject = {
     '200': json(healthSchema, 'The jobs table answered.'),
     '503': json(healthSchema, 'The jobs table did not answer within 3 s.'),
     '500': json(errorBodySchema, 'Internal server error.'),
+    '502': GATEWAY_AND_FAULT['502'] as ReturnType<typeof json>,
+    '504': GATEWAY_AND_FAULT['504'] as ReturnType<typeof json>,
   },
 };
 

@@ -57,13 +57,16 @@ export function callerOf(event: ApiEvent): string | undefined {
 
 /**
  * The URL a client called the API at, without the route: the scheme API Gateway forwards, the
- * domain, and whatever the request context's path holds before the route's own path (the stage on
- * an execute-api domain, a base path on a custom domain, nothing locally).
+ * domain, and whatever the request context's path holds before the route's resource (the stage on
+ * an execute-api domain, a base path on a custom domain, nothing locally). For a route without
+ * path parameters only: its resource is the literal end of the path. (`event.path` is no help: on a
+ * custom domain it carries the base path too.)
  */
 export function apiBaseUrl(event: ApiEvent): string {
   const scheme = headerValue(event, 'X-Forwarded-Proto') ?? 'https';
   const called = event.requestContext.path ?? event.path;
-  const prefix = called.endsWith(event.path) ? called.slice(0, called.length - event.path.length) : '';
+  const route = event.requestContext.resourcePath ?? event.resource;
+  const prefix = called.endsWith(route) ? called.slice(0, called.length - route.length) : '';
   return `${scheme}://${event.requestContext.domainName ?? 'localhost'}${prefix}`;
 }
 

@@ -179,6 +179,8 @@ describe('@auto-vid/client against auto-vid dev', () => {
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', join(out, packed.filename), '-C', installed, '--strip-components', '1']);
     symlinkSync(join(root, 'node_modules/standardwebhooks'), join(app, 'node_modules/standardwebhooks'));
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies)).toEqual(['standardwebhooks']);
     writeFileSync(join(app, 'package.json'), '{"type":"module"}');
     writeFileSync(
       join(app, 'consumer.ts'),

@@ -21,8 +21,10 @@ function openApiEvent(domainName: string, calledPath: string) {
     },
     { resource: '/openapi.json', host: domainName, apiKey: { value: 'k', id: 'k1' } },
   );
+  // On a custom domain API Gateway puts the base path in `path` as well as in the context's path.
   return {
     ...event,
+    path: calledPath.startsWith('/Prod/') ? '/openapi.json' : calledPath,
     headers: { ...event.headers, 'X-Forwarded-Proto': 'https' },
     requestContext: { ...event.requestContext, path: calledPath },
   };
