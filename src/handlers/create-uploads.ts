@@ -1,13 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createUploads, type UploadsDeps } from '../api/create-uploads.ts';
 import { readBody } from '../api/responses.ts';
-import { createS3Client } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
-import { createS3OutputStore } from '../jobs/output-store.ts';
 import { readSettings, required } from '../settings.ts';
 import { type ApiLambda, apiHandler } from './api-event.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
+import { createConfiguredOutputStore } from './output-bucket.ts';
 
 const SERVICE = 'auto-vid-uploads';
 
@@ -20,9 +19,7 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
   return createUploadsHandler(
     {
-      store: createS3OutputStore(createS3Client(env), {
-        credentialsSeconds: settings.presignCredentialsSeconds,
-      }),
+      store: createConfiguredOutputStore(settings, env),
       bucket: required(settings.bucket, 'S3_BUCKET_NAME'),
       expiresInSeconds: settings.uploadUrlSeconds,
       maxBytes: settings.maxUploadBytes,

@@ -2,15 +2,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { getJobStatus, type StatusDeps } from '../api/get-status.ts';
 import { listDeliveries } from '../api/job-actions.ts';
 import { listJobs } from '../api/list-jobs.ts';
-import { createS3Client } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
-import { createS3OutputStore } from '../jobs/output-store.ts';
 import { readSettings } from '../settings.ts';
 import { type ApiLambda, apiHandler, byRoute, callerOf, forJob } from './api-event.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
+import { createConfiguredOutputStore } from './output-bucket.ts';
 
 const SERVICE = 'auto-vid-status';
 
@@ -40,9 +39,7 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
     {
       jobs: createConfiguredJobStore(settings, env),
       // Download URLs are signed here again, with this function's own credentials.
-      outputs: createS3OutputStore(createS3Client(env), {
-        credentialsSeconds: settings.presignCredentialsSeconds,
-      }),
+      outputs: createConfiguredOutputStore(settings, env),
       presignSeconds: settings.presignSeconds,
       clock: systemClock,
     },

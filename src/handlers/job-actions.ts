@@ -1,15 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { deleteJob } from '../api/delete-job.ts';
 import { cancelJob, type JobActionDeps, redeliverWebhook } from '../api/job-actions.ts';
-import { createS3Client } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
-import { createS3OutputStore, type OutputStore } from '../jobs/output-store.ts';
+import type { OutputStore } from '../jobs/output-store.ts';
 import { readSettings } from '../settings.ts';
 import { type ApiLambda, apiHandler, byRoute, forJob } from './api-event.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
+import { createConfiguredOutputStore } from './output-bucket.ts';
 import { createConfiguredWebhookQueue } from './webhooks.ts';
 
 const SERVICE = 'auto-vid-job-actions';
@@ -42,9 +42,7 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   return createJobActionsHandler(
     {
       jobs: createConfiguredJobStore(settings, env),
-      outputs: createS3OutputStore(createS3Client(env), {
-        credentialsSeconds: settings.presignCredentialsSeconds,
-      }),
+      outputs: createConfiguredOutputStore(settings, env),
       webhooks: createConfiguredWebhookQueue(settings, env),
       presignSeconds: settings.presignSeconds,
       clock: systemClock,

@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createS3Client } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
-import { createS3OutputStore } from '../jobs/output-store.ts';
 import { egressFor } from '../net/egress-guard.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
 import { createRenderer } from '../processor/render-job.ts';
@@ -12,6 +11,7 @@ import { createMetricsSink, type MetricsSink, NO_METRICS_SINK, publishingMetrics
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
+import { createConfiguredOutputStore } from './output-bucket.ts';
 import { RedeliverError, type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
 import { createConfiguredNotifier } from './webhooks.ts';
 
@@ -81,7 +81,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
   });
   const deps: Omit<ProcessDeps, 'metrics'> = {
     jobs: createConfiguredJobStore(settings, env),
-    outputs: createS3OutputStore(s3, { credentialsSeconds: settings.presignCredentialsSeconds }),
+    outputs: createConfiguredOutputStore(settings, env, s3),
     notifier: createConfiguredNotifier(settings, env, log),
     render: createRenderer({
       speech,

@@ -1,43 +1,23 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DeliverablesRequest, deliverablesSchema } from '@auto-vid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDeliverables } from '../../src/processor/deliverables/make-deliverables.ts';
-import { probeDuration } from '../support/media.ts';
+import { makeVideo, meanLuma, probeDuration, probeStreams } from '../support/media.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'auto-vid-deliverables-'));
 let mp4: string;
 
-/** ffprobe's answer for one stream of a file. */
-function probe(path: string, entries: string, stream = 'v:0'): Record<string, string> {
-  const text = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-select_streams', stream, '-show_entries', `stream=${entries}`, '-of', 'json', path],
-    { encoding: 'utf8' },
-  );
-  return (JSON.parse(text) as { streams: Record<string, string>[] }).streams[0] ?? {};
-}
-
-/** Mean luma (0-255) of an image. */
-function meanLuma(path: string): number {
-  const run = spawnSync(
-    'ffmpeg',
-    [
-      '-v',
-      'info',
-      '-i',
-      path,
-      '-vf',
-      'signalstats,metadata=print:key=lavfi.signalstats.YAVG',
-      '-f',
-      'null',
-      '-',
-    ],
-    { encoding: 'utf8' },
-  );
-  return Number(/YAVG=([\d.]+)/.exec(run.stderr)?.[1] ?? Number.NaN);
+/** The codec and frame size of a file's first stream of `type`. */
+function streamOf(path: string, type: 'video' | 'audio' = 'video') {
+  const stream = probeStreams(path).find((s) => s.codec_type === type);
+  return {
+    codec: stream?.codec_name,
+    width: stream?.width,
+    height: stream?.height,
+    bitRate: Number(stream?.bit_rate),
+  };
 }
 
 /** Output fields as a client writes them, validated and defaulted as the API does. */
@@ -46,43 +26,8 @@ function outputOf(fields: Record<string, unknown>): DeliverablesRequest {
 }
 
 beforeAll(() => {
-  // 6 s of black, then 14 s of a moving test pattern with a tone: 20 s at 1280x720, 30 fps.
-  mp4 = join(work, 'rendered.mp4');
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'color=black:s=1280x720:r=30:d=6',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=1280x720:r=30:d=14',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=f=440:r=48000:d=20',
-    '-filter_complex',
-    '[0:v][1:v]concat=n=2:v=1[v]',
-    '-map',
-    '[v]',
-    '-map',
-    '2:a',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    '-g',
-    '60',
-    '-c:a',
-    'aac',
-    '-b:a',
-    '128k',
-    mp4,
-  ]);
+  // 20 s at 1280x720, 30 fps, with a tone; its first 6 s are black.
+  mp4 = makeVideo(work, 'rendered.mp4', 20, { size: '1280x720', blackFor: 6 });
 }, 60_000);
 
 describe('makeDeliverables', () => {
@@ -94,8 +39,16 @@ describe('makeDeliverables', () => {
     const made = await makeDeliverables(outputOf({ poster: true }), mp4, work, 'auto');
     expect(made?.poster).toMatchObject({ width: 1280, height: 720, format: 'jpg' });
     const path = made?.poster?.localPath as string;
-    expect(probe(path, 'codec_name,width,height')).toEqual({ codec_name: 'mjpeg', width: 1280, height: 720 });
+    expect(streamOf(path)).toMatchObject({ codec: 'mjpeg', width: 1280, height: 720 });
     expect(meanLuma(path)).toBeGreaterThan(40);
+  }, 60_000);
+
+  it('falls back to the middle frame when every candidate is black', async () => {
+    const dark = makeVideo(work, 'dark.mp4', 4, { blackFor: 10 });
+    const made = await makeDeliverables(outputOf({ poster: { width: 160 } }), dark, work, 'dark');
+    const path = made?.poster?.localPath as string;
+    expect(streamOf(path)).toMatchObject({ codec: 'mjpeg', width: 160, height: 90 });
+    expect(meanLuma(path)).toBeLessThan(20);
   }, 60_000);
 
   it('takes the poster at a time as webp, and the last frame for a time past the end', async () => {
@@ -106,7 +59,7 @@ describe('makeDeliverables', () => {
       'at',
     );
     const path = at?.poster?.localPath as string;
-    expect(probe(path, 'codec_name,width,height')).toEqual({ codec_name: 'webp', width: 320, height: 180 });
+    expect(streamOf(path)).toMatchObject({ codec: 'webp', width: 320, height: 180 });
     // Two seconds in is the black opening: the frame asked for, not a "better" one.
     expect(meanLuma(path)).toBeLessThan(20);
     const late = await makeDeliverables(outputOf({ poster: { time: 99 } }), mp4, work, 'late');
@@ -123,8 +76,8 @@ describe('makeDeliverables', () => {
     const thumbnails = made?.thumbnails;
     expect(thumbnails?.count).toBe(7);
     expect(thumbnails?.sprite).toMatchObject({ width: 7 * 160, height: 90 });
-    const sprite = probe(thumbnails?.sprite.localPath as string, 'width,height');
-    expect(sprite).toEqual({ width: 1120, height: 90 });
+    const sprite = streamOf(thumbnails?.sprite.localPath as string);
+    expect(sprite).toMatchObject({ width: 1120, height: 90 });
     const track = readFileSync(thumbnails?.track.localPath as string, 'utf8');
     const cues = [
       ...track.matchAll(/(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})\n(.+)/g),
@@ -160,15 +113,11 @@ describe('makeDeliverables', () => {
       [false, 640, 360, '800k'],
     ]);
     for (const rendition of made?.renditions.filter((r) => !r.source) ?? []) {
-      const video = probe(rendition.localPath, 'codec_name,width,height,bit_rate');
-      expect([video.codec_name, video.width, video.height]).toEqual([
-        'h264',
-        rendition.width,
-        rendition.height,
-      ]);
+      const video = streamOf(rendition.localPath);
+      expect([video.codec, video.width, video.height]).toEqual(['h264', rendition.width, rendition.height]);
       const asked = Number.parseInt(rendition.bitrate as string, 10) * 1000;
-      expect(Math.abs(Number(video.bit_rate) - asked) / asked).toBeLessThan(0.15);
-      expect(probe(rendition.localPath, 'codec_name', 'a:0')).toEqual({ codec_name: 'aac' });
+      expect(Math.abs(video.bitRate - asked) / asked).toBeLessThan(0.15);
+      expect(streamOf(rendition.localPath, 'audio').codec).toBe('aac');
       expect(Math.abs(probeDuration(rendition.localPath) - probeDuration(mp4))).toBeLessThan(0.05);
     }
   }, 120_000);

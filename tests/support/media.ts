@@ -16,16 +16,25 @@ function ffmpeg(...args: string[]): Buffer {
 /**
  * An H.264/yuv420p MP4 of testsrc2 with its own 300 Hz audio track (to prove it is replaced, or
  * kept): the whole length by default, only between `tone.start` and `tone.end` seconds (silence
- * around it), or no audio stream at all with `tone: false`.
+ * around it), or no audio stream at all with `tone: false`. With `blackFor`, its first seconds are
+ * black.
  */
 export function makeVideo(
   dir: string,
   name: string,
   seconds: number,
-  options: { fps?: number; size?: string; tone?: false | { start: number; end: number } } = {},
+  options: {
+    fps?: number;
+    size?: string;
+    tone?: false | { start: number; end: number };
+    blackFor?: number;
+  } = {},
 ): string {
   const path = join(dir, name);
   const tone = options.tone;
+  const black = options.blackFor
+    ? [`-vf`, `drawbox=color=black:t=fill:enable='lt(t,${options.blackFor})'`]
+    : [];
   const gate = tone ? `,volume='between(t,${tone.start},${tone.end})':eval=frame` : '';
   const audio = tone === false ? [] : ['-f', 'lavfi', '-i', `sine=f=300:r=${RATE}${gate}`];
   ffmpeg(
@@ -36,6 +45,7 @@ export function makeVideo(
     ...audio,
     '-t',
     String(seconds),
+    ...black,
     '-c:v',
     'libx264',
     '-preset',
@@ -46,6 +56,26 @@ export function makeVideo(
     path,
   );
   return path;
+}
+
+/** The mean luma (0-255) of an image or of a video's frames, as ffmpeg's signalstats reads it. */
+export function meanLuma(path: string): number {
+  const run = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'info',
+      '-i',
+      path,
+      '-vf',
+      'signalstats,metadata=print:key=lavfi.signalstats.YAVG',
+      '-f',
+      'null',
+      '-',
+    ],
+    { encoding: 'utf8' },
+  );
+  return Number(/YAVG=([\d.]+)/.exec(run.stderr)?.[1] ?? Number.NaN);
 }
 
 /**
@@ -68,6 +98,9 @@ export function makeTone(
 export function probeStreams(path: string): {
   codec_name: string;
   codec_type: string;
+  width?: number;
+  height?: number;
+  bit_rate?: string;
   avg_frame_rate: string;
   duration: string;
   start_time: string;

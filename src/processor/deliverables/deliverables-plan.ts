@@ -5,6 +5,7 @@ import {
   type PosterFormat,
   type RenditionRequest,
 } from '@auto-vid/shared';
+import { forcedInputOptions } from '../render/media-formats.ts';
 import { formatNumber } from '../render/plan/filter-number.ts';
 
 /** The rendered MP4 the deliverables are made from. */
@@ -202,6 +203,29 @@ function posterChain(poster: PlannedPoster, source: DeliverableSource): string {
     `metadata=mode=select:key=lavfi.blur:value=${POSTER_MAX_BLUR}:function=less`,
     `thumbnail=n=${POSTER_CANDIDATES}`,
   ].join(',');
+}
+
+/**
+ * The middle frame as the poster: for a video whose every candidate frame is black or blurred,
+ * which leaves the representative pick with none.
+ */
+export function middleFramePosterArgs(poster: PlannedPoster, source: DeliverableSource): string[] {
+  return [
+    '-ss',
+    formatNumber(source.duration / 2),
+    ...forcedInputOptions('mov'),
+    '-i',
+    source.path,
+    '-map',
+    '0:v:0',
+    '-frames:v',
+    '1',
+    '-vf',
+    `scale=${poster.width}:${poster.height}:flags=bicubic,setsar=1`,
+    ...posterCodec(poster.format),
+    '-y',
+    poster.path,
+  ];
 }
 
 function posterCodec(format: PosterFormat): string[] {

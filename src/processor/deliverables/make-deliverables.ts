@@ -6,6 +6,7 @@ import { forcedInputOptions } from '../render/media-formats.ts';
 import {
   type DeliverableSource,
   type DeliverablesPlan,
+  middleFramePosterArgs,
   type PlannedPoster,
   planDeliverables,
 } from './deliverables-plan.ts';
@@ -81,10 +82,7 @@ async function describeSource(path: string): Promise<DeliverableSource> {
   };
 }
 
-/**
- * A video whose every candidate frame is black or blurred leaves the representative pick with
- * none: the poster is then the middle frame.
- */
+/** The representative pick may find every candidate black or blurred: the middle frame then. */
 async function ensurePoster(
   poster: PlannedPoster,
   source: DeliverableSource,
@@ -92,25 +90,11 @@ async function ensurePoster(
 ): Promise<void> {
   const made = await stat(poster.path).catch(() => undefined);
   if (made && made.size > 0) return;
-  await runFfmpeg(
-    [
-      '-ss',
-      String(source.duration / 2),
-      ...forcedInputOptions('mov'),
-      '-i',
-      source.path,
-      '-map',
-      '0:v:0',
-      '-frames:v',
-      '1',
-      '-vf',
-      `scale=${poster.width}:${poster.height},setsar=1`,
-      ...(poster.format === 'webp' ? ['-c:v', 'libwebp'] : ['-c:v', 'mjpeg', '-q:v', '3']),
-      '-y',
-      poster.path,
-    ],
-    { duration: 1, signal: run.signal, deadlineAt: run.deadlineAt },
-  );
+  await runFfmpeg(middleFramePosterArgs(poster, source), {
+    duration: 1,
+    signal: run.signal,
+    deadlineAt: run.deadlineAt,
+  });
 }
 
 async function sizeOf(path: string): Promise<number> {

@@ -1,6 +1,11 @@
 import { type DeliverablesRequest, deliverablesSchema } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
-import { bitsPerSecond, planDeliverables } from '../../../src/processor/deliverables/deliverables-plan.ts';
+import {
+  bitsPerSecond,
+  middleFramePosterArgs,
+  type PlannedPoster,
+  planDeliverables,
+} from '../../../src/processor/deliverables/deliverables-plan.ts';
 
 const SOURCE = { path: '/w/out.mp4', width: 1920, height: 1080, duration: 30, frameRate: 25, hasAudio: true };
 
@@ -77,6 +82,14 @@ describe('planDeliverables', () => {
     );
     const late = planDeliverables(outputOf({ poster: { time: 90 } }), SOURCE, '/w', 'out');
     expect(late?.poster?.time).toBeCloseTo(29.96, 6);
+  });
+
+  it('takes the middle frame at the poster size when the representative pick finds none', () => {
+    const plan = planDeliverables(outputOf({ poster: { format: 'webp' } }), SOURCE, '/w', 'out');
+    expect(middleFramePosterArgs(plan?.poster as PlannedPoster, SOURCE).join(' ')).toBe(
+      '-ss 15 -f mov -protocol_whitelist file -i /w/out.mp4 -map 0:v:0 -frames:v 1 ' +
+        '-vf scale=1280:720:flags=bicubic,setsar=1 -c:v libwebp -quality 85 -y /w/out.poster.webp',
+    );
   });
 
   it('reads bitrates as the spec writes them', () => {
