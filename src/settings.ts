@@ -66,6 +66,13 @@ const environmentSchema = z.object({
   WEBHOOK_DELAY_SCALE: z.coerce.number().positive().max(1000).default(1),
   /** How often a render looks for a cancel of its job, milliseconds. */
   CANCEL_CHECK_MS: positiveInt(2_000),
+  /**
+   * The API's base URL as clients call it (the processor's webhook carries an HLS playback URL on
+   * it); the API's own functions take it from each request instead.
+   */
+  PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The public CloudFront distribution in front of outputs/ (template parameter PublicCdn); empty: none. */
+  CDN_BASE_URL: z.union([z.literal(''), z.url({ protocol: /^https$/ })]).optional(),
 });
 
 export interface Settings {
@@ -96,6 +103,8 @@ export interface Settings {
   readonly webhookDeadLetterUrl: string | undefined;
   readonly webhookDelayScale: number;
   readonly cancelCheckMs: number;
+  readonly publicApiUrl: string | undefined;
+  readonly cdnBaseUrl: string | undefined;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -132,6 +141,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webhookDeadLetterUrl: e.SQS_WEBHOOK_DLQ_URL,
     webhookDelayScale: e.WEBHOOK_DELAY_SCALE,
     cancelCheckMs: e.CANCEL_CHECK_MS,
+    publicApiUrl: e.PUBLIC_API_URL,
+    cdnBaseUrl: e.CDN_BASE_URL || undefined,
     mediaLimits: {
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
       maxVideoSeconds: e.MAX_VIDEO_SECONDS,

@@ -438,6 +438,82 @@ export interface JobSpec {
         highlightColor?: string;
       };
     };
+    /**
+     * A poster image beside the MP4: true for a representative frame, or { time, width, format }.
+     */
+    poster?:
+      | true
+      | {
+          /**
+           * Seconds into the output of the frame to take; a time past the end takes the last frame. Without it, a representative frame (black and blurred frames skipped).
+           */
+          time?: number;
+          /**
+           * Pixels; the height follows the video's shape. Default: the video's width, at most 1280.
+           */
+          width?: number;
+          format?: 'jpg' | 'webp';
+        };
+    /**
+     * A sprite sheet of thumbnails and a WebVTT track naming each one with #xywh=, as scrubbing previews in players read it.
+     */
+    thumbnails?: {
+      /**
+       * Seconds between thumbnails (default 5).
+       */
+      interval?: number;
+      /**
+       * Pixels of each thumbnail (default 160); the height follows the video.
+       */
+      width?: number;
+    };
+    /**
+     * More MP4s at other heights, e.g. ["source", { "height": 720 }, { "height": 480, "bitrate": "1200k" }].
+     *
+     * @minItems 1
+     * @maxItems 6
+     */
+    renditions?: (
+      | 'source'
+      | {
+          /**
+           * Pixels; never above the video's own (a taller one is the main MP4).
+           */
+          height: number;
+          /**
+           * Video bitrate; default by height (docs: renditions).
+           */
+          bitrate?: string;
+        }
+    )[];
+    /**
+     * An HLS package (fMP4/CMAF segments and a master playlist) beside the MP4, playable from the private bucket through GET /jobs/{jobId}/hls/master.m3u8.
+     */
+    hls?: {
+      /**
+       * The variants of the package, e.g. ["source", { "height": 720 }, { "height": 360 }] (default ["source"]). "source" copies the video (no re-encode); its segments follow the source's keyframes.
+       *
+       * @minItems 1
+       * @maxItems 6
+       */
+      renditions?: (
+        | 'source'
+        | {
+            /**
+             * Pixels; never above the video's own (a taller one is the main MP4).
+             */
+            height: number;
+            /**
+             * Video bitrate; default by height (docs: renditions).
+             */
+            bitrate?: string;
+          }
+      )[];
+      /**
+       * Target segment length, seconds (default 6). Encoded variants cut exactly on it; the "source" variant cuts on the first keyframe at or after it.
+       */
+      segmentSeconds?: number;
+    };
   };
   notifications?: {
     webhook?: {
@@ -535,6 +611,145 @@ export interface JobView {
           language: string;
         }[]
       | null;
+    poster: {
+      /**
+       * Presigned GET, signed again on every answer; null for a folder output.
+       */
+      url: string | null;
+      /**
+       * Where it is (s3://bucket/key); null for a folder output.
+       */
+      s3Uri: string | null;
+      width: number;
+      height: number;
+      /**
+       * Bytes.
+       */
+      size: number;
+      format: 'jpg' | 'webp';
+    } | null;
+    thumbnails: {
+      /**
+       * Every thumbnail on one JPEG sheet, row by row.
+       */
+      sprite: {
+        /**
+         * Presigned GET, signed again on every answer; null for a folder output.
+         */
+        url: string | null;
+        /**
+         * Where it is (s3://bucket/key); null for a folder output.
+         */
+        s3Uri: string | null;
+        width: number;
+        height: number;
+        /**
+         * Bytes.
+         */
+        size: number;
+      };
+      /**
+       * WebVTT: one cue per thumbnail naming the sheet with #xywh=. The sheet is named relative to the track, as a CDN or static host serves them.
+       */
+      track: {
+        /**
+         * Presigned GET, signed again on every answer; null for a folder output.
+         */
+        url: string | null;
+        /**
+         * Where it is (s3://bucket/key); null for a folder output.
+         */
+        s3Uri: string | null;
+        /**
+         * Bytes.
+         */
+        size: number;
+      };
+      /**
+       * Seconds between thumbnails.
+       */
+      interval: number;
+      /**
+       * Thumbnails on the sheet.
+       */
+      count: number;
+    } | null;
+    /**
+     * The MP4 renditions of a completed job that asked for them, in the order asked.
+     */
+    renditions:
+      | {
+          /**
+           * True for the main MP4 itself.
+           */
+          source: boolean;
+          /**
+           * Presigned GET, signed again on every answer; null for a folder output.
+           */
+          url: string | null;
+          /**
+           * Where it is (s3://bucket/key); null for a folder output.
+           */
+          s3Uri: string | null;
+          width: number;
+          height: number;
+          /**
+           * Bytes.
+           */
+          size: number;
+          /**
+           * The video bitrate asked of the encode, e.g. 1200k; null for the source.
+           */
+          bitrate: string | null;
+        }[]
+      | null;
+    hls: {
+      /**
+       * GET /jobs/{jobId}/hls/master.m3u8 with a signed token: plays the package from the private bucket, no API key needed; signed again on every answer. Null for a folder output.
+       */
+      url: string | null;
+      /**
+       * When the token in `url` stops working (ISO 8601).
+       */
+      urlExpiresAt: string | null;
+      /**
+       * The master playlist in the bucket; its playlists name their files relatively.
+       */
+      s3Uri: string | null;
+      /**
+       * The master playlist through the stack's public CloudFront distribution; null without one.
+       */
+      cdnUrl: string | null;
+      /**
+       * The target segment length asked.
+       */
+      segmentSeconds: number;
+      variants: {
+        /**
+         * source, or the height such as 720p: its playlist is <name>.m3u8.
+         */
+        name: string;
+        /**
+         * True for the copied video (segments on the source's keyframes).
+         */
+        source: boolean;
+        width: number;
+        height: number;
+        frameRate: number;
+        /**
+         * RFC 6381, as in the master playlist, e.g. avc1.64001f,mp4a.40.2.
+         */
+        codecs: string;
+        /**
+         * Peak segment bits per second, audio included (BANDWIDTH).
+         */
+        bandwidth: number;
+        /**
+         * Average bits per second, audio included (AVERAGE-BANDWIDTH).
+         */
+        averageBandwidth: number;
+      }[];
+    } | null;
   };
   /**
    * Why a failed job failed; null otherwise.
@@ -654,6 +869,145 @@ export interface WebhookBody {
           language: string;
         }[]
       | null;
+    poster: {
+      /**
+       * Presigned GET, signed again on every answer; null for a folder output.
+       */
+      url: string | null;
+      /**
+       * Where it is (s3://bucket/key); null for a folder output.
+       */
+      s3Uri: string | null;
+      width: number;
+      height: number;
+      /**
+       * Bytes.
+       */
+      size: number;
+      format: 'jpg' | 'webp';
+    } | null;
+    thumbnails: {
+      /**
+       * Every thumbnail on one JPEG sheet, row by row.
+       */
+      sprite: {
+        /**
+         * Presigned GET, signed again on every answer; null for a folder output.
+         */
+        url: string | null;
+        /**
+         * Where it is (s3://bucket/key); null for a folder output.
+         */
+        s3Uri: string | null;
+        width: number;
+        height: number;
+        /**
+         * Bytes.
+         */
+        size: number;
+      };
+      /**
+       * WebVTT: one cue per thumbnail naming the sheet with #xywh=. The sheet is named relative to the track, as a CDN or static host serves them.
+       */
+      track: {
+        /**
+         * Presigned GET, signed again on every answer; null for a folder output.
+         */
+        url: string | null;
+        /**
+         * Where it is (s3://bucket/key); null for a folder output.
+         */
+        s3Uri: string | null;
+        /**
+         * Bytes.
+         */
+        size: number;
+      };
+      /**
+       * Seconds between thumbnails.
+       */
+      interval: number;
+      /**
+       * Thumbnails on the sheet.
+       */
+      count: number;
+    } | null;
+    /**
+     * The MP4 renditions of a completed job that asked for them, in the order asked.
+     */
+    renditions:
+      | {
+          /**
+           * True for the main MP4 itself.
+           */
+          source: boolean;
+          /**
+           * Presigned GET, signed again on every answer; null for a folder output.
+           */
+          url: string | null;
+          /**
+           * Where it is (s3://bucket/key); null for a folder output.
+           */
+          s3Uri: string | null;
+          width: number;
+          height: number;
+          /**
+           * Bytes.
+           */
+          size: number;
+          /**
+           * The video bitrate asked of the encode, e.g. 1200k; null for the source.
+           */
+          bitrate: string | null;
+        }[]
+      | null;
+    hls: {
+      /**
+       * GET /jobs/{jobId}/hls/master.m3u8 with a signed token: plays the package from the private bucket, no API key needed; signed again on every answer. Null for a folder output.
+       */
+      url: string | null;
+      /**
+       * When the token in `url` stops working (ISO 8601).
+       */
+      urlExpiresAt: string | null;
+      /**
+       * The master playlist in the bucket; its playlists name their files relatively.
+       */
+      s3Uri: string | null;
+      /**
+       * The master playlist through the stack's public CloudFront distribution; null without one.
+       */
+      cdnUrl: string | null;
+      /**
+       * The target segment length asked.
+       */
+      segmentSeconds: number;
+      variants: {
+        /**
+         * source, or the height such as 720p: its playlist is <name>.m3u8.
+         */
+        name: string;
+        /**
+         * True for the copied video (segments on the source's keyframes).
+         */
+        source: boolean;
+        width: number;
+        height: number;
+        frameRate: number;
+        /**
+         * RFC 6381, as in the master playlist, e.g. avc1.64001f,mp4a.40.2.
+         */
+        codecs: string;
+        /**
+         * Peak segment bits per second, audio included (BANDWIDTH).
+         */
+        bandwidth: number;
+        /**
+         * Average bits per second, audio included (AVERAGE-BANDWIDTH).
+         */
+        averageBandwidth: number;
+      }[];
+    } | null;
   };
   /**
    * Why a failed job failed; null otherwise.

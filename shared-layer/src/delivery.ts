@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-// What a job delivers besides its MP4: a poster, a thumbnail track and smaller MP4 renditions. All
-// optional: a spec without them renders exactly as before. Not yet fields of output: the renderer
-// makes them (src/processor/deliverables/), uploading and showing them comes next.
+// What a job delivers besides its MP4: a poster, a thumbnail track, smaller MP4 renditions and an
+// HLS package. All optional fields of `output`: a spec without them renders exactly as before.
 
 export const POSTER_FORMATS = ['jpg', 'webp'] as const;
 export type PosterFormat = (typeof POSTER_FORMATS)[number];
@@ -72,7 +71,8 @@ const renditionSchema = z.union([
   }),
 ]);
 
-export const renditionsSchema = z
+/** A list of renditions, each height (and "source") at most once. */
+const renditionListSchema = z
   .array(renditionSchema)
   .min(1)
   .max(6)
@@ -86,17 +86,45 @@ export const renditionsSchema = z
       }
       seen.add(key);
     });
-  })
+  });
+
+export const renditionsSchema = renditionListSchema
   .optional()
   .describe(
     'More MP4s at other heights, e.g. ["source", { "height": 720 }, { "height": 480, "bitrate": "1200k" }].',
   );
-export type RenditionRequest = NonNullable<z.output<typeof renditionsSchema>>[number];
+export type RenditionRequest = z.output<typeof renditionSchema>;
+
+/** Seconds of an HLS segment when the spec does not say. */
+export const DEFAULT_HLS_SEGMENT_SECONDS = 6;
+
+export const hlsSchema = z
+  .object({
+    renditions: renditionListSchema
+      .default(['source'])
+      .describe(
+        'The variants of the package, e.g. ["source", { "height": 720 }, { "height": 360 }] (default ["source"]). "source" copies the video (no re-encode); its segments follow the source\'s keyframes.',
+      ),
+    segmentSeconds: z
+      .number()
+      .min(1)
+      .max(30)
+      .default(DEFAULT_HLS_SEGMENT_SECONDS)
+      .describe(
+        `Target segment length, seconds (default ${DEFAULT_HLS_SEGMENT_SECONDS}). Encoded variants cut exactly on it; the "source" variant cuts on the first keyframe at or after it.`,
+      ),
+  })
+  .optional()
+  .describe(
+    'An HLS package (fMP4/CMAF segments and a master playlist) beside the MP4, playable from the private bucket through GET /jobs/{jobId}/hls/master.m3u8.',
+  );
+export type HlsRequest = NonNullable<z.output<typeof hlsSchema>>;
 
 export const deliverablesSchema = z.object({
   poster: posterSchema,
   thumbnails: thumbnailsSchema,
   renditions: renditionsSchema,
+  hls: hlsSchema,
 });
 /** What a job asks for besides its MP4. */
 export type DeliverablesRequest = z.output<typeof deliverablesSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseAssetSource, parseS3Location } from './asset-source.ts';
 import { captionsSchema } from './captions.ts';
+import { hlsSchema, posterSchema, renditionsSchema, thumbnailsSchema } from './delivery.ts';
 import { quoteForMessage } from './message-text.ts';
 import { POLLY_ENGINES, POLLY_LANGUAGE_CODES, POLLY_TEXT_TYPES, POLLY_VOICE_IDS } from './polly-voices.ts';
 import { findSsmlProblem } from './ssml.ts';
@@ -369,6 +370,10 @@ const outputFields = z.object({
     .optional()
     .describe('What is done to the final mix as a whole.'),
   captions: captionsSchema,
+  poster: posterSchema,
+  thumbnails: thumbnailsSchema,
+  renditions: renditionsSchema,
+  hls: hlsSchema,
 });
 
 /** Rules between output fields: burned-in captions are drawn into a re-encoded picture. */

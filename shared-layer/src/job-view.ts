@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CAPTION_FORMATS } from './captions.ts';
+import { POSTER_FORMATS } from './delivery.ts';
 
 export const JOB_STATUSES = [
   'submitted',
@@ -48,6 +49,79 @@ export const captionFileSchema = z.object({
 });
 export type CaptionFile = z.infer<typeof captionFileSchema>;
 
+const signedUrl = z
+  .string()
+  .nullable()
+  .describe('Presigned GET, signed again on every answer; null for a folder output.');
+const objectUri = z.string().nullable().describe('Where it is (s3://bucket/key); null for a folder output.');
+const pixels = z.number().int().min(1);
+
+/** An image the job made beside its MP4. */
+export const deliveredImageSchema = z.object({
+  url: signedUrl,
+  s3Uri: objectUri,
+  width: pixels,
+  height: pixels,
+  size: z.number().int().describe('Bytes.'),
+});
+
+export const posterViewSchema = deliveredImageSchema
+  .extend({ format: z.enum(POSTER_FORMATS) })
+  .describe('The poster image of a completed job that asked for one.');
+
+export const thumbnailsViewSchema = z
+  .object({
+    sprite: deliveredImageSchema.describe('Every thumbnail on one JPEG sheet, row by row.'),
+    track: z
+      .object({ url: signedUrl, s3Uri: objectUri, size: z.number().int().describe('Bytes.') })
+      .describe(
+        'WebVTT: one cue per thumbnail naming the sheet with #xywh=. The sheet is named relative to the track, as a CDN or static host serves them.',
+      ),
+    interval: z.number().describe('Seconds between thumbnails.'),
+    count: z.number().int().describe('Thumbnails on the sheet.'),
+  })
+  .describe('The thumbnail sheet and its WebVTT track, when the job asked for them.');
+
+export const renditionViewSchema = z.object({
+  source: z.boolean().describe('True for the main MP4 itself.'),
+  url: signedUrl,
+  s3Uri: objectUri,
+  width: pixels,
+  height: pixels,
+  size: z.number().int().describe('Bytes.'),
+  bitrate: z.string().nullable().describe('The video bitrate asked of the encode, e.g. 1200k; null for the source.'),
+});
+
+export const hlsVariantViewSchema = z.object({
+  name: z.string().describe('source, or the height such as 720p: its playlist is <name>.m3u8.'),
+  source: z.boolean().describe("True for the copied video (segments on the source's keyframes)."),
+  width: pixels,
+  height: pixels,
+  frameRate: z.number(),
+  codecs: z.string().describe('RFC 6381, as in the master playlist, e.g. avc1.64001f,mp4a.40.2.'),
+  bandwidth: z.number().int().describe('Peak segment bits per second, audio included (BANDWIDTH).'),
+  averageBandwidth: z.number().int().describe('Average bits per second, audio included (AVERAGE-BANDWIDTH).'),
+});
+
+export const hlsViewSchema = z
+  .object({
+    url: z
+      .string()
+      .nullable()
+      .describe(
+        'GET /jobs/{jobId}/hls/master.m3u8 with a signed token: plays the package from the private bucket, no API key needed; signed again on every answer. Null for a folder output.',
+      ),
+    urlExpiresAt: z.string().nullable().describe('When the token in `url` stops working (ISO 8601).'),
+    s3Uri: objectUri.describe('The master playlist in the bucket; its playlists name their files relatively.'),
+    cdnUrl: z
+      .string()
+      .nullable()
+      .describe("The master playlist through the stack's public CloudFront distribution; null without one."),
+    segmentSeconds: z.number().describe('The target segment length asked.'),
+    variants: z.array(hlsVariantViewSchema),
+  })
+  .describe('The HLS package (fMP4 segments, one shared audio rendition), when the job asked for one.');
+
 export const jobOutputSchema = z.object({
   url: z
     .string()
@@ -66,6 +140,14 @@ export const jobOutputSchema = z.object({
     .array(captionFileSchema)
     .nullable()
     .describe('The caption sidecars of a completed job that asked for them; null otherwise.'),
+  /** Additive, as every field below: null unless a completed job asked for it. */
+  poster: posterViewSchema.nullable(),
+  thumbnails: thumbnailsViewSchema.nullable(),
+  renditions: z
+    .array(renditionViewSchema)
+    .nullable()
+    .describe('The MP4 renditions of a completed job that asked for them, in the order asked.'),
+  hls: hlsViewSchema.nullable(),
 });
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
@@ -97,12 +179,27 @@ export type JobView = z.infer<typeof jobViewSchema>;
  * The record's `output`: the view's, plus the S3 version the job wrote (in a versioned bucket), so a
  * URL signed later still serves this job's bytes. Never shown to a client.
  */
+const versioned = { versionId: z.string().optional() };
+
 export const storedOutputSchema = jobOutputSchema.extend({
   versionId: z.string().optional(),
   // Records written before these fields existed have none.
   audio: audioLoudnessSchema.nullable().default(null),
-  captions: z
-    .array(captionFileSchema.extend({ versionId: z.string().optional() }))
+  captions: z.array(captionFileSchema.extend(versioned)).nullable().default(null),
+  poster: posterViewSchema.extend(versioned).nullable().default(null),
+  thumbnails: thumbnailsViewSchema
+    .extend({
+      sprite: deliveredImageSchema.extend(versioned),
+      track: thumbnailsViewSchema.shape.track.extend(versioned),
+    })
+    .nullable()
+    .default(null),
+  renditions: z.array(renditionViewSchema.extend(versioned)).nullable().default(null),
+  hls: hlsViewSchema
+    .extend({
+      /** The key the playback token is signed with: the job's own, so deleting the job revokes it. */
+      tokenKey: z.string().optional(),
+    })
     .nullable()
     .default(null),
 });
@@ -162,6 +259,10 @@ export const EMPTY_OUTPUT: JobOutput = {
   size: null,
   audio: null,
   captions: null,
+  poster: null,
+  thumbnails: null,
+  renditions: null,
+  hls: null,
 };
 
 /** Only the view's output fields, each present (null until known). */
@@ -176,6 +277,52 @@ function toViewOutput(output: StoredOutput | undefined): JobOutput {
     audio: known.audio ?? null,
     captions:
       known.captions?.map(({ format, url, s3Uri, language }) => ({ format, url, s3Uri, language })) ?? null,
+    ...deliverablesView(known),
+  };
+}
+
+/** The stored deliverables without what the record alone keeps (versions, the token key). */
+function deliverablesView(
+  output: Partial<StoredOutput>,
+): Pick<JobOutput, 'poster' | 'thumbnails' | 'renditions' | 'hls'> {
+  const { poster, thumbnails, renditions, hls } = output;
+  const image = ({ url, s3Uri, width, height, size }: z.infer<typeof deliveredImageSchema>) => ({
+    url,
+    s3Uri,
+    width,
+    height,
+    size,
+  });
+  return {
+    poster: poster ? { ...image(poster), format: poster.format } : null,
+    thumbnails: thumbnails
+      ? {
+          sprite: image(thumbnails.sprite),
+          track: { url: thumbnails.track.url, s3Uri: thumbnails.track.s3Uri, size: thumbnails.track.size },
+          interval: thumbnails.interval,
+          count: thumbnails.count,
+        }
+      : null,
+    renditions:
+      renditions?.map(({ source, url, s3Uri, width, height, size, bitrate }) => ({
+        source,
+        url,
+        s3Uri,
+        width,
+        height,
+        size,
+        bitrate,
+      })) ?? null,
+    hls: hls
+      ? {
+          url: hls.url,
+          urlExpiresAt: hls.urlExpiresAt,
+          s3Uri: hls.s3Uri,
+          cdnUrl: hls.cdnUrl,
+          segmentSeconds: hls.segmentSeconds,
+          variants: hls.variants,
+        }
+      : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { isFinalStatus, type JobRecord } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../clock.ts';
-import { objectsWrittenBy } from '../jobs/job-objects.ts';
+import { objectsWrittenBy, packageWrittenBy } from '../jobs/job-objects.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
 import type { DeletedJob } from './api-schemas.ts';
@@ -10,7 +10,7 @@ import { errorResponse, jsonResponse } from './responses.ts';
 
 export interface DeleteDeps {
   readonly jobs: Pick<JobStore, 'get' | 'remove'>;
-  readonly outputs: Pick<OutputStore, 'remove'>;
+  readonly outputs: Pick<OutputStore, 'remove' | 'removePrefix'>;
   readonly clock: Clock;
 }
 
@@ -31,12 +31,18 @@ export async function deleteJob(
   const { record } = found;
   if (!isFinalStatus(record.status)) return notFinal(record, now);
   const objects = objectsWrittenBy(record.output);
+  const hls = packageWrittenBy(record.output);
+  if (hls) await deps.outputs.removePrefix(hls.bucket, hls.prefix);
   for (const object of objects) await deps.outputs.remove(object.location);
   if (!(await deps.jobs.remove(record.jobId))) {
     // Only a final job is removed, and nothing leaves a final status: it went meanwhile.
     return errorResponse(404, `Job ${record.jobId} not found`, now);
   }
-  const answer: DeletedJob = { jobId: record.jobId, deleted: true, objects: objects.map((o) => o.s3Uri) };
+  const answer: DeletedJob = {
+    jobId: record.jobId,
+    deleted: true,
+    objects: [...objects.map((o) => o.s3Uri), ...(hls ? [hls.s3Uri] : [])],
+  };
   return jsonResponse(200, answer);
 }
 

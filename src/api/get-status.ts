@@ -3,6 +3,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore, S3Location } from '../jobs/output-store.ts';
+import { signedPlaybackUrl } from '../jobs/playback-token.ts';
 import { type Caller, findOwnedJob } from './owned-job.ts';
 import { jsonResponse } from './responses.ts';
 
@@ -13,6 +14,8 @@ export interface StatusDeps {
   /** How long a download URL is asked to last (S3_PRESIGNED_URL_EXPIRATION), before the credentials' bound. */
   readonly presignSeconds: number;
   readonly clock: Clock;
+  /** The API's base URL as this request reached it: the HLS playback URL is signed on it. */
+  readonly apiBaseUrl?: string;
 }
 
 /**
@@ -39,7 +42,80 @@ export async function viewWithUrls(record: JobRecord, deps: Omit<StatusDeps, 'jo
   const location = downloadableLocation(record);
   if (!location) return view;
   const output = await signAgain(view.output, location, deps, now);
-  return { ...view, output: { ...output, captions: await signCaptions(record, deps, now) } };
+  const sign = signer(deps, now);
+  return {
+    ...view,
+    output: {
+      ...output,
+      captions: await signCaptions(record, deps, now),
+      ...(await signDeliverables(record, output, sign)),
+      hls: signPlayback(record, view.output.hls, deps, now),
+    },
+  };
+}
+
+/** Signs a stored `s3Uri` (and the version the job wrote) for this answer; null for a folder output. */
+type Signer = (s3Uri: string | null, versionId: string | undefined) => Promise<string | null>;
+
+function signer(deps: Omit<StatusDeps, 'jobs'>, now: Date): Signer {
+  return async (s3Uri, versionId) => {
+    const parsed = s3Uri ? parseS3Location(s3Uri, { requireKey: true }) : undefined;
+    if (!parsed?.ok || parsed.source.kind !== 's3') return null;
+    const { bucket, key } = parsed.source;
+    const location = versionId ? { bucket, key, versionId } : { bucket, key };
+    return (await deps.outputs.presignGet(location, { seconds: deps.presignSeconds, now })).url;
+  };
+}
+
+/** The poster, thumbnails and MP4 renditions signed again as the MP4 is (the views, no versions). */
+async function signDeliverables(
+  record: JobRecord,
+  output: JobOutput,
+  sign: Signer,
+): Promise<Pick<JobOutput, 'poster' | 'thumbnails' | 'renditions'>> {
+  const { poster, thumbnails, renditions } = output;
+  const stored = record.output;
+  const again = async <T extends { readonly s3Uri: string | null }>(
+    file: T,
+    versionId: string | undefined,
+  ): Promise<T> => ({ ...file, url: await sign(file.s3Uri, versionId) });
+  return {
+    poster: poster ? await again(poster, stored.poster?.versionId) : null,
+    thumbnails: thumbnails
+      ? {
+          ...thumbnails,
+          sprite: await again(thumbnails.sprite, stored.thumbnails?.sprite.versionId),
+          track: await again(thumbnails.track, stored.thumbnails?.track.versionId),
+        }
+      : null,
+    renditions: renditions
+      ? await Promise.all(
+          renditions.map((rendition, index) =>
+            // The source rendition is the MP4 itself, signed just now.
+            rendition.source
+              ? { ...rendition, url: output.url }
+              : again(rendition, stored.renditions?.[index]?.versionId),
+          ),
+        )
+      : null,
+  };
+}
+
+/** The playback URL signed again on this answer's base URL with the job's key; as stored without one. */
+function signPlayback(
+  record: JobRecord,
+  hls: JobOutput['hls'],
+  deps: Omit<StatusDeps, 'jobs'>,
+  now: Date,
+): JobOutput['hls'] {
+  const tokenKey = record.output.hls?.tokenKey;
+  if (!hls || !tokenKey || !deps.apiBaseUrl) return hls;
+  const signed = signedPlaybackUrl(tokenKey, {
+    apiBaseUrl: deps.apiBaseUrl,
+    jobId: record.jobId,
+    presign: { seconds: deps.presignSeconds, now },
+  });
+  return { ...hls, ...signed };
 }
 
 /** Each caption sidecar in S3 signed again as the MP4 is, pinned to the version the job wrote. */

@@ -248,6 +248,42 @@ const openapi: ZodOpenApiOperationObject = {
   },
 };
 
+const hlsPlaylist: ZodOpenApiOperationObject = {
+  operationId: 'getHlsPlaylist',
+  tags: ['playback'],
+  summary: "A job's HLS playlist, for players",
+  description:
+    "The URL is a completed job's `output.hls.url` (the master); the master names each variant's playlist on this route with the same token, and a variant's playlist names its segments by presigned URLs, so hls.js or Safari plays the package from the private bucket. No API key: players cannot send one; the token stands for it and expires with `output.hls.urlExpiresAt`. Answers allow any origin.",
+  security: [],
+  requestParams: {
+    path: jobIdPath.extend({
+      playlist: z
+        .string()
+        .regex(/^(master|source|audio|[1-9][0-9]{2,3}p)\.m3u8$/)
+        .describe('master.m3u8, or a variant: source.m3u8, audio.m3u8, 720p.m3u8 ...'),
+    }),
+    query: z.object({
+      token: z.string().describe('The token of output.hls.url: signed for this job, expiring.'),
+    }),
+  },
+  responses: {
+    '200': {
+      description: 'The playlist (RFC 8216), its URIs playable as they are.',
+      content: { 'application/vnd.apple.mpegurl': { schema: z.string() } },
+    },
+    '400': BAD_JOB_ID,
+    '403': json(errorBodySchema, 'Missing token, or a token that is not valid for this job or has expired.'),
+    '404': json(
+      errorBodySchema,
+      'No such playlist name, job, or package (the job is not completed, asked for no HLS, or was deleted).',
+    ),
+    '429': GATEWAY_AND_FAULT['429'] as ReturnType<typeof json>,
+    '500': GATEWAY_AND_FAULT['500'] as ReturnType<typeof json>,
+    '502': GATEWAY_AND_FAULT['502'] as ReturnType<typeof json>,
+    '504': GATEWAY_AND_FAULT['504'] as ReturnType<typeof json>,
+  },
+};
+
 /** The body of a job's final webhook: the job view and the spec's `notifications.webhook.metadata`. */
 const webhookBodySchema = jobViewSchema.extend({
   metadata: z.record(z.string(), z.unknown()).describe("The spec's notifications.webhook.metadata."),
@@ -302,6 +338,7 @@ function describeApi(): ZodOpenApiObject {
       { name: 'jobs', description: 'Submit, plan, read, list, cancel and delete jobs.' },
       { name: 'webhooks', description: "A job's final notification and its delivery log." },
       { name: 'uploads', description: 'Media into the stack bucket, for specs to use.' },
+      { name: 'playback', description: 'HLS playlists for players: a token instead of the key.' },
       { name: 'service', description: 'Health and this document.' },
     ],
     paths: {
@@ -313,6 +350,7 @@ function describeApi(): ZodOpenApiObject {
       '/jobs/{jobId}/cancel': { post: cancel },
       '/jobs/{jobId}/deliveries': { get: deliveries },
       '/jobs/{jobId}/webhook': { post: redeliver },
+      '/jobs/{jobId}/hls/{playlist}': { get: hlsPlaylist },
       '/uploads': { post: uploads },
       '/health': { get: health },
       '/openapi.json': { get: openapi },

@@ -30,12 +30,26 @@ export async function findOwnedJob(
   jobs: Pick<JobStore, 'get'>,
   now: Date,
 ): Promise<OwnedJob> {
+  const found = await findJob(jobId, jobs, now);
+  if (found.ok && !isVisibleTo(found.record, caller))
+    return { ok: false, response: errorResponse(404, `Job ${jobId} not found`, now) };
+  return found;
+}
+
+/**
+ * The job at `{jobId}` whoever owns it, for a route whose caller proves access otherwise (a
+ * playback token): 400 for a missing or malformed id (before any lookup), 404 for an unknown job.
+ */
+export async function findJob(
+  jobId: string | undefined,
+  jobs: Pick<JobStore, 'get'>,
+  now: Date,
+): Promise<OwnedJob> {
   if (jobId === undefined || jobId === '')
     return { ok: false, response: errorResponse(400, 'Missing jobId in path', now) };
   if (!UUID.test(jobId))
     return { ok: false, response: errorResponse(400, 'Invalid jobId: expected a UUID', now) };
   const record = await jobs.get(jobId.toLowerCase());
-  if (!record || !isVisibleTo(record, caller))
-    return { ok: false, response: errorResponse(404, `Job ${jobId} not found`, now) };
+  if (!record) return { ok: false, response: errorResponse(404, `Job ${jobId} not found`, now) };
   return { ok: true, record };
 }

@@ -11,6 +11,8 @@ import {
   validateJobSpec,
 } from '@auto-vid/shared';
 import { createS3Client } from '../aws/clients.ts';
+import type { Deliverables } from '../processor/deliverables/make-deliverables.ts';
+import { describeDeliverables } from '../processor/deliverables-output.ts';
 import { measureLoudness } from '../processor/render/ffmpeg.ts';
 import { type RenderResult, renderJob } from '../processor/render-job.ts';
 import { createSpeechSynthesizer } from '../processor/speech/create-speech-synthesizer.ts';
@@ -48,11 +50,23 @@ function drawProgress(err: Io['err'], percent: number): void {
 type MeasuredRender = RenderResult & { readonly audio: AudioLoudness };
 
 /** The job view of a local render, as the API would show it, with the file's path. */
-function jsonLine(spec: JobSpec, result: MeasuredRender, submittedAt: Date): string {
+async function jsonLine(spec: JobSpec, result: MeasuredRender, submittedAt: Date): Promise<string> {
   const now = new Date().toISOString();
+  const jobId = randomUUID();
   const { duration, size, audio } = result;
+  const made = result.deliverables;
+  // Files in a folder: measures and no URLs, so nothing is ever signed.
+  const deliverables = await describeDeliverables(
+    made ? { made, renditions: made.renditions.map(() => undefined) } : undefined,
+    { url: null, s3Uri: null },
+    {
+      outputs: { presignGet: () => Promise.reject(new Error('A local render has no bucket')) },
+      presign: { seconds: 0, now: new Date(now) },
+      jobId,
+    },
+  );
   const view = toJobView({
-    ...createJobRecord({ jobId: randomUUID(), jobInfo: spec.jobInfo, now: submittedAt, ttlSeconds: 0 }),
+    ...createJobRecord({ jobId, jobInfo: spec.jobInfo, now: submittedAt, ttlSeconds: 0 }),
     status: 'completed',
     updatedAt: now,
     completedAt: now,
@@ -65,13 +79,25 @@ function jsonLine(spec: JobSpec, result: MeasuredRender, submittedAt: Date): str
       size,
       audio,
       captions: localCaptions(result),
+      ...deliverables,
     },
   });
   return JSON.stringify({
     ...view,
     localPath: result.localPath,
     ...(result.captions ? { captionPaths: result.captions.files.map((file) => file.localPath) } : {}),
+    ...(made ? { deliverablePaths: deliverablePaths(made) } : {}),
   });
+}
+
+/** Where each deliverable of a local render is: the files, and the HLS package's folder. */
+function deliverablePaths(made: Deliverables): string[] {
+  return [
+    ...(made.poster ? [made.poster.localPath] : []),
+    ...(made.thumbnails ? [made.thumbnails.sprite.localPath, made.thumbnails.track.localPath] : []),
+    ...made.renditions.filter((r) => !r.source).map((r) => r.localPath),
+    ...(made.hls ? [made.hls.directory] : []),
+  ];
 }
 
 /** The view's `output.captions` of a local render: the sidecars, which have no URL. */
@@ -146,7 +172,7 @@ export async function runRenderCommand(
     const audio = await measureLoudness(result.localPath);
     if (showBar) io.err.write('\n');
     const measured = { ...result, audio };
-    io.out.write(`${options.json ? jsonLine(spec, measured, submittedAt) : summaryLine(measured)}\n`);
+    io.out.write(`${options.json ? await jsonLine(spec, measured, submittedAt) : summaryLine(measured)}\n`);
     return 0;
   } catch (error) {
     io.err.write(

@@ -58,16 +58,17 @@ export function callerOf(event: ApiEvent): string | undefined {
 /**
  * The URL a client called the API at, without the route: the scheme API Gateway forwards, the
  * domain, and whatever the request context's path holds before the route's resource (the stage on
- * an execute-api domain, a base path on a custom domain, nothing locally). For a route without
- * path parameters only: its resource is the literal end of the path. (`event.path` is no help: on a
- * custom domain it carries the base path too.)
+ * an execute-api domain, a base path on a custom domain, nothing locally). The route takes as many
+ * segments at the path's end as its resource has: a path parameter is one segment. (`event.path`
+ * is no help: on a custom domain it carries the base path too.)
  */
 export function apiBaseUrl(event: ApiEvent): string {
   const scheme = headerValue(event, 'X-Forwarded-Proto') ?? 'https';
-  const called = event.requestContext.path ?? event.path;
-  const route = event.requestContext.resourcePath ?? event.resource;
-  const prefix = called.endsWith(route) ? called.slice(0, called.length - route.length) : '';
-  return `${scheme}://${event.requestContext.domainName ?? 'localhost'}${prefix}`;
+  const called = (event.requestContext.path ?? event.path).split('/').filter(Boolean);
+  const routeDepth = (event.requestContext.resourcePath ?? event.resource).split('/').filter(Boolean).length;
+  const prefix = called.slice(0, Math.max(0, called.length - routeDepth));
+  const prefixPath = prefix.map((segment) => `/${segment}`).join('');
+  return `${scheme}://${event.requestContext.domainName ?? 'localhost'}${prefixPath}`;
 }
 
 export type ApiRoute = (event: ApiEvent) => Promise<APIGatewayProxyResult>;
@@ -84,10 +85,11 @@ export function byRoute(routes: Readonly<Record<string, ApiRoute>>): ApiRoute {
   };
 }
 
-/** A use-case of one job: the `{jobId}` of the path and the caller's key id. */
+/** A use-case of one job: the `{jobId}` of the path, the caller's key id, and the event itself. */
 export type JobRoute = (
   jobId: string | undefined,
   caller: string | undefined,
+  event: ApiEvent,
 ) => Promise<APIGatewayProxyResult>;
 
 /** A `/…/{jobId}` route: the id on every log line of the request, the use-case called with it. */
@@ -95,6 +97,6 @@ export function forJob(logger: Logger, route: JobRoute): ApiRoute {
   return (event) => {
     const jobId = event.pathParameters?.jobId ?? undefined;
     if (jobId) logger.appendKeys({ jobId });
-    return route(jobId, callerOf(event));
+    return route(jobId, callerOf(event), event);
   };
 }

@@ -5,7 +5,15 @@ import { listJobs } from '../api/list-jobs.ts';
 import { systemClock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import { readSettings } from '../settings.ts';
-import { type ApiLambda, apiHandler, byRoute, callerOf, forJob } from './api-event.ts';
+import {
+  type ApiEvent,
+  type ApiLambda,
+  apiBaseUrl,
+  apiHandler,
+  byRoute,
+  callerOf,
+  forJob,
+} from './api-event.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
@@ -20,13 +28,15 @@ export type ReadDeps = StatusDeps & { readonly jobs: Pick<JobStore, 'get' | 'lis
  * jobs) and GET /jobs/{jobId}/deliveries (the webhook log). Each answers for the caller's key only.
  */
 export function createGetStatusHandler(deps: ReadDeps, logger: Logger = createLogger(SERVICE)): ApiLambda {
-  const status = forJob(logger, (jobId, caller) => getJobStatus(jobId, deps, caller));
+  // Each answer signs the HLS playback URL on the address this request came to.
+  const calledAt = (event: ApiEvent): ReadDeps => ({ ...deps, apiBaseUrl: apiBaseUrl(event) });
+  const status = forJob(logger, (jobId, caller, event) => getJobStatus(jobId, calledAt(event), caller));
   return apiHandler(
     logger,
     byRoute({
       'GET /status/{jobId}': status,
       'GET /jobs/{jobId}': status,
-      'GET /jobs': (event) => listJobs(event.queryStringParameters ?? null, callerOf(event), deps),
+      'GET /jobs': (event) => listJobs(event.queryStringParameters ?? null, callerOf(event), calledAt(event)),
       'GET /jobs/{jobId}/deliveries': forJob(logger, (jobId, caller) => listDeliveries(jobId, caller, deps)),
     }),
   );

@@ -5,7 +5,7 @@ import { systemClock } from '../clock.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
 import { readSettings } from '../settings.ts';
-import { type ApiLambda, apiHandler, byRoute, forJob } from './api-event.ts';
+import { type ApiLambda, apiBaseUrl, apiHandler, byRoute, forJob } from './api-event.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
@@ -16,7 +16,7 @@ const SERVICE = 'auto-vid-job-actions';
 
 export type ActionDeps = JobActionDeps & {
   readonly jobs: Pick<JobStore, 'get' | 'cancel' | 'remove'>;
-  readonly outputs: Pick<OutputStore, 'presignGet' | 'remove'>;
+  readonly outputs: Pick<OutputStore, 'presignGet' | 'remove' | 'removePrefix'>;
 };
 
 /** What a client does to its job: POST /jobs/{jobId}/cancel, DELETE /jobs/{jobId}, POST /jobs/{jobId}/webhook. */
@@ -29,8 +29,8 @@ export function createJobActionsHandler(deps: ActionDeps, logger: Logger = creat
         cancelJob(jobId, caller, { ...deps, log }),
       ),
       'DELETE /jobs/{jobId}': forJob(logger, (jobId, caller) => deleteJob(jobId, caller, deps)),
-      'POST /jobs/{jobId}/webhook': forJob(logger, (jobId, caller) =>
-        redeliverWebhook(jobId, caller, { ...deps, log }),
+      'POST /jobs/{jobId}/webhook': forJob(logger, (jobId, caller, event) =>
+        redeliverWebhook(jobId, caller, { ...deps, log, apiBaseUrl: apiBaseUrl(event) }),
       ),
     }),
   );

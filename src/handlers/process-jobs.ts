@@ -101,6 +101,8 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       leaseMs: PROCESSOR_LEASE_MS,
       progressIntervalMs: PROGRESS_INTERVAL_MS,
       cancelCheckMs: settings.cancelCheckMs,
+      ...(settings.publicApiUrl ? { apiBaseUrl: settings.publicApiUrl } : {}),
+      ...(settings.cdnBaseUrl ? { cdnBaseUrl: settings.cdnBaseUrl } : {}),
     },
     clock: systemClock,
     log,

@@ -1,5 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  type ObjectIdentifier,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DEFAULT_PRESIGN_CREDENTIALS_SECONDS } from '../settings.ts';
@@ -56,7 +65,17 @@ export interface OutputStore {
    * bucket keeps nothing of it), else the current object. A missing object is not an error.
    */
   remove(location: S3Location): Promise<void>;
+  /**
+   * Deletes every object under `prefix`, each version for good in a versioned bucket; returns how
+   * many objects (or versions) went. For a prefix only one job writes (its HLS package).
+   */
+  removePrefix(bucket: string, prefix: string): Promise<number>;
+  /** A small text object (a playlist), refused above `maxBytes`. */
+  readText(location: S3Location, maxBytes: number): Promise<string>;
 }
+
+/** S3 deletes at most this many objects per DeleteObjects request. */
+const DELETE_BATCH = 1000;
 
 /** Parts of 16 MiB, 4 at a time: a 10 GB output stays within S3's 10,000-part limit. */
 const PART_SIZE = 16 * 1024 * 1024;
@@ -111,7 +130,90 @@ export function createS3OutputStore(s3: S3Client, options: S3OutputStoreOptions 
       const version = location.versionId ? { VersionId: location.versionId } : {};
       await s3.send(new DeleteObjectCommand({ Bucket: location.bucket, Key: location.key, ...version }));
     },
+    async removePrefix(bucket, prefix) {
+      let removed = 0;
+      for await (const batch of listForDeletion(s3, bucket, prefix)) {
+        if (batch.length === 0) continue;
+        const answer = await s3.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }),
+        );
+        const failed = answer.Errors ?? [];
+        if (failed.length > 0) {
+          const first = failed[0];
+          throw new Error(
+            `${failed.length} objects under s3://${bucket}/${prefix} could not be deleted: ${first?.Code} (${first?.Key})`,
+          );
+        }
+        removed += batch.length;
+      }
+      return removed;
+    },
+    async readText(location, maxBytes) {
+      const version = location.versionId ? { VersionId: location.versionId } : {};
+      const answer = await s3.send(
+        new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...version }),
+      );
+      if ((answer.ContentLength ?? 0) > maxBytes) {
+        answer.Body?.transformToWebStream().cancel();
+        throw new Error(`s3://${location.bucket}/${location.key} is larger than ${maxBytes} bytes`);
+      }
+      return (await answer.Body?.transformToString('utf8')) ?? '';
+    },
   };
+}
+
+/**
+ * The objects under a prefix in batches S3 deletes at once: every version where the store keeps
+ * versions; the objects themselves where it does not list them (S3-compatible stores without
+ * versioning answer NotImplemented).
+ */
+async function* listForDeletion(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+): AsyncGenerator<ObjectIdentifier[]> {
+  let versionsListed = true;
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  do {
+    const page = await s3
+      .send(
+        new ListObjectVersionsCommand({
+          Bucket: bucket,
+          Prefix: prefix,
+          MaxKeys: DELETE_BATCH,
+          ...(keyMarker ? { KeyMarker: keyMarker, VersionIdMarker: versionIdMarker } : {}),
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as { name?: string }).name === 'NotImplemented') return undefined;
+        throw error;
+      });
+    if (!page) {
+      versionsListed = false;
+      break;
+    }
+    yield [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].flatMap(({ Key, VersionId }) =>
+      Key ? [{ Key, ...(VersionId ? { VersionId } : {}) }] : [],
+    );
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionIdMarker = page.NextVersionIdMarker;
+  } while (keyMarker);
+  if (versionsListed) return;
+  let token: string | undefined;
+  do {
+    // Deleted as listed: the next page starts after the last key, which is gone, as S3 allows.
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        MaxKeys: DELETE_BATCH,
+        ContinuationToken: token,
+      }),
+    );
+    yield (page.Contents ?? []).flatMap(({ Key }) => (Key ? [{ Key }] : []));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
 }
 
 /** Signs with the credentials the client holds now, for no longer than they are known to last. */

@@ -145,7 +145,16 @@ export async function describeOutput(
   presign: { readonly seconds: number; readonly now: Date },
 ): Promise<StoredOutput> {
   const captions = await describeCaptions(result, outputs, presign);
-  const measures = { duration: result.duration, size: result.size, audio: result.audio, captions };
+  const measures = {
+    duration: result.duration,
+    size: result.size,
+    audio: result.audio,
+    captions,
+    poster: null,
+    thumbnails: null,
+    renditions: null,
+    hls: null,
+  };
   if (destination.kind === 'folder') return { url: null, urlExpiresAt: null, s3Uri: null, ...measures };
   const { location } = destination;
   const signed = await outputs.presignGet(location, presign);

@@ -8,12 +8,13 @@ import {
   type WebhookSizeLimits,
 } from '@auto-vid/shared';
 import type { Clock } from '../clock.ts';
-import { objectsWrittenBy } from '../jobs/job-objects.ts';
+import { objectsWrittenBy, packageWrittenBy } from '../jobs/job-objects.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
 import { checkDeploymentRules } from '../policy/deployment-rules.ts';
 import type { AttemptLimits } from './attempt.ts';
 import { watchForCancel } from './cancel-watch.ts';
+import { describeDeliverables, storeDeliverables } from './deliverables-output.ts';
 import { type AttemptStep, classifyFailure } from './failure-cause.ts';
 import {
   type FailureCause,
@@ -54,6 +55,10 @@ export interface ProcessConfig {
   readonly cancelCheckMs?: number;
   /** Parent folder of the per-job output folders (the system's temp folder by default). */
   readonly tempRoot?: string;
+  /** The API's base URL as clients call it: the HLS playback URL in the webhook is on it. */
+  readonly apiBaseUrl?: string;
+  /** The stack's public distribution in front of `bucket`'s outputs/, when it has one. */
+  readonly cdnBaseUrl?: string;
 }
 
 export interface ProcessDeps {
@@ -128,6 +133,15 @@ function stoppedForClient(job: ClaimedJob, status: string, deps: ProcessDeps): P
 async function withdrawOutput(job: ClaimedJob, output: StoredOutput, deps: ProcessDeps): Promise<void> {
   const current = await deps.jobs.get(job.message.jobId);
   if (current && current.status !== 'cancelled') return;
+  const hls = packageWrittenBy(output);
+  if (hls) {
+    await deps.outputs.removePrefix(hls.bucket, hls.prefix).catch((error: unknown) =>
+      deps.log('warn', 'Could not remove the HLS package of a cancelled job', {
+        s3Uri: hls.s3Uri,
+        error: (error as Error).message,
+      }),
+    );
+  }
   for (const object of objectsWrittenBy(output)) {
     await deps.outputs.remove(object.location).catch((error: unknown) =>
       deps.log('warn', 'Could not remove the output of a cancelled job', {
@@ -214,7 +228,7 @@ async function renderAndStore(
     });
     // The loudness is measured on the file while it uploads: one is CPU, the other network. Both
     // are settled before the folder goes, and a failed measurement is the render's fault.
-    const [measured, uploaded, captions] = await Promise.allSettled([
+    const [measured, uploaded, captions, deliverables] = await Promise.allSettled([
       measureLoudness(result.localPath, delivery),
       destination.kind === 's3'
         ? storeOutput(deps.outputs, result.localPath, destination.location, delivery).then((location) => ({
@@ -223,18 +237,29 @@ async function renderAndStore(
           }))
         : destination,
       storeCaptions(deps.outputs, result.captions?.files ?? [], destination, delivery),
+      storeDeliverables(deps.outputs, result.deliverables, destination, job.message.jobId, delivery),
     ]);
     if (measured.status === 'rejected') throw measured.reason;
     step.current = 'upload';
     if (uploaded.status === 'rejected') throw uploaded.reason;
     if (captions.status === 'rejected') throw captions.reason;
+    if (deliverables.status === 'rejected') throw deliverables.reason;
+    const presign = { seconds: deps.config.presignSeconds, now: deps.clock() };
     const output = await describeOutput(
       { ...result, audio: measured.value, storedCaptions: captions.value },
       uploaded.value,
       deps.outputs,
-      { seconds: deps.config.presignSeconds, now: deps.clock() },
+      presign,
     );
-    return { output, render: result };
+    const { apiBaseUrl, cdnBaseUrl, bucket } = deps.config;
+    const delivered = await describeDeliverables(deliverables.value, output, {
+      outputs: deps.outputs,
+      presign,
+      jobId: job.message.jobId,
+      ...(apiBaseUrl ? { apiBaseUrl } : {}),
+      ...(cdnBaseUrl ? { cdn: { baseUrl: cdnBaseUrl, bucket } } : {}),
+    });
+    return { output: { ...output, ...delivered }, render: result };
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }

@@ -1,4 +1,4 @@
-import { copyFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   type CaptionFormat,
@@ -15,6 +15,7 @@ import {
   type HeardNarration,
   writeCaptions,
 } from './captions/write-captions.ts';
+import { type Deliverables, makeDeliverables } from './deliverables/make-deliverables.ts';
 import { MediaLimitError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatheredMedia, type GatherPorts, gatherMedia } from './render/gather-media.ts';
@@ -59,6 +60,8 @@ export interface RenderResult {
   readonly renderSeconds: number;
   /** The caption sidecars beside the MP4, and their language, when the job asks for captions. */
   readonly captions?: RenderedCaptions;
+  /** The poster, thumbnails, renditions and HLS package beside the MP4, when the job asks for any. */
+  readonly deliverables?: Deliverables;
 }
 
 export interface RenderedCaptions {
@@ -120,8 +123,20 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
         ...(captions ? { captions } : {}),
       }),
     );
-    const renderSeconds = await runPlan(plan, workspace, ports, (percent) => report(10 + percent * 0.89));
-    const published = await publish(workspace, captions);
+    // The deliverables are made from the finished MP4, after the render; they take the last 30%.
+    const wantsMore = hasDeliverables(spec);
+    const renderShare = wantsMore ? 0.6 : 0.89;
+    const renderSeconds = await runPlan(plan, workspace, ports, (percent) =>
+      report(10 + percent * renderShare),
+    );
+    const deliverables = wantsMore
+      ? await makeDeliverables(spec.output, workspace.partialPath, workspace.directory, workspace.baseName, {
+          signal: ports.signal,
+          deadlineAt: ports.deadlineAt,
+          onProgress: (percent) => report(70 + percent * 0.29),
+        })
+      : undefined;
+    const published = await publish(workspace, captions, deliverables);
     report(100);
     return {
       ...published,
@@ -132,6 +147,11 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
   } finally {
     await workspace.remove();
   }
+}
+
+function hasDeliverables(spec: JobSpec): boolean {
+  const { poster, thumbnails, renditions, hls } = spec.output;
+  return poster !== undefined || thumbnails !== undefined || renditions !== undefined || hls !== undefined;
 }
 
 /**
@@ -216,25 +236,22 @@ async function runPlan(
 }
 
 /**
- * Moves the complete MP4 into place, and the caption sidecars beside it, and measures what was
- * made. Its loudness is measured by the caller (`measureLoudness`), beside the upload where there
- * is one.
+ * Moves the complete MP4 into place, and beside it the caption sidecars and the deliverables made
+ * in the job's folder, and measures what was made. Its loudness is measured by the caller
+ * (`measureLoudness`), beside the upload where there is one.
  */
 async function publish(
   workspace: Workspace,
   captions: CaptionFiles | undefined,
-): Promise<Pick<RenderResult, 'localPath' | 'duration' | 'size' | 'captions'>> {
+  deliverables: Deliverables | undefined,
+): Promise<Pick<RenderResult, 'localPath' | 'duration' | 'size' | 'captions' | 'deliverables'>> {
   await rename(workspace.partialPath, workspace.finalPath);
   const outputDirectory = dirname(workspace.finalPath);
   const files = await Promise.all(
-    (captions?.sidecars ?? []).map(async ({ format, path }) => {
-      const localPath = join(outputDirectory, basename(path));
-      await rename(path, localPath).catch(async () => {
-        // Another file system (the job folder and the destination folder are not always on one).
-        await copyFile(path, localPath);
-      });
-      return { format, localPath };
-    }),
+    (captions?.sidecars ?? []).map(async ({ format, path }) => ({
+      format,
+      localPath: await moveInto(path, outputDirectory),
+    })),
   );
   const size = (await stat(workspace.finalPath)).size;
   const output = await probeMedia(workspace.finalPath, 'Rendered output', 'video');
@@ -243,5 +260,50 @@ async function publish(
     duration: Math.round(output.duration * 1000) / 1000,
     size,
     ...(captions ? { captions: { language: captions.language, files, cueCount: captions.cueCount } } : {}),
+    ...(deliverables
+      ? { deliverables: await publishDeliverables(deliverables, workspace.finalPath, outputDirectory) }
+      : {}),
   };
+}
+
+/** The deliverables moved beside the MP4; the `source` rendition is the MP4 in its final place. */
+async function publishDeliverables(
+  made: Deliverables,
+  mp4Path: string,
+  directory: string,
+): Promise<Deliverables> {
+  const moved = async <T extends { readonly localPath: string }>(file: T): Promise<T> => ({
+    ...file,
+    localPath: await moveInto(file.localPath, directory),
+  });
+  const renditions = await Promise.all(
+    made.renditions.map((rendition) =>
+      rendition.source ? { ...rendition, localPath: mp4Path } : moved(rendition),
+    ),
+  );
+  return {
+    renditions,
+    ...(made.poster ? { poster: await moved(made.poster) } : {}),
+    ...(made.thumbnails
+      ? {
+          thumbnails: {
+            ...made.thumbnails,
+            sprite: await moved(made.thumbnails.sprite),
+            track: await moved(made.thumbnails.track),
+          },
+        }
+      : {}),
+    ...(made.hls ? { hls: { ...made.hls, directory: await moveInto(made.hls.directory, directory) } } : {}),
+  };
+}
+
+/** Moves a file or a folder into `directory` under its own name; returns its new path. */
+async function moveInto(path: string, directory: string): Promise<string> {
+  const destination = join(directory, basename(path));
+  await rm(destination, { recursive: true, force: true });
+  await rename(path, destination).catch(async () => {
+    // Another file system (the job folder and the destination folder are not always on one).
+    await cp(path, destination, { recursive: true });
+  });
+  return destination;
 }

@@ -54,6 +54,10 @@ async function completedJob(options: { signedAt?: Date; versionId?: string; stor
     size: bytes.length,
     audio: null,
     captions: null,
+    poster: null,
+    thumbnails: null,
+    renditions: null,
+    hls: null,
     ...(options.versionId ? { versionId: options.versionId } : {}),
   };
   const record: JobRecord = {
@@ -161,6 +165,10 @@ describe('GET /status: the download URL of a completed job', () => {
       duration: 2,
       size: 9,
       audio: null,
+      poster: null,
+      thumbnails: null,
+      renditions: null,
+      hls: null,
       captions: [
         {
           format: 'vtt' as const,
@@ -306,6 +314,10 @@ describe('GET /status: jobs with nothing to sign', () => {
       size: 100,
       audio,
       captions: null,
+      poster: null,
+      thumbnails: null,
+      renditions: null,
+      hls: null,
     };
     const record: JobRecord = {
       ...createJobRecord({ jobId: crypto.randomUUID(), jobInfo: {}, now: NOW, ttlSeconds: DAY }),

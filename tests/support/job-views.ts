@@ -11,6 +11,10 @@ export const OUTPUT_NOT_YET_MADE = {
   size: null,
   audio: null,
   captions: null,
+  poster: null,
+  thumbnails: null,
+  renditions: null,
+  hls: null,
 } as const;
 
 /** The job view's fields, in the order clients get them (no owner, ttl or bookkeeping). */

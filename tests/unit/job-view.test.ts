@@ -75,7 +75,15 @@ describe('the measured audio in the view', () => {
       } as JobRecord);
     const measures = { url: null, urlExpiresAt: null, s3Uri: null, duration: 3, size: 10 };
     expect(completed({ ...measures, audio }).output.audio).toEqual(audio);
-    expect(completed(measures).output).toEqual({ ...measures, audio: null, captions: null });
+    expect(completed(measures).output).toEqual({
+      ...measures,
+      audio: null,
+      captions: null,
+      poster: null,
+      thumbnails: null,
+      renditions: null,
+      hls: null,
+    });
     const vtt = { format: 'vtt', url: 'https://signed', s3Uri: 's3://b/outputs/a.vtt', language: 'en-US' };
     const stored = { ...measures, audio, captions: [{ ...vtt, versionId: 'v-1' }] };
     // The version each sidecar was written as stays in the record, never in the view.

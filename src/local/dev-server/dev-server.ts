@@ -90,9 +90,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // The API's own port joins the stack's ports that no webhook or asset URL may target.
     const port = options.port || (await freePort(options.host));
     const stackPorts = [...services.stackPorts, port].join(',');
+    const host = options.host ?? '127.0.0.1';
     const wire = wireOncePerFunction(services, {
       env: {
         AUTO_VID_STACK_PORTS: stackPorts,
+        // The webhook's HLS playback URL is on this server; no distribution runs here.
+        PUBLIC_API_URL: `http://${host}:${port}`,
+        CDN_BASE_URL: '',
         ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
         ...(options.webhookDelayScale ? { WEBHOOK_DELAY_SCALE: String(options.webhookDelayScale) } : {}),
       },
@@ -103,7 +107,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const limits = usagePlanLimits(services, options);
     const apiKeys = await loadApiKeys(dataDir, options.apiKeys);
     gateway = await startGateway({
-      host: options.host ?? '127.0.0.1',
+      host,
       port,
       routes: await buildRoutes(functions, wire),
       apiKeys,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   DEFAULT_POSTER_MAX_WIDTH,
   type DeliverablesRequest,
+  type HlsRequest,
   type PosterFormat,
   type RenditionRequest,
 } from '@auto-vid/shared';
@@ -32,8 +33,17 @@ export const DEFAULT_RENDITION_BITRATES: readonly (readonly [height: number, bit
   [144, 200_000],
 ];
 
-/** Seconds between keyframes of every encoded rendition, the same in each so they align. */
+/**
+ * Seconds between keyframes of every encoded rendition, the same in each so they align. With HLS,
+ * the largest interval up to this that divides the segment length, so every segment starts on one.
+ */
 export const RENDITION_KEYFRAME_SECONDS = 2;
+
+/** The keyframe interval of the encodes: RENDITION_KEYFRAME_SECONDS, or a divisor of HLS's segment. */
+export function keyframeSeconds(hls: HlsRequest | undefined): number {
+  if (!hls) return RENDITION_KEYFRAME_SECONDS;
+  return hls.segmentSeconds / Math.ceil(hls.segmentSeconds / RENDITION_KEYFRAME_SECONDS - 1e-9);
+}
 
 /**
  * Candidate frames a representative poster is chosen among: at most this many, spread over the
@@ -76,13 +86,36 @@ export interface PlannedRendition {
   readonly bitrate?: string;
 }
 
+/** One variant of the HLS package: the video of an MP4 (the main one or an encode), segmented. */
+export interface PlannedHlsVariant {
+  /** `source`, or the height such as `720p`: the name of its playlist and segments. */
+  readonly name: string;
+  readonly source: boolean;
+  /** The MP4 its video is copied from. */
+  readonly from: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface PlannedHls {
+  /** The folder the package is written to: the playlists, init segments and media segments. */
+  readonly directory: string;
+  readonly segmentSeconds: number;
+  /** In the spec's order, each height once. */
+  readonly variants: readonly PlannedHlsVariant[];
+  /** The MP4 the one shared audio rendition is copied from; undefined for a video without sound. */
+  readonly audioFrom?: string;
+}
+
 export interface DeliverablesPlan {
   readonly filterGraph: string;
   /** Everything after the input and the filter script: each output's maps, codecs and file. */
   readonly outputArgs: readonly string[];
   readonly poster?: PlannedPoster;
   readonly thumbnails?: PlannedThumbnails;
+  /** The MP4 renditions delivered, in the spec's order. */
   readonly renditions: readonly PlannedRendition[];
+  readonly hls?: PlannedHls;
 }
 
 /** "1200k", "3M", "800000" as bits per second. */
@@ -119,14 +152,19 @@ export function planDeliverables(
 ): DeliverablesPlan | undefined {
   const poster = planPoster(output.poster, source, directory, baseName);
   const thumbnails = planThumbnails(output.thumbnails, source, directory, baseName);
-  const renditions = planRenditions(output.renditions ?? [], source, directory, baseName);
-  const encoded = renditions.filter((rendition) => !rendition.source);
+  const renditions = planRenditions(output.renditions ?? [], source, directory, `${baseName}.`);
+  const hls = planHls(output.hls, source, directory, baseName, renditions);
+  if (!poster && !thumbnails && renditions.length === 0 && !hls) return undefined;
+  // Each encode once: an HLS variant the same as an MP4 rendition is that rendition's file.
+  const encoded = [...renditions, ...(hls?.encodes ?? [])].filter((rendition) => !rendition.source);
+  const keyframes = keyframeSeconds(output.hls);
   const branches = [poster, thumbnails, ...encoded].filter((branch) => branch !== undefined).length;
-  if (branches === 0)
-    return renditions.length > 0 ? { filterGraph: '', outputArgs: [], renditions } : undefined;
-  const labels = Array.from({ length: branches }, (_, i) => `[d${i}]`);
-  const chains: string[] = [`[0:v]split=${branches}${labels.join('')}`];
+  const chains: string[] = [];
   const outputArgs: string[] = [];
+  if (branches > 0) {
+    const labels = Array.from({ length: branches }, (_, i) => `[d${i}]`);
+    chains.push(`[0:v]split=${branches}${labels.join('')}`);
+  }
   let next = 0;
   if (poster) {
     chains.push(`[d${next++}]${posterChain(poster, source)}[poster]`);
@@ -154,7 +192,7 @@ export function planDeliverables(
       '-map',
       label,
       ...(source.hasAudio ? ['-map', '0:a:0'] : []),
-      ...renditionCodec(rendition, source),
+      ...renditionCodec(rendition, source, keyframes),
     );
   }
   return {
@@ -163,6 +201,41 @@ export function planDeliverables(
     ...(poster ? { poster } : {}),
     ...(thumbnails ? { thumbnails } : {}),
     renditions,
+    ...(hls ? { hls: hls.package } : {}),
+  };
+}
+
+/**
+ * The HLS variants, each from the main MP4 (`source`, copied), an MP4 rendition of the same height
+ * and bitrate, or an encode of its own; and the encodes only the package needs.
+ */
+function planHls(
+  request: HlsRequest | undefined,
+  source: DeliverableSource,
+  directory: string,
+  baseName: string,
+  renditions: readonly PlannedRendition[],
+): { readonly package: PlannedHls; readonly encodes: readonly PlannedRendition[] } | undefined {
+  if (!request) return undefined;
+  const wanted = planRenditions(request.renditions, source, directory, `${baseName}.hls.`);
+  const encodes: PlannedRendition[] = [];
+  const variants = wanted.map((rendition): PlannedHlsVariant => {
+    const { width, height } = rendition;
+    if (rendition.source) return { name: 'source', source: true, from: source.path, width, height };
+    const same = renditions.find(
+      (r) => !r.source && r.height === height && r.bitsPerSecond === rendition.bitsPerSecond,
+    );
+    if (!same) encodes.push(rendition);
+    return { name: `${height}p`, source: false, from: (same ?? rendition).path, width, height };
+  });
+  return {
+    package: {
+      directory: join(directory, `${baseName}.hls`),
+      segmentSeconds: request.segmentSeconds,
+      variants,
+      ...(source.hasAudio ? { audioFrom: source.path } : {}),
+    },
+    encodes,
   };
 }
 
@@ -263,11 +336,12 @@ function spriteChain(thumbnails: PlannedThumbnails): string {
   ].join(',');
 }
 
+/** The renditions asked for, each encode's file named `<prefix><height>p.mp4`. */
 function planRenditions(
   requests: readonly RenditionRequest[],
   source: DeliverableSource,
   directory: string,
-  baseName: string,
+  filePrefix: string,
 ): PlannedRendition[] {
   const planned: PlannedRendition[] = [];
   for (const request of requests) {
@@ -282,7 +356,7 @@ function planRenditions(
     const bits = request.bitrate ? bitsPerSecond(request.bitrate) : defaultBitsPerSecond(height);
     planned.push({
       source: false,
-      path: join(directory, `${baseName}.${height}p.mp4`),
+      path: join(directory, `${filePrefix}${height}p.mp4`),
       width: evenWidthFor(height, source),
       height,
       bitsPerSecond: bits,
@@ -293,12 +367,14 @@ function planRenditions(
 }
 
 /**
- * H.264 at the asked average bitrate, capped at 1.5 times it, a keyframe every
- * RENDITION_KEYFRAME_SECONDS and none elsewhere (so renditions switch cleanly); the audio copied.
+ * H.264 at the asked average bitrate, capped at 1.5 times it, a keyframe at every multiple of
+ * `keyframes` seconds and none elsewhere (so renditions switch cleanly and HLS segments start on
+ * one); the audio copied.
  */
-function renditionCodec(rendition: PlannedRendition, source: DeliverableSource): string[] {
+function renditionCodec(rendition: PlannedRendition, source: DeliverableSource, keyframes: number): string[] {
   const bits = rendition.bitsPerSecond ?? 0;
-  const gop = Math.max(1, Math.round(source.frameRate * RENDITION_KEYFRAME_SECONDS));
+  // Forced keyframes are placed by time; the GOP limit only stops x264 adding its own between them.
+  const gopLimit = Math.max(2, Math.ceil(source.frameRate * keyframes) * 2);
   return [
     '-c:v',
     'libx264',
@@ -314,10 +390,10 @@ function renditionCodec(rendition: PlannedRendition, source: DeliverableSource):
     String(Math.round(bits * 1.5)),
     '-bufsize',
     String(bits * 2),
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${formatNumber(keyframes)})`,
     '-g',
-    String(gop),
-    '-keyint_min',
-    String(gop),
+    String(gopLimit),
     '-sc_threshold',
     '0',
     ...(source.hasAudio ? ['-c:a', 'copy'] : []),

@@ -10,6 +10,7 @@ import {
   type PlannedPoster,
   planDeliverables,
 } from './deliverables-plan.ts';
+import { type HlsPackage, packageHls } from './hls-package.ts';
 import { formatThumbnailTrack } from './thumbnail-track.ts';
 
 /** One file a job delivers besides its MP4, as made on this machine. */
@@ -30,6 +31,8 @@ export interface Deliverables {
   };
   /** In the spec's order; `source` is the main MP4 itself. */
   readonly renditions: readonly (DeliveredFile & { readonly source: boolean; readonly bitrate?: string })[];
+  /** The HLS package's folder, variants and files, when asked. */
+  readonly hls?: HlsPackage;
 }
 
 export interface DeliverablesRun {
@@ -39,8 +42,9 @@ export interface DeliverablesRun {
 }
 
 /**
- * The poster, thumbnails and renditions `output` asks for, made from the rendered MP4 in one
- * ffmpeg run (one decode, `split` to each) into `directory`. Undefined when it asks for none.
+ * The poster, thumbnails, renditions and HLS package `output` asks for, made from the rendered MP4
+ * into `directory`: one ffmpeg run decodes it once and `split`s it to each image and encode, a
+ * second one (stream copies only) segments the package. Undefined when it asks for none.
  */
 export async function makeDeliverables(
   output: DeliverablesRequest,
@@ -66,7 +70,14 @@ export async function makeDeliverables(
     );
   }
   if (plan.poster) await ensurePoster(plan.poster, source, run);
-  return describeDeliverables(plan, source);
+  const delivered = await describeDeliverables(plan, source);
+  if (!plan.hls) return delivered;
+  const hls = await packageHls(plan.hls, {
+    duration: source.duration,
+    signal: run.signal,
+    deadlineAt: run.deadlineAt,
+  });
+  return { ...delivered, hls };
 }
 
 async function describeSource(path: string): Promise<DeliverableSource> {

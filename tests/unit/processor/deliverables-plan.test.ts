@@ -52,7 +52,7 @@ describe('planDeliverables', () => {
     ]);
     expect(plan?.outputArgs.join(' ')).toContain(
       '-map [r0] -map 0:a:0 -c:v libx264 -preset fast -profile:v high -pix_fmt yuv420p -b:v 2800000 ' +
-        '-maxrate 4200000 -bufsize 5600000 -g 50 -keyint_min 50 -sc_threshold 0 -c:a copy -movflags +faststart -y /w/out.720p.mp4',
+        '-maxrate 4200000 -bufsize 5600000 -force_key_frames expr:gte(t,n_forced*2) -g 100 -sc_threshold 0 -c:a copy -movflags +faststart -y /w/out.720p.mp4',
     );
     expect(plan?.renditions.map((r) => [r.source, r.height, r.bitrate])).toEqual([
       [true, 1080, undefined],

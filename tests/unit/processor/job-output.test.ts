@@ -73,6 +73,10 @@ describe('describeOutput', () => {
       size: 1234,
       audio,
       captions: null,
+      poster: null,
+      thumbnails: null,
+      renditions: null,
+      hls: null,
     });
   });
 
@@ -96,6 +100,10 @@ describe('describeOutput', () => {
       size: 1234,
       audio,
       captions: null,
+      poster: null,
+      thumbnails: null,
+      renditions: null,
+      hls: null,
     });
   });
 });
