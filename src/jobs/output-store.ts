@@ -74,6 +74,12 @@ export interface OutputStore {
   readText(location: S3Location, maxBytes: number): Promise<string>;
 }
 
+/**
+ * How S3-compatible stores without versioning (the local stack's among them) refuse a listing of
+ * versions; S3 itself lists them in any bucket.
+ */
+const VERSIONS_NOT_LISTED: ReadonlySet<string> = new Set(['NotImplemented', 'MethodNotAllowed']);
+
 /** S3 deletes at most this many objects per DeleteObjects request. */
 const DELETE_BATCH = 1000;
 
@@ -164,8 +170,7 @@ export function createS3OutputStore(s3: S3Client, options: S3OutputStoreOptions 
 
 /**
  * The objects under a prefix in batches S3 deletes at once: every version where the store keeps
- * versions; the objects themselves where it does not list them (S3-compatible stores without
- * versioning answer NotImplemented).
+ * versions; the objects themselves where it does not list them.
  */
 async function* listForDeletion(
   s3: S3Client,
@@ -186,7 +191,7 @@ async function* listForDeletion(
         }),
       )
       .catch((error: unknown) => {
-        if ((error as { name?: string }).name === 'NotImplemented') return undefined;
+        if (VERSIONS_NOT_LISTED.has((error as { name?: string }).name ?? '')) return undefined;
         throw error;
       });
     if (!page) {

@@ -52,8 +52,8 @@ const pointer = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1'
 
 const validators = new Map<string, ValidateFunction>();
 
-function validatorFor(template: string, method: string, status: string): ValidateFunction {
-  const ref = `${DOCUMENT_ID}#/paths/${pointer(template)}/${method}/responses/${status}/content/${pointer('application/json')}/schema`;
+function validatorFor(template: string, method: string, status: string, mediaType: string): ValidateFunction {
+  const ref = `${DOCUMENT_ID}#/paths/${pointer(template)}/${method}/responses/${status}/content/${pointer(mediaType)}/schema`;
   let validate = validators.get(ref);
   if (!validate) {
     validate = ajv.compile({ $ref: ref });
@@ -71,9 +71,15 @@ export function answersChecked(): number {
 
 /**
  * Throws unless `body` is an answer docs/openapi.json documents for this request: the route, the
- * method, the status, and a body matching its schema.
+ * method, the status, and a body of the media type (JSON unless given) matching its schema.
  */
-export function assertDocumentedAnswer(method: string, url: string, status: number, body: unknown): void {
+export function assertDocumentedAnswer(
+  method: string,
+  url: string,
+  status: number,
+  body: unknown,
+  mediaType = 'application/json',
+): void {
   const path = new URL(url, 'http://localhost').pathname;
   const verb = method.toLowerCase();
   const route = routes.find(
@@ -89,7 +95,11 @@ export function assertDocumentedAnswer(method: string, url: string, status: numb
     const documented = Object.keys(responses).join(', ');
     throw new Error(`${method} ${route.template} answered ${status}, not among its documented ${documented}`);
   }
-  const validate = validatorFor(route.template, verb, String(status));
+  const content = (responses[String(status)] as Json).content as Json | undefined;
+  if (!content || !(mediaType in content)) {
+    throw new Error(`${method} ${route.template} ${status} answered ${mediaType}, not a documented type`);
+  }
+  const validate = validatorFor(route.template, verb, String(status), mediaType);
   if (!validate(body)) {
     const problems = ajv.errorsText(validate.errors, { separator: '; ' });
     throw new Error(`${method} ${route.template} ${status} does not match docs/openapi.json: ${problems}`);
@@ -108,6 +118,8 @@ export function assertDocumentedWebhook(body: unknown): void {
 
 export interface ApiAnswer {
   readonly status: number;
+  /** The body as it came: the playlist of an HLS route, the JSON text of the others. */
+  readonly text: string;
   // Answers are free-form JSON once checked; the assertions give them their shape.
   // biome-ignore lint/suspicious/noExplicitAny: see above
   readonly json: Record<string, any>;
@@ -139,7 +151,10 @@ export async function callApi(
     },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
-  const json = (await response.json()) as ApiAnswer['json'];
-  assertDocumentedAnswer(method, path, response.status, json);
-  return { status: response.status, json, headers: response.headers };
+  const text = await response.text();
+  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+  const isJson = mediaType === 'application/json';
+  const json = (isJson ? JSON.parse(text) : {}) as ApiAnswer['json'];
+  assertDocumentedAnswer(method, path, response.status, isJson ? json : text, mediaType);
+  return { status: response.status, json, text, headers: response.headers };
 }
