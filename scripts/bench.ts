@@ -10,16 +10,19 @@
 // runs alternate auto-vid and bare ffmpeg and show medians. Run it under `taskset -c 0` to see one
 // core: ffmpeg, x264 and node all read the affinity mask.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { JobSpec } from '@auto-vid/shared';
 import { DEFAULT_MEDIA_LIMITS } from '../src/policy/media-limits.ts';
 import {
   DEFAULT_FONTS_DIRECTORY,
   type HeardNarration,
   writeCaptions,
 } from '../src/processor/captions/write-captions.ts';
+import { planDeliverables } from '../src/processor/deliverables/deliverables-plan.ts';
+import { hlsPackageArgs } from '../src/processor/deliverables/hls-package.ts';
 import { ffmpegBinary, probeMedia } from '../src/processor/render/ffmpeg.ts';
 import { prepareAudio } from '../src/processor/render/gather-media.ts';
 import { parseEbur128Summary } from '../src/processor/render/loudness.ts';
@@ -128,10 +131,35 @@ async function timeBareFfmpeg(scenario: Scenario): Promise<number> {
       const gain = levellingGainDb(plan.levelling.target, measured?.integrated ?? null);
       await spawnFfmpeg(buildLevellingArgs(plan.levelling, gain, false), false);
     }
-    return (performance.now() - started) / 1000;
+    let seconds = (performance.now() - started) / 1000;
+    if (spec.output.hls) seconds += await timeBareDeliverables(spec, join(work, 'bare.mp4'), work);
+    return seconds;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The deliverables' ffmpeg runs as the renderer plans them (the encodes, then the stream-copy
+ * segmenting), spawned directly and timed; the probes and the master playlist left out.
+ */
+async function timeBareDeliverables(spec: JobSpec, mp4: string, work: string): Promise<number> {
+  const probe = await probeMedia(mp4, 'bench output', 'video');
+  const video = probe.video ?? { width: 0, height: 0, frameRate: 30 };
+  const source = { path: mp4, ...video, duration: probe.duration, hasAudio: probe.hasAudio };
+  const plan = planDeliverables(spec.output, source, work, 'bare');
+  if (!plan) return 0;
+  const started = performance.now();
+  if (plan.outputArgs.length > 0) {
+    const script = join(work, 'deliverables.txt');
+    writeFileSync(script, plan.filterGraph);
+    await spawnFfmpeg(['-i', mp4, '-filter_complex_script', script, ...plan.outputArgs], false);
+  }
+  if (plan.hls) {
+    mkdirSync(plan.hls.directory, { recursive: true });
+    await spawnFfmpeg(hlsPackageArgs(plan.hls), false);
+  }
+  return (performance.now() - started) / 1000;
 }
 
 /** Runs ffmpeg; returns its log at level info when `info`, else shows its errors. */
@@ -253,6 +281,18 @@ async function main(): Promise<void> {
     );
   }
   const plain = timings.get('fast path, 3 min');
+  const hlsSource = timings.get('fast path, 3 min, HLS source');
+  if (plain && hlsSource) {
+    process.stdout.write(
+      `\nHLS, source only (3 min): ${(hlsSource / plain).toFixed(2)}x the fast path without it (${signed(hlsSource - plain)} s)`,
+    );
+  }
+  const with720 = timings.get('fast path, 3 min, HLS source + 720p');
+  const with360 = timings.get('fast path, 3 min, HLS source + 720p + 360p');
+  if (hlsSource && with720)
+    process.stdout.write(`\nHLS 720p rendition (3 min): ${signed(with720 - hlsSource)} s`);
+  if (with720 && with360)
+    process.stdout.write(`\nHLS 360p rendition (3 min): ${signed(with360 - with720)} s`);
   const levelled = timings.get('fast path, 3 min, loudness target');
   if (plain && levelled) {
     const extra = levelled - plain;

@@ -5,6 +5,7 @@ import { type BenchMedia, NARRATION, type SourceShape } from './media.ts';
 type Encoding = NonNullable<JobSpecInput['output']>['encoding'];
 type OutputAudio = NonNullable<JobSpecInput['output']>['audio'];
 type Captions = NonNullable<JobSpecInput['output']>['captions'];
+type Hls = NonNullable<JobSpecInput['output']>['hls'];
 
 export interface Scenario {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface Scenario {
   readonly audio?: OutputAudio;
   /** `output.captions`. */
   readonly captions?: Captions;
+  /** `output.hls`. */
+  readonly hls?: Hls;
   /** Timed runs of auto-vid and of bare ffmpeg, interleaved; the table shows the medians. */
   readonly runs: number;
 }
@@ -48,6 +51,30 @@ export const SCENARIOS: readonly Scenario[] = [
     narration: 6,
     captions: {},
     runs: 3,
+  },
+  {
+    name: 'fast path, 3 min, HLS source',
+    source: p1080(180),
+    effects: 10,
+    narration: 0,
+    hls: { renditions: ['source'] },
+    runs: 3,
+  },
+  {
+    name: 'fast path, 3 min, HLS source + 720p',
+    source: p1080(180),
+    effects: 10,
+    narration: 0,
+    hls: { renditions: ['source', { height: 720 }] },
+    runs: 1,
+  },
+  {
+    name: 'fast path, 3 min, HLS source + 720p + 360p',
+    source: p1080(180),
+    effects: 10,
+    narration: 0,
+    hls: { renditions: ['source', { height: 720 }, { height: 360 }] },
+    runs: 1,
   },
   { name: 'fast path, 3 min, 300 events', source: p1080(180), effects: 300, narration: 0, runs: 1 },
   { name: 're-encode, 3 min', source: p1080(180), effects: 10, narration: 0, encoding: REENCODE, runs: 1 },
@@ -120,6 +147,7 @@ export function buildSpec(scenario: Scenario, media: BenchMedia) {
       ...(scenario.encoding ? { encoding: scenario.encoding } : {}),
       ...(scenario.audio ? { audio: scenario.audio } : {}),
       ...(scenario.captions ? { captions: scenario.captions } : {}),
+      ...(scenario.hls ? { hls: scenario.hls } : {}),
     },
   });
 }

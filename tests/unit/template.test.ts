@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JOBS_BY_OWNER_INDEX } from '../../src/jobs/job-listing.ts';
 import { OUTPUT_PREFIX, READABLE_PREFIXES } from '../../src/policy/deployment-rules.ts';
-import { type CfnResource, functionCode, loadTemplate } from '../../src/template/template.ts';
+import { type CfnResource, functionCode, functionEvents, loadTemplate } from '../../src/template/template.ts';
 
 const template = loadTemplate();
 const resource = (id: string): CfnResource => {
@@ -19,6 +19,18 @@ const actions = (id: string) =>
   statements(id).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 type Route = readonly [path: string, method: string];
+
+/**
+ * The routes open without an API key: load balancers hold none, and players cannot send headers
+ * (the playlists check the token in their query instead). Every other route needs the key.
+ */
+const OPEN_ROUTES: readonly string[] = ['GET /health', 'GET /jobs/{jobId}/hls/{playlist}'];
+const HLS_PLAYLIST_PATH = '/jobs/{jobId}/hls/{playlist}';
+const OUTPUTS = { 'Fn::Sub': `\${S3Bucket.Arn}/${OUTPUT_PREFIX}*` };
+const BUCKET_ARN = { 'Fn::GetAtt': ['S3Bucket', 'Arn'] };
+const API_BASE_URL = 'https://${JobsApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/Prod';
+const DISTRIBUTION_ARN =
+  'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${OutputsDistribution}';
 
 const ZIP_FUNCTIONS: Record<string, { handler: string; routes?: readonly Route[] }> = {
   SubmitJobFunction: { handler: 'submit-job.handler', routes: [['/submit', 'post']] },
@@ -48,6 +60,7 @@ const ZIP_FUNCTIONS: Record<string, { handler: string; routes?: readonly Route[]
     ],
   },
   PlanJobFunction: { handler: 'plan-job.handler', routes: [['/plan', 'post']] },
+  PlaybackFunction: { handler: 'playback.handler', routes: [[HLS_PLAYLIST_PATH, 'get']] },
   DeadLetterFunction: { handler: 'dead-letter.handler' },
   WebhookDeliveryFunction: { handler: 'deliver-webhooks.handler' },
 };
@@ -151,14 +164,182 @@ describe('template.yaml', () => {
               RestApiId: { Ref: 'JobsApi' },
               Path: path,
               Method: method,
-              // Only the health check is open without a key.
-              ...(path === '/health' ? { Auth: { ApiKeyRequired: false } } : {}),
+              ...(OPEN_ROUTES.includes(`${method.toUpperCase()} ${path}`)
+                ? { Auth: { ApiKeyRequired: false } }
+                : {}),
             },
           })),
         );
       }
     },
   );
+
+  it('asks for the API key on every route but the health check and the HLS playlists', () => {
+    const routes = Object.values(functionEvents(template))
+      .flat()
+      .filter((event) => event.Type === 'Api');
+    const open = routes.filter((event) => !event.apiKeyRequired);
+    expect(open.map((event) => `${event.method?.toUpperCase()} ${event.path}`).sort()).toEqual(
+      [...OPEN_ROUTES].sort(),
+    );
+    expect(routes.length).toBeGreaterThan(OPEN_ROUTES.length);
+    // The API's default is a key: a new route is closed unless it says otherwise.
+    expect(props('JobsApi').Auth.ApiKeyRequired).toBe(true);
+  });
+
+  it('lets the playback function read a job record and the outputs it presigns, nothing else', () => {
+    expect(statements('PlaybackFunction')).toEqual([
+      {
+        Sid: 'ReadJobs',
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: { 'Fn::GetAtt': ['JobsTable', 'Arn'] },
+      },
+      {
+        Sid: 'ServeOutputs',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: OUTPUTS,
+      },
+    ]);
+    expect(props('PlaybackFunction').Timeout).toBe(10);
+  });
+
+  it('lets DELETE and a cancelled render list the versions under outputs/ only, to remove HLS packages', () => {
+    // A listing always names its prefix: StringLike, not IfExists, so nothing outside outputs/ is listed.
+    const onlyOutputs = { StringLike: { 's3:prefix': `${OUTPUT_PREFIX}*` } };
+    expect(statements('JobActionsFunction').find((s) => s.Sid === 'ListJobPackages')).toEqual({
+      Sid: 'ListJobPackages',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+      Resource: BUCKET_ARN,
+      Condition: onlyOutputs,
+    });
+    expect(statements('VideoProcessorFunction').find((s) => s.Sid === 'ListCancelledPackages')).toEqual({
+      Sid: 'ListCancelledPackages',
+      Effect: 'Allow',
+      Action: 's3:ListBucketVersions',
+      Resource: BUCKET_ARN,
+      Condition: onlyOutputs,
+    });
+    // Only these two list versions.
+    const listers = Object.keys(template.Resources).filter(
+      (id) =>
+        resource(id).Type === 'AWS::Serverless::Function' && actions(id).includes('s3:ListBucketVersions'),
+    );
+    expect(listers.sort()).toEqual(['JobActionsFunction', 'VideoProcessorFunction']);
+  });
+
+  it('tells the processor the playback URL base and, when the distribution exists, its domain', () => {
+    expect(props('VideoProcessorFunction').Environment.Variables).toMatchObject({
+      PUBLIC_API_URL: { 'Fn::Sub': API_BASE_URL },
+      CDN_BASE_URL: {
+        'Fn::If': ['CreatePublicCdn', { 'Fn::Sub': 'https://${OutputsDistribution.DomainName}' }, ''],
+      },
+    });
+    // The processor's playback URL is the API's own base URL, as the stack outputs it.
+    expect(template.Outputs?.ApiBaseUrl?.Value).toEqual({ 'Fn::Sub': API_BASE_URL });
+    // A function behind JobsApi that named the API would depend on itself: CloudFormation refuses the stack.
+    for (const [id, events] of Object.entries(functionEvents(template))) {
+      if (!events.some((event) => event.Type === 'Api')) continue;
+      const { Events: _routes, ...rest } = props(id);
+      expect(JSON.stringify(rest), id).not.toContain('JobsApi');
+    }
+  });
+
+  it('creates the public distribution, its origin access and cache policies only when PublicCdn is "true"', () => {
+    expect(template.Parameters.PublicCdn).toMatchObject({
+      Default: 'false',
+      AllowedValues: ['false', 'true'],
+    });
+    expect(template.Conditions?.CreatePublicCdn).toEqual({ 'Fn::Equals': [{ Ref: 'PublicCdn' }, 'true'] });
+    const conditional = Object.entries(template.Resources)
+      .filter(([, r]) => r.Condition !== undefined)
+      .map(([id, r]) => [id, r.Type, r.Condition]);
+    expect(conditional).toEqual([
+      ['OutputsOriginAccessControl', 'AWS::CloudFront::OriginAccessControl', 'CreatePublicCdn'],
+      ['OutputsPlaylistCachePolicy', 'AWS::CloudFront::CachePolicy', 'CreatePublicCdn'],
+      ['OutputsMediaCachePolicy', 'AWS::CloudFront::CachePolicy', 'CreatePublicCdn'],
+      ['OutputsDistribution', 'AWS::CloudFront::Distribution', 'CreatePublicCdn'],
+    ]);
+    expect(props('OutputsOriginAccessControl').OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    expect(template.Outputs?.PublicCdnDomainName).toMatchObject({
+      Condition: 'CreatePublicCdn',
+      Value: { 'Fn::GetAtt': ['OutputsDistribution', 'DomainName'] },
+    });
+  });
+
+  it('serves only outputs/ through the distribution, playlists for seconds and media for a day', () => {
+    const config = props('OutputsDistribution').DistributionConfig;
+    expect(config.Origins).toEqual([
+      {
+        Id: 'Outputs',
+        DomainName: { 'Fn::GetAtt': ['S3Bucket', 'RegionalDomainName'] },
+        OriginPath: `/${OUTPUT_PREFIX.replace(/\/$/, '')}`,
+        OriginAccessControlId: { 'Fn::GetAtt': ['OutputsOriginAccessControl', 'Id'] },
+        S3OriginConfig: { OriginAccessIdentity: '' },
+      },
+    ]);
+    const readOnlyHttps = {
+      TargetOriginId: 'Outputs',
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD'],
+      CachedMethods: ['GET', 'HEAD'],
+      Compress: true,
+    };
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      ...readOnlyHttps,
+      CachePolicyId: { Ref: 'OutputsMediaCachePolicy' },
+    });
+    expect(config.CacheBehaviors).toEqual([
+      expect.objectContaining({
+        ...readOnlyHttps,
+        PathPattern: '*.m3u8',
+        CachePolicyId: { Ref: 'OutputsPlaylistCachePolicy' },
+      }),
+    ]);
+    const ttl = (id: string) => {
+      const { MinTTL, DefaultTTL, MaxTTL } = props(id).CachePolicyConfig;
+      return { MinTTL, DefaultTTL, MaxTTL };
+    };
+    expect(ttl('OutputsPlaylistCachePolicy').MaxTTL).toBeLessThanOrEqual(60);
+    expect(ttl('OutputsMediaCachePolicy').DefaultTTL).toBeGreaterThanOrEqual(86_400);
+    for (const id of ['OutputsPlaylistCachePolicy', 'OutputsMediaCachePolicy']) {
+      // Nothing a viewer sends splits the cache.
+      expect(props(id).CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin, id).toEqual({
+        EnableAcceptEncodingGzip: true,
+        EnableAcceptEncodingBrotli: true,
+        CookiesConfig: { CookieBehavior: 'none' },
+        HeadersConfig: { HeaderBehavior: 'none' },
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
+      });
+    }
+  });
+
+  it('lets only the distribution read outputs/ from the bucket, and only when it exists', () => {
+    const [, cdn, ...more] = props('S3BucketPolicy').PolicyDocument.Statement;
+    expect(more).toEqual([]);
+    expect(cdn).toEqual({
+      'Fn::If': [
+        'CreatePublicCdn',
+        {
+          Sid: 'DistributionReadsOutputs',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Resource: OUTPUTS,
+          Condition: { StringEquals: { 'AWS:SourceArn': { 'Fn::Sub': DISTRIBUTION_ARN } } },
+        },
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+    // The bucket stays blocked from public policies: a service principal held to one ARN is not public.
+    expect(Object.values(props('S3Bucket').PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
+  });
 
   it('grants each function only named actions on the stack own resources', () => {
     for (const id of [...Object.keys(ZIP_FUNCTIONS), 'VideoProcessorFunction']) {
@@ -449,6 +630,7 @@ describe('template.yaml', () => {
         'SubmitUrl',
         'StatusUrl',
         'UploadsUrl',
+        'HlsPlaylistUrl',
         'ApiKeyId',
         'ApiKeyValueCommand',
         'WebhookSecretCommand',
@@ -459,6 +641,9 @@ describe('template.yaml', () => {
         'AlarmTopicArn',
       ]),
     );
+    expect(template.Outputs?.HlsPlaylistUrl?.Value).toEqual({
+      'Fn::Sub': `${API_BASE_URL}${HLS_PLAYLIST_PATH}`,
+    });
     expect(template.Outputs?.ApiKeyValueCommand?.Value).toEqual({
       'Fn::Sub':
         'aws apigateway get-api-key --api-key ${JobsApiKey} --include-value --query value --output text --region ${AWS::Region}',
