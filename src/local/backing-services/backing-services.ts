@@ -152,7 +152,14 @@ function assembleServices({
 }: StartedParts): BackingServices {
   const stackPorts = [...emulators.ports, Number(new URL(sqs.endpoint).port)];
   const environmentFor = (logicalId: string): Record<string, string> => {
-    const { WEBHOOK_SECRET_ARN: _arn, ...fromTemplate } = template.functionEnvironment(logicalId);
+    // The cloud's secret, API address and distribution are not this stack's: the secret is given
+    // below, the API's address by `auto-vid dev` (a lone invoke has none), and no CDN runs here.
+    const {
+      WEBHOOK_SECRET_ARN: _arn,
+      PUBLIC_API_URL: _api,
+      CDN_BASE_URL: _cdn,
+      ...fromTemplate
+    } = template.functionEnvironment(logicalId);
     return {
       ...fromTemplate,
       ...emulators.env,

@@ -94,9 +94,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const wire = wireOncePerFunction(services, {
       env: {
         AUTO_VID_STACK_PORTS: stackPorts,
-        // The webhook's HLS playback URL is on this server; no distribution runs here.
+        // The webhook's HLS playback URL is on this server.
         PUBLIC_API_URL: `http://${host}:${port}`,
-        CDN_BASE_URL: '',
         ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
         ...(options.webhookDelayScale ? { WEBHOOK_DELAY_SCALE: String(options.webhookDelayScale) } : {}),
       },
