@@ -132,7 +132,9 @@ export async function withSignedUris(
     lines.map(async (line) => {
       if (line.startsWith('#EXT-X-MAP:')) {
         const uri = /URI="([^"]*)"/.exec(line)?.[1];
-        return uri && MEDIA_FILE.test(uri) ? line.replace(`URI="${uri}"`, `URI="${await sign(uri)}"`) : line;
+        return uri && MEDIA_FILE.test(uri)
+          ? line.replace(`URI="${uri}"`, `URI="${await sign(uri)}"`)
+          : undefined;
       }
       if (!line || line.startsWith('#')) return line;
       const file = line.trim();

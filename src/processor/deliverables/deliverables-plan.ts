@@ -41,8 +41,26 @@ export const RENDITION_KEYFRAME_SECONDS = 2;
 
 /** The keyframe interval of the encodes: RENDITION_KEYFRAME_SECONDS, or a divisor of HLS's segment. */
 export function keyframeSeconds(hls: HlsRequest | undefined): number {
-  if (!hls) return RENDITION_KEYFRAME_SECONDS;
-  return hls.segmentSeconds / Math.ceil(hls.segmentSeconds / RENDITION_KEYFRAME_SECONDS - 1e-9);
+  const { seconds, divisions } = keyframeInterval(hls);
+  return seconds / divisions;
+}
+
+/** The interval as a segment length and how many parts it is cut in, so ffmpeg gets it exactly. */
+function keyframeInterval(hls: HlsRequest | undefined): { seconds: number; divisions: number } {
+  if (!hls) return { seconds: RENDITION_KEYFRAME_SECONDS, divisions: 1 };
+  const divisions = Math.ceil(hls.segmentSeconds / RENDITION_KEYFRAME_SECONDS - 1e-9);
+  return { seconds: hls.segmentSeconds, divisions };
+}
+
+/**
+ * ffmpeg's `-force_key_frames` expression for the interval: a fraction, not a rounded decimal
+ * (5/3 written as 1.666667 would key the frame after 5 s).
+ */
+export function keyframeExpression(hls: HlsRequest | undefined): string {
+  const { seconds, divisions } = keyframeInterval(hls);
+  const decimal = formatNumber(seconds / divisions);
+  const exact = Number(decimal) * divisions === seconds;
+  return `expr:gte(t,n_forced*${exact ? decimal : `${formatNumber(seconds)}/${divisions}`})`;
 }
 
 /**
@@ -157,7 +175,7 @@ export function planDeliverables(
   if (!poster && !thumbnails && renditions.length === 0 && !hls) return undefined;
   // Each encode once: an HLS variant the same as an MP4 rendition is that rendition's file.
   const encoded = [...renditions, ...(hls?.encodes ?? [])].filter((rendition) => !rendition.source);
-  const keyframes = keyframeSeconds(output.hls);
+  const keyframes = { seconds: keyframeSeconds(output.hls), expression: keyframeExpression(output.hls) };
   const branches = [poster, thumbnails, ...encoded].filter((branch) => branch !== undefined).length;
   const chains: string[] = [];
   const outputArgs: string[] = [];
@@ -353,6 +371,8 @@ function planRenditions(
       continue;
     }
     const height = request.height % 2 === 0 ? request.height : request.height - 1;
+    // 481 and 480 are one even height: planned once, as the first asked.
+    if (planned.some((r) => !r.source && r.height === height)) continue;
     const bits = request.bitrate ? bitsPerSecond(request.bitrate) : defaultBitsPerSecond(height);
     planned.push({
       source: false,
@@ -368,13 +388,17 @@ function planRenditions(
 
 /**
  * H.264 at the asked average bitrate, capped at 1.5 times it, a keyframe at every multiple of
- * `keyframes` seconds and none elsewhere (so renditions switch cleanly and HLS segments start on
+ * `keyframes.seconds` and none elsewhere (so renditions switch cleanly and HLS segments start on
  * one); the audio copied.
  */
-function renditionCodec(rendition: PlannedRendition, source: DeliverableSource, keyframes: number): string[] {
+function renditionCodec(
+  rendition: PlannedRendition,
+  source: DeliverableSource,
+  keyframes: { readonly seconds: number; readonly expression: string },
+): string[] {
   const bits = rendition.bitsPerSecond ?? 0;
   // Forced keyframes are placed by time; the GOP limit only stops x264 adding its own between them.
-  const gopLimit = Math.max(2, Math.ceil(source.frameRate * keyframes) * 2);
+  const gopLimit = Math.max(2, Math.ceil(source.frameRate * keyframes.seconds) * 2);
   return [
     '-c:v',
     'libx264',
@@ -391,7 +415,7 @@ function renditionCodec(rendition: PlannedRendition, source: DeliverableSource, 
     '-bufsize',
     String(bits * 2),
     '-force_key_frames',
-    `expr:gte(t,n_forced*${formatNumber(keyframes)})`,
+    keyframes.expression,
     '-g',
     String(gopLimit),
     '-sc_threshold',
