@@ -1,6 +1,6 @@
 // Makes a fresh clone ready to run: npm dependencies (which bring Node 24) and the system tools the
-// renderer and the local speech stand-in use. Plain JavaScript on purpose: it runs on whatever Node
-// the machine has, before Node 24 is installed. Used by `npm test` and `npm run demo`.
+// renderer, the local speech stand-in and the browser tests use. Plain JavaScript on purpose: it runs on
+// whatever Node the machine has, before Node 24 is installed. Used by `npm test` and `npm run demo`.
 //
 //   node scripts/ensure-setup.mjs [script.ts args…]
 //
@@ -17,6 +17,9 @@ const SYSTEM_TOOLS = [
   { command: 'espeak-ng', aptPackage: 'espeak-ng' },
   // The fonts burned-in captions draw with (src/processor/captions/write-captions.ts).
   { file: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf', aptPackage: 'fonts-dejavu-core' },
+  // The browser tests drive it with playwright-core (tests/support/browser.ts): Debian's build, so no
+  // browser download is needed.
+  { command: 'chromium', aptPackage: 'chromium' },
 ];
 
 function log(message) {
