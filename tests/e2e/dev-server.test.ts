@@ -192,6 +192,10 @@ describe('auto-vid dev over HTTP', () => {
       size: done.output.size,
       audio: done.output.audio,
       captions: null,
+      poster: null,
+      thumbnails: null,
+      renditions: null,
+      hls: null,
     });
     // Music under narration: audible, below full scale, measured on the file.
     const audio = done.output.audio as {
