@@ -89,7 +89,10 @@ export const renditionViewSchema = z.object({
   width: pixels,
   height: pixels,
   size: z.number().int().describe('Bytes.'),
-  bitrate: z.string().nullable().describe('The video bitrate asked of the encode, e.g. 1200k; null for the source.'),
+  bitrate: z
+    .string()
+    .nullable()
+    .describe('The video bitrate asked of the encode, e.g. 1200k; null for the source.'),
 });
 
 export const hlsVariantViewSchema = z.object({
@@ -112,7 +115,9 @@ export const hlsViewSchema = z
         'GET /jobs/{jobId}/hls/master.m3u8 with a signed token: plays the package from the private bucket, no API key needed; signed again on every answer. Null for a folder output.',
       ),
     urlExpiresAt: z.string().nullable().describe('When the token in `url` stops working (ISO 8601).'),
-    s3Uri: objectUri.describe('The master playlist in the bucket; its playlists name their files relatively.'),
+    s3Uri: objectUri.describe(
+      'The master playlist in the bucket; its playlists name their files relatively.',
+    ),
     cdnUrl: z
       .string()
       .nullable()

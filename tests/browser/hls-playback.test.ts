@@ -2,9 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DevServer, startDevServer } from '../../src/local/dev-server/dev-server.ts';
+import type { DevServer } from '../../src/local/dev-server/dev-server.ts';
 import { callApi } from '../support/api-contract.ts';
 import { type HlsPlayer, openHlsPlayer, playHlsToEnd } from '../support/browser.ts';
+import { startQuietDevServer, waitForFinal } from '../support/dev-jobs.ts';
 import { makeVideo, probeDuration } from '../support/media.ts';
 
 // The private package as a user plays it: auto-vid dev renders a job with HLS into its local
@@ -23,33 +24,11 @@ let player: HlsPlayer;
 let view: JsonObject;
 let sourceDuration: number;
 
-async function waitForFinal(jobId: string): Promise<JsonObject> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const { json } = await callApi(dev.url, 'GET', `/jobs/${jobId}`, { key: KEY });
-    if (['completed', 'failed', 'cancelled'].includes(json.status)) return json;
-    if (Date.now() > deadline) throw new Error(`Job ${jobId} stuck at ${JSON.stringify(json)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 beforeAll(async () => {
   const media = mkdtempSync(join(tmpdir(), 'auto-vid-playback-media-'));
   const video = makeVideo(media, 'clip.mp4', SECONDS, { size: '640x360', fps: 25 });
   sourceDuration = probeDuration(video);
-  [dev, player] = await Promise.all([
-    startDevServer({
-      dataDir: mkdtempSync(join(tmpdir(), 'auto-vid-playback-')),
-      port: 0,
-      apiKeys: [KEY],
-      rate: 1_000,
-      burst: 1_000,
-      quota: 100_000,
-      logLevel: 'WARN',
-      log: () => {},
-    }),
-    openHlsPlayer(),
-  ]);
+  [dev, player] = await Promise.all([startQuietDevServer(KEY, 'playback'), openHlsPlayer()]);
   const spec = {
     assets: { video: { id: 'v', source: video }, audio: [] },
     timeline: [],
@@ -57,7 +36,7 @@ beforeAll(async () => {
   };
   const submitted = await callApi(dev.url, 'POST', '/submit', { key: KEY, body: spec });
   expect(submitted.status, submitted.text).toBe(200);
-  view = await waitForFinal(submitted.json.jobId);
+  view = await waitForFinal(dev, KEY, submitted.json.jobId);
   expect(view.status, view.error).toBe('completed');
 }, 120_000);
 

@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DevServer, startDevServer } from '../../src/local/dev-server/dev-server.ts';
+import type { DevServer } from '../../src/local/dev-server/dev-server.ts';
 import { callApi } from '../support/api-contract.ts';
+import { startQuietDevServer, waitForFinal } from '../support/dev-jobs.ts';
 import { makeVideo } from '../support/media.ts';
 
 // Answers are free-form JSON; the assertions give them their shape.
@@ -22,29 +23,10 @@ const call = (method: string, path: string, key: string | null = KEY) =>
 /** A path on the API from one of its absolute URLs (the playback URL names the server it was signed on). */
 const onApi = (url: string) => url.slice(dev.url.length);
 
-async function waitForFinal(jobId: string): Promise<JsonObject> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const { json } = await call('GET', `/jobs/${jobId}`);
-    if (['completed', 'failed', 'cancelled'].includes(json.status)) return json;
-    if (Date.now() > deadline) throw new Error(`Job ${jobId} stuck at ${JSON.stringify(json)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 beforeAll(async () => {
   const media = mkdtempSync(join(tmpdir(), 'auto-vid-delivery-media-'));
   const video = makeVideo(media, 'clip.mp4', SECONDS, { size: '640x360', fps: 25 });
-  dev = await startDevServer({
-    dataDir: mkdtempSync(join(tmpdir(), 'auto-vid-delivery-')),
-    port: 0,
-    apiKeys: [KEY],
-    rate: 1_000,
-    burst: 1_000,
-    quota: 100_000,
-    logLevel: 'WARN',
-    log: () => {},
-  });
+  dev = await startQuietDevServer(KEY, 'delivery');
   const spec = {
     assets: { video: { id: 'v', source: video }, audio: [] },
     timeline: [],
@@ -58,7 +40,7 @@ beforeAll(async () => {
   };
   const submitted = await callApi(dev.url, 'POST', '/submit', { key: KEY, body: spec });
   expect(submitted.status, submitted.text).toBe(200);
-  view = await waitForFinal(submitted.json.jobId);
+  view = await waitForFinal(dev, KEY, submitted.json.jobId);
   expect(view.status, view.error).toBe('completed');
 }, 180_000);
 
