@@ -256,6 +256,9 @@ export const jobRecordSchema = jobViewSchema.extend({
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
+/** The delivery fields of an output that has none (not asked, or not yet made). */
+export const NO_DELIVERABLES = { poster: null, thumbnails: null, renditions: null, hls: null } as const;
+
 export const EMPTY_OUTPUT: JobOutput = {
   url: null,
   urlExpiresAt: null,
@@ -264,10 +267,7 @@ export const EMPTY_OUTPUT: JobOutput = {
   size: null,
   audio: null,
   captions: null,
-  poster: null,
-  thumbnails: null,
-  renditions: null,
-  hls: null,
+  ...NO_DELIVERABLES,
 };
 
 /** Only the view's output fields, each present (null until known). */

@@ -47,7 +47,7 @@ export async function viewWithUrls(record: JobRecord, deps: Omit<StatusDeps, 'jo
     ...view,
     output: {
       ...output,
-      captions: await signCaptions(record, deps, now),
+      captions: await signCaptions(record, sign),
       ...(await signDeliverables(record, output, sign)),
       hls: signPlayback(record, view.output.hls, deps, now),
     },
@@ -75,10 +75,10 @@ async function signDeliverables(
 ): Promise<Pick<JobOutput, 'poster' | 'thumbnails' | 'renditions'>> {
   const { poster, thumbnails, renditions } = output;
   const stored = record.output;
-  const again = async <T extends { readonly s3Uri: string | null }>(
+  const again = async <T extends { readonly s3Uri: string | null; readonly url: string | null }>(
     file: T,
     versionId: string | undefined,
-  ): Promise<T> => ({ ...file, url: await sign(file.s3Uri, versionId) });
+  ): Promise<T> => ({ ...file, url: (await sign(file.s3Uri, versionId)) ?? file.url });
   return {
     poster: poster ? await again(poster, stored.poster?.versionId) : null,
     thumbnails: thumbnails
@@ -119,24 +119,16 @@ function signPlayback(
 }
 
 /** Each caption sidecar in S3 signed again as the MP4 is, pinned to the version the job wrote. */
-async function signCaptions(
-  record: JobRecord,
-  deps: Omit<StatusDeps, 'jobs'>,
-  now: Date,
-): Promise<JobOutput['captions']> {
+async function signCaptions(record: JobRecord, sign: Signer): Promise<JobOutput['captions']> {
   const captions = record.output.captions;
   if (!captions) return null;
   return Promise.all(
-    captions.map(async ({ format, url, s3Uri, language, versionId }) => {
-      const parsed = s3Uri ? parseS3Location(s3Uri, { requireKey: true }) : undefined;
-      if (!parsed?.ok || parsed.source.kind !== 's3') return { format, url, s3Uri, language };
-      const { bucket, key } = parsed.source;
-      const signed = await deps.outputs.presignGet(versionId ? { bucket, key, versionId } : { bucket, key }, {
-        seconds: deps.presignSeconds,
-        now,
-      });
-      return { format, url: signed.url, s3Uri, language };
-    }),
+    captions.map(async ({ format, url, s3Uri, language, versionId }) => ({
+      format,
+      url: (await sign(s3Uri, versionId)) ?? url,
+      s3Uri,
+      language,
+    })),
   );
 }
 

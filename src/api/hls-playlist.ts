@@ -1,7 +1,6 @@
-import type { JobRecord } from '@auto-vid/shared';
-import { parseS3Location } from '@auto-vid/shared';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../clock.ts';
+import { packageWrittenBy } from '../jobs/job-objects.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
 import { checkPlaybackToken } from '../jobs/playback-token.ts';
@@ -23,16 +22,15 @@ const PLAYLIST_NAME = /^(master|source|audio|[1-9][0-9]{2,3}p)\.m3u8$/;
 /** The files a media playlist names: its init segment and numbered segments. */
 const MEDIA_FILE = /^(source|audio|[1-9][0-9]{2,3}p)_(init\.mp4|[0-9]{5,}\.m4s)$/;
 
-/** Players send no key and may be on any origin; the token is the only credential, and no cookie is read. */
+/** Players send no key; the token is the only credential, and no cookie is read. */
 const PLAYLIST_HEADERS = {
   'Content-Type': 'application/vnd.apple.mpegurl',
-  'Access-Control-Allow-Origin': '*',
   // The answer holds presigned URLs made for this request: for this player only, not for caches.
   'Cache-Control': 'private, max-age=60',
 } as const;
 
-function refused(statusCode: number, error: string, now: Date): APIGatewayProxyResult {
-  const response = errorResponse(statusCode, error, now);
+/** Every answer, a refusal too, readable by a player on any origin (hls.js reads the status). */
+function anyOrigin(response: APIGatewayProxyResult): APIGatewayProxyResult {
   return { ...response, headers: { ...response.headers, 'Access-Control-Allow-Origin': '*' } };
 }
 
@@ -49,23 +47,33 @@ export async function servePlaylist(
   token: string | undefined,
   deps: PlaybackDeps,
 ): Promise<APIGatewayProxyResult> {
+  return anyOrigin(await answerPlaylist(jobId, playlist, token, deps));
+}
+
+async function answerPlaylist(
+  jobId: string | undefined,
+  playlist: string | undefined,
+  token: string | undefined,
+  deps: PlaybackDeps,
+): Promise<APIGatewayProxyResult> {
   const now = deps.clock();
   if (!playlist || !PLAYLIST_NAME.test(playlist)) {
-    return refused(404, `No playlist ${playlist ?? ''}: expected master.m3u8 or a variant's playlist`, now);
+    return errorResponse(
+      404,
+      `No playlist ${playlist ?? ''}: expected master.m3u8 or a variant's playlist`,
+      now,
+    );
   }
   if (!token) {
-    return refused(403, 'Missing token: use the output.hls.url a job view gives, token included', now);
+    return errorResponse(403, 'Missing token: use the output.hls.url a job view gives, token included', now);
   }
   const found = await findJob(jobId, deps.jobs, now);
-  if (!found.ok) {
-    const { response } = found;
-    return { ...response, headers: { ...response.headers, 'Access-Control-Allow-Origin': '*' } };
-  }
+  if (!found.ok) return found.response;
   const { record } = found;
   const hls = record.output.hls;
-  const folder = packageFolder(record);
+  const folder = packageWrittenBy(record.output);
   if (record.status !== 'completed' || !hls?.tokenKey || !folder) {
-    return refused(404, `Job ${record.jobId} has no HLS package`, now);
+    return errorResponse(404, `Job ${record.jobId} has no HLS package`, now);
   }
   const check = checkPlaybackToken(hls.tokenKey, record.jobId, token, now);
   if (!check.ok) {
@@ -73,18 +81,18 @@ export async function servePlaylist(
       check.reason === 'expired'
         ? 'The playback token has expired: GET the job again for a new output.hls.url'
         : 'The playback token is not valid for this job';
-    return refused(403, why, now);
+    return errorResponse(403, why, now);
   }
   const name = playlist.slice(0, -'.m3u8'.length);
   const names = new Set(['master', ...hls.variants.map((v) => v.name), 'audio']);
-  if (!names.has(name)) return refused(404, `Job ${record.jobId} has no playlist ${playlist}`, now);
+  if (!names.has(name)) return errorResponse(404, `Job ${record.jobId} has no playlist ${playlist}`, now);
   const text = await deps.outputs
     .readText({ bucket: folder.bucket, key: `${folder.prefix}${playlist}` }, MAX_PLAYLIST_BYTES)
     .catch((error: unknown) => {
       if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     });
-  if (text === undefined) return refused(404, `Job ${record.jobId} has no playlist ${playlist}`, now);
+  if (text === undefined) return errorResponse(404, `Job ${record.jobId} has no playlist ${playlist}`, now);
   const body =
     name === 'master'
       ? withToken(text, token)
@@ -97,15 +105,6 @@ export async function servePlaylist(
             .then((signed) => signed.url),
         );
   return { statusCode: 200, headers: { ...PLAYLIST_HEADERS }, body };
-}
-
-/** Where the package is: the master playlist's folder. */
-function packageFolder(record: JobRecord): { bucket: string; prefix: string } | undefined {
-  const master = record.output.hls?.s3Uri;
-  const parsed = master ? parseS3Location(master, { requireKey: true }) : undefined;
-  if (!parsed?.ok || parsed.source.kind !== 's3') return undefined;
-  const { bucket, key } = parsed.source;
-  return { bucket, prefix: key.slice(0, key.lastIndexOf('/') + 1) };
 }
 
 /** The master: each playlist it names (relative, on this route) with the token appended. */

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import type { StoredOutput } from '@auto-vid/shared';
+import { NO_DELIVERABLES, type StoredOutput } from '@auto-vid/shared';
 import type { OutputStore, S3Location } from '../jobs/output-store.ts';
 import { createPlaybackKey, signedPlaybackUrl } from '../jobs/playback-token.ts';
 import type { AttemptLimits } from './attempt.ts';
@@ -131,7 +131,7 @@ export async function describeDeliverables(
   mp4: { readonly url: string | null; readonly s3Uri: string | null; readonly versionId?: string },
   links: DeliverableLinks,
 ): Promise<Pick<StoredOutput, 'poster' | 'thumbnails' | 'renditions' | 'hls'>> {
-  if (!stored) return { poster: null, thumbnails: null, renditions: null, hls: null };
+  if (!stored) return { ...NO_DELIVERABLES };
   const { made } = stored;
   const link = async (location: S3Location | undefined) => {
     if (!location) return { url: null, s3Uri: null };

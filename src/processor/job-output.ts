@@ -3,6 +3,7 @@ import {
   type AudioLoudness,
   type CaptionFormat,
   type JobSpec,
+  NO_DELIVERABLES,
   parseAssetSource,
   parseS3Destination,
   resolveOutputFilename,
@@ -150,10 +151,7 @@ export async function describeOutput(
     size: result.size,
     audio: result.audio,
     captions,
-    poster: null,
-    thumbnails: null,
-    renditions: null,
-    hls: null,
+    ...NO_DELIVERABLES,
   };
   if (destination.kind === 'folder') return { url: null, urlExpiresAt: null, s3Uri: null, ...measures };
   const { location } = destination;

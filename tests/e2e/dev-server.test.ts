@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertDocumentedWebhook, callApi } from '../support/api-contract.ts';
 import { type DevProcess, startDevProcess } from '../support/dev-process.ts';
+import { NO_DELIVERABLES } from '../support/job-views.ts';
 import { makeTone, makeVideo, probeDuration, probeStreams } from '../support/media.ts';
 import { sendRaw } from '../support/raw-http.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -192,10 +193,7 @@ describe('auto-vid dev over HTTP', () => {
       size: done.output.size,
       audio: done.output.audio,
       captions: null,
-      poster: null,
-      thumbnails: null,
-      renditions: null,
-      hls: null,
+      ...NO_DELIVERABLES,
     });
     // Music under narration: audible, below full scale, measured on the file.
     const audio = done.output.audio as {

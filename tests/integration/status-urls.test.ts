@@ -11,7 +11,7 @@ import type { JobStore } from '../../src/jobs/job-store.ts';
 import { createS3OutputStore, type OutputStore } from '../../src/jobs/output-store.ts';
 import { processJob } from '../../src/processor/process-job.ts';
 import { useEmulators } from '../support/emulators.ts';
-import { OUTPUT_KEYS, VIEW_KEYS } from '../support/job-views.ts';
+import { NO_DELIVERABLES, OUTPUT_KEYS, VIEW_KEYS } from '../support/job-views.ts';
 import { useProcessorHarness } from '../support/processor-harness.ts';
 
 const stack = useEmulators();
@@ -54,10 +54,7 @@ async function completedJob(options: { signedAt?: Date; versionId?: string; stor
     size: bytes.length,
     audio: null,
     captions: null,
-    poster: null,
-    thumbnails: null,
-    renditions: null,
-    hls: null,
+    ...NO_DELIVERABLES,
     ...(options.versionId ? { versionId: options.versionId } : {}),
   };
   const record: JobRecord = {
@@ -165,10 +162,7 @@ describe('GET /status: the download URL of a completed job', () => {
       duration: 2,
       size: 9,
       audio: null,
-      poster: null,
-      thumbnails: null,
-      renditions: null,
-      hls: null,
+      ...NO_DELIVERABLES,
       captions: [
         {
           format: 'vtt' as const,
@@ -314,10 +308,7 @@ describe('GET /status: jobs with nothing to sign', () => {
       size: 100,
       audio,
       captions: null,
-      poster: null,
-      thumbnails: null,
-      renditions: null,
-      hls: null,
+      ...NO_DELIVERABLES,
     };
     const record: JobRecord = {
       ...createJobRecord({ jobId: crypto.randomUUID(), jobInfo: {}, now: NOW, ttlSeconds: DAY }),

@@ -3,6 +3,9 @@
  * it: every field present, each null. Tests compare against this, not against the code's own
  * constant, so a field added or dropped there is seen.
  */
+/** The output's delivery fields when a job asked for none. */
+export const NO_DELIVERABLES = { poster: null, thumbnails: null, renditions: null, hls: null } as const;
+
 export const OUTPUT_NOT_YET_MADE = {
   url: null,
   urlExpiresAt: null,
@@ -11,10 +14,7 @@ export const OUTPUT_NOT_YET_MADE = {
   size: null,
   audio: null,
   captions: null,
-  poster: null,
-  thumbnails: null,
-  renditions: null,
-  hls: null,
+  ...NO_DELIVERABLES,
 } as const;
 
 /** The job view's fields, in the order clients get them (no owner, ttl or bookkeeping). */

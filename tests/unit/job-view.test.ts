@@ -1,6 +1,6 @@
 import { createJobRecord, type JobRecord, measureProcessingTime, toJobView } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
-import { OUTPUT_NOT_YET_MADE, VIEW_KEYS } from '../support/job-views.ts';
+import { NO_DELIVERABLES, OUTPUT_NOT_YET_MADE, VIEW_KEYS } from '../support/job-views.ts';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 
@@ -79,10 +79,7 @@ describe('the measured audio in the view', () => {
       ...measures,
       audio: null,
       captions: null,
-      poster: null,
-      thumbnails: null,
-      renditions: null,
-      hls: null,
+      ...NO_DELIVERABLES,
     });
     const vtt = { format: 'vtt', url: 'https://signed', s3Uri: 's3://b/outputs/a.vtt', language: 'en-US' };
     const stored = { ...measures, audio, captions: [{ ...vtt, versionId: 'v-1' }] };

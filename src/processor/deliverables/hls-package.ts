@@ -97,11 +97,18 @@ export async function packageHls(
 ): Promise<HlsPackage> {
   await mkdir(plan.directory, { recursive: true });
   await runFfmpeg(hlsPackageArgs(plan), run);
-  const audio = plan.audioFrom ? await describeAudio(plan) : undefined;
+  // Each MP4 probed once: the main one gives the source variant and the audio.
+  const probes = new Map<string, Promise<FileStreams>>();
+  const streamsOf = (path: string) => {
+    const probe = probes.get(path) ?? probeStreams(path);
+    probes.set(path, probe);
+    return probe;
+  };
+  const audio = plan.audioFrom ? await describeAudio(plan, await streamsOf(plan.audioFrom)) : undefined;
   const variants = await Promise.all(
     plan.variants.map(async (variant): Promise<HlsVariant> => {
       const measure = await measureVariant(plan.directory, variant.name);
-      const facts = await probeStream(variant.from, 'v:0');
+      const facts = (await streamsOf(variant.from)).video;
       const codecs = [avcCodec(facts), ...(audio ? [audio.codecs] : [])].join(',');
       return {
         name: variant.name,
@@ -127,8 +134,11 @@ export async function packageHls(
   };
 }
 
-async function describeAudio(plan: PlannedHls): Promise<NonNullable<HlsPackage['audio']>> {
-  const facts = await probeStream(plan.audioFrom ?? '', 'a:0');
+async function describeAudio(
+  plan: PlannedHls,
+  streams: FileStreams,
+): Promise<NonNullable<HlsPackage['audio']>> {
+  const facts = streams.audio ?? { profile: '', level: 0, channels: 2, frameRate: 0 };
   const measure = await measureVariant(plan.directory, AUDIO_RENDITION);
   return { ...measure, codecs: aacCodec(facts.profile), channels: facts.channels };
 }
@@ -196,6 +206,7 @@ const streamFacts = z.object({
   streams: z
     .array(
       z.object({
+        codec_type: z.string(),
         profile: z.string().optional(),
         level: z.coerce.number().optional(),
         channels: z.coerce.number().optional(),
@@ -212,28 +223,40 @@ interface StreamFacts {
   readonly frameRate: number;
 }
 
-/** The codec profile, level, channels and frame rate of one stream of a file ffmpeg made. */
-async function probeStream(path: string, stream: string): Promise<StreamFacts> {
+/** The first video and audio stream of a file ffmpeg made. */
+interface FileStreams {
+  readonly video: StreamFacts;
+  readonly audio?: StreamFacts;
+}
+
+/** The codec profile, level, channels and frame rate of a file's first video and audio streams, in one ffprobe run. */
+async function probeStreams(path: string): Promise<FileStreams> {
   const { stdout } = await runFile(ffprobeBinary(), [
     '-v',
     'error',
-    '-select_streams',
-    stream,
     '-show_entries',
-    'stream=profile,level,channels,avg_frame_rate',
+    'stream=codec_type,profile,level,channels,avg_frame_rate',
     '-of',
     'json',
     ...forcedInputOptions('mov'),
     path,
   ]);
-  const [facts] = streamFacts.parse(JSON.parse(stdout)).streams;
-  const [num, den] = (facts?.avg_frame_rate ?? '0/1').split('/').map(Number);
-  return {
-    profile: facts?.profile ?? '',
-    level: facts?.level ?? 0,
-    channels: facts?.channels ?? 2,
-    frameRate: num && den ? num / den : 0,
+  const { streams } = streamFacts.parse(JSON.parse(stdout));
+  const factsOf = (type: string): StreamFacts | undefined => {
+    const facts = streams.find((stream) => stream.codec_type === type);
+    if (!facts) return undefined;
+    const [num, den] = (facts.avg_frame_rate ?? '0/1').split('/').map(Number);
+    return {
+      profile: facts.profile ?? '',
+      level: facts.level ?? 0,
+      channels: facts.channels ?? 2,
+      frameRate: num && den ? num / den : 0,
+    };
   };
+  const video = factsOf('video');
+  if (!video) throw new Error(`${path} has no video stream to package`);
+  const audio = factsOf('audio');
+  return audio ? { video, audio } : { video };
 }
 
 /** H.264's profile_idc and constraint flags by ffprobe's profile name, as RFC 6381 writes them. */

@@ -2,6 +2,7 @@ import { parseJobSpec } from '@auto-vid/shared';
 import { describe, expect, it } from 'vitest';
 import type { OutputStore } from '../../../src/jobs/output-store.ts';
 import { chooseDestination, describeOutput } from '../../../src/processor/job-output.ts';
+import { NO_DELIVERABLES } from '../../support/job-views.ts';
 
 const CLOUD = { bucket: 'stack-bucket', localMode: false };
 const LOCAL = { bucket: 'stack-bucket', localMode: true };
@@ -73,10 +74,7 @@ describe('describeOutput', () => {
       size: 1234,
       audio,
       captions: null,
-      poster: null,
-      thumbnails: null,
-      renditions: null,
-      hls: null,
+      ...NO_DELIVERABLES,
     });
   });
 
@@ -100,10 +98,7 @@ describe('describeOutput', () => {
       size: 1234,
       audio,
       captions: null,
-      poster: null,
-      thumbnails: null,
-      renditions: null,
-      hls: null,
+      ...NO_DELIVERABLES,
     });
   });
 });
