@@ -73,6 +73,8 @@ const environmentSchema = z.object({
   PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The public CloudFront distribution in front of outputs/ (template parameter PublicCdn); empty: none. */
   CDN_BASE_URL: z.union([z.literal(''), z.url({ protocol: /^https$/ })]).optional(),
+  /** Browser origins the API answers, comma-separated, or `*` (template parameter CorsAllowedOrigin). */
+  CORS_ALLOWED_ORIGINS: z.string().optional(),
 });
 
 export interface Settings {
@@ -105,7 +107,16 @@ export interface Settings {
   readonly cancelCheckMs: number;
   readonly publicApiUrl: string | undefined;
   readonly cdnBaseUrl: string | undefined;
+  /** Origins named in the API's Access-Control-Allow-Origin (`*` among them: any); none when unset. */
+  readonly allowedOrigins: readonly string[];
 }
+
+/** A comma-separated setting's entries, trimmed, the empty ones dropped. */
+const listOf = (text: string): string[] =>
+  text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = environmentSchema.safeParse(env);
@@ -130,10 +141,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     deadlineMarginMs: e.RENDER_DEADLINE_MARGIN_MS,
     speechEngine: e.SPEECH_ENGINE,
     limits: readWebhookSizeLimits(env),
-    outputBuckets: (e.ALLOWED_OUTPUT_BUCKETS ?? e.S3_BUCKET_NAME ?? '')
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
+    outputBuckets: listOf(e.ALLOWED_OUTPUT_BUCKETS ?? e.S3_BUCKET_NAME ?? ''),
     maxAssetBytes: e.MAX_ASSET_BYTES,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     fontsDirectory: e.CAPTION_FONTS_DIR,
@@ -143,6 +151,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     cancelCheckMs: e.CANCEL_CHECK_MS,
     publicApiUrl: e.PUBLIC_API_URL,
     cdnBaseUrl: e.CDN_BASE_URL || undefined,
+    allowedOrigins: listOf(e.CORS_ALLOWED_ORIGINS ?? ''),
     mediaLimits: {
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
       maxVideoSeconds: e.MAX_VIDEO_SECONDS,

@@ -4,6 +4,7 @@ import { readBody } from '../api/responses.ts';
 import { systemClock } from '../clock.ts';
 import { readSettings, required } from '../settings.ts';
 import { type ApiLambda, apiHandler } from './api-event.ts';
+import { answerBrowserOrigins } from './browser-origins.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 import { createConfiguredOutputStore } from './output-bucket.ts';
@@ -17,15 +18,18 @@ export function createUploadsHandler(deps: UploadsDeps, logger: Logger = createL
 /** POST /uploads, wired from a function's environment. */
 export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
-  return createUploadsHandler(
-    {
-      store: createConfiguredOutputStore(settings, env),
-      bucket: required(settings.bucket, 'S3_BUCKET_NAME'),
-      expiresInSeconds: settings.uploadUrlSeconds,
-      maxBytes: settings.maxUploadBytes,
-      clock: systemClock,
-    },
-    createLogger(SERVICE, env),
+  return answerBrowserOrigins(
+    settings.allowedOrigins,
+    createUploadsHandler(
+      {
+        store: createConfiguredOutputStore(settings, env),
+        bucket: required(settings.bucket, 'S3_BUCKET_NAME'),
+        expiresInSeconds: settings.uploadUrlSeconds,
+        maxBytes: settings.maxUploadBytes,
+        clock: systemClock,
+      },
+      createLogger(SERVICE, env),
+    ),
   );
 }
 

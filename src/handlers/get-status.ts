@@ -14,6 +14,7 @@ import {
   callerOf,
   forJob,
 } from './api-event.ts';
+import { answerBrowserOrigins } from './browser-origins.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
@@ -45,15 +46,18 @@ export function createGetStatusHandler(deps: ReadDeps, logger: Logger = createLo
 /** The API's reads, wired from a function's environment. */
 export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
-  return createGetStatusHandler(
-    {
-      jobs: createConfiguredJobStore(settings, env),
-      // Download URLs are signed here again, with this function's own credentials.
-      outputs: createConfiguredOutputStore(settings, env),
-      presignSeconds: settings.presignSeconds,
-      clock: systemClock,
-    },
-    createLogger(SERVICE, env),
+  return answerBrowserOrigins(
+    settings.allowedOrigins,
+    createGetStatusHandler(
+      {
+        jobs: createConfiguredJobStore(settings, env),
+        // Download URLs are signed here again, with this function's own credentials.
+        outputs: createConfiguredOutputStore(settings, env),
+        presignSeconds: settings.presignSeconds,
+        clock: systemClock,
+      },
+      createLogger(SERVICE, env),
+    ),
   );
 }
 

@@ -6,6 +6,7 @@ import type { JobStore } from '../jobs/job-store.ts';
 import type { OutputStore } from '../jobs/output-store.ts';
 import { readSettings } from '../settings.ts';
 import { type ApiLambda, apiBaseUrl, apiHandler, byRoute, forJob } from './api-event.ts';
+import { answerBrowserOrigins } from './browser-origins.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
@@ -39,15 +40,18 @@ export function createJobActionsHandler(deps: ActionDeps, logger: Logger = creat
 /** The job actions, wired from a function's environment. */
 export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
-  return createJobActionsHandler(
-    {
-      jobs: createConfiguredJobStore(settings, env),
-      outputs: createConfiguredOutputStore(settings, env),
-      webhooks: createConfiguredWebhookQueue(settings, env),
-      presignSeconds: settings.presignSeconds,
-      clock: systemClock,
-    },
-    createLogger(SERVICE, env),
+  return answerBrowserOrigins(
+    settings.allowedOrigins,
+    createJobActionsHandler(
+      {
+        jobs: createConfiguredJobStore(settings, env),
+        outputs: createConfiguredOutputStore(settings, env),
+        webhooks: createConfiguredWebhookQueue(settings, env),
+        presignSeconds: settings.presignSeconds,
+        clock: systemClock,
+      },
+      createLogger(SERVICE, env),
+    ),
   );
 }
 

@@ -7,6 +7,7 @@ import { systemClock } from '../clock.ts';
 import { egressFor } from '../net/egress-guard.ts';
 import { readSettings } from '../settings.ts';
 import { type ApiLambda, apiHandler } from './api-event.ts';
+import { answerBrowserOrigins } from './browser-origins.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 
@@ -53,7 +54,10 @@ export function createPlanHandler(deps: PlanDeps, logger: Logger = createLogger(
 
 /** POST /plan, wired from a function's environment. */
 export function wire(env: NodeJS.ProcessEnv): ApiLambda {
-  return createPlanHandler(createPlanDeps(env), createLogger(SERVICE, env));
+  return answerBrowserOrigins(
+    readSettings(env).allowedOrigins,
+    createPlanHandler(createPlanDeps(env), createLogger(SERVICE, env)),
+  );
 }
 
 /** The Lambda entry point: wired once per container from its environment. */

@@ -3,6 +3,7 @@ import { type PlaybackDeps, servePlaylist } from '../api/hls-playlist.ts';
 import { systemClock } from '../clock.ts';
 import { readSettings } from '../settings.ts';
 import { type ApiLambda, apiHandler, byRoute, forJob } from './api-event.ts';
+import { answerBrowserOrigins } from './browser-origins.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
@@ -33,15 +34,18 @@ export function createPlaybackHandler(deps: PlaybackDeps, logger: Logger = creat
 /** The playback route, wired from a function's environment. */
 export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
-  return createPlaybackHandler(
-    {
-      jobs: createConfiguredJobStore(settings, env),
-      // Segment URLs are signed here, with this function's own credentials.
-      outputs: createConfiguredOutputStore(settings, env),
-      presignSeconds: settings.presignSeconds,
-      clock: systemClock,
-    },
-    createLogger(SERVICE, env),
+  return answerBrowserOrigins(
+    settings.allowedOrigins,
+    createPlaybackHandler(
+      {
+        jobs: createConfiguredJobStore(settings, env),
+        // Segment URLs are signed here, with this function's own credentials.
+        outputs: createConfiguredOutputStore(settings, env),
+        presignSeconds: settings.presignSeconds,
+        clock: systemClock,
+      },
+      createLogger(SERVICE, env),
+    ),
   );
 }
 

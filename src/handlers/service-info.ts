@@ -5,6 +5,7 @@ import { jsonResponse } from '../api/responses.ts';
 import { systemClock } from '../clock.ts';
 import { readSettings } from '../settings.ts';
 import { type ApiLambda, apiBaseUrl, apiHandler, byRoute } from './api-event.ts';
+import { answerBrowserOrigins } from './browser-origins.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
@@ -28,12 +29,15 @@ export function createServiceInfoHandler(
 /** GET /health and GET /openapi.json, wired from a function's environment. */
 export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
-  return createServiceInfoHandler(
-    {
-      jobs: createConfiguredJobStore(settings, env),
-      clock: systemClock,
-    },
-    createLogger(SERVICE, env),
+  return answerBrowserOrigins(
+    settings.allowedOrigins,
+    createServiceInfoHandler(
+      {
+        jobs: createConfiguredJobStore(settings, env),
+        clock: systemClock,
+      },
+      createLogger(SERVICE, env),
+    ),
   );
 }
 

@@ -11,6 +11,7 @@ import { systemClock } from '../clock.ts';
 import { createSqsJobQueue } from '../jobs/job-queue.ts';
 import { readSettings, required } from '../settings.ts';
 import { type ApiLambda, apiHandler, callerOf, headerValue } from './api-event.ts';
+import { answerBrowserOrigins } from './browser-origins.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
@@ -55,27 +56,30 @@ export function wire(env: NodeJS.ProcessEnv): ApiLambda {
   const settings = readSettings(env);
   const idempotencyTable = settings.idempotencyTable;
   const planDeps = createPlanDeps(env);
-  return createSubmitHandler(
-    {
-      jobs: createConfiguredJobStore(settings, env),
-      queue: createSqsJobQueue(createSqsClient(env), required(settings.queueUrl, 'SQS_JOB_QUEUE_URL')),
-      limits: settings.limits,
-      ttlSeconds: settings.jobTtlSeconds,
-      rules: {
-        localMode: settings.localMode,
-        outputBuckets: settings.outputBuckets,
-        stackBucket: settings.bucket,
+  return answerBrowserOrigins(
+    settings.allowedOrigins,
+    createSubmitHandler(
+      {
+        jobs: createConfiguredJobStore(settings, env),
+        queue: createSqsJobQueue(createSqsClient(env), required(settings.queueUrl, 'SQS_JOB_QUEUE_URL')),
+        limits: settings.limits,
+        ttlSeconds: settings.jobTtlSeconds,
+        rules: {
+          localMode: settings.localMode,
+          outputBuckets: settings.outputBuckets,
+          stackBucket: settings.bucket,
+        },
+        clock: systemClock,
+        idempotency: idempotencyTable
+          ? new DynamoDBPersistenceLayer({
+              tableName: idempotencyTable,
+              awsSdkV3Client: createDynamoClient(env),
+            })
+          : undefined,
+        plan: (body) => planJob(body, planDeps),
       },
-      clock: systemClock,
-      idempotency: idempotencyTable
-        ? new DynamoDBPersistenceLayer({
-            tableName: idempotencyTable,
-            awsSdkV3Client: createDynamoClient(env),
-          })
-        : undefined,
-      plan: (body) => planJob(body, planDeps),
-    },
-    createLogger(SERVICE, env),
+      createLogger(SERVICE, env),
+    ),
   );
 }
 

@@ -20,6 +20,13 @@ export const OUTPUT_PREFIX = 'outputs/';
  */
 export const READABLE_PREFIXES = ['assets/', 'inputs/', OUTPUT_PREFIX] as const;
 
+/**
+ * Where the browser console's static files live in the stack's bucket. The public distribution
+ * (PublicCdn) serves them at /console/…, a path it would otherwise map to outputs/console/…: what a
+ * job writes there has no public URL.
+ */
+export const CONSOLE_PREFIX = 'console/';
+
 export interface DeploymentRules {
   /** File paths (sources, destination folders) and loopback URLs are for one machine only. */
   readonly localMode: boolean;

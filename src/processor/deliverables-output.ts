@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { NO_DELIVERABLES, type StoredOutput } from '@auto-vid/shared';
 import type { OutputStore, S3Location } from '../jobs/output-store.ts';
 import { createPlaybackKey, signedPlaybackUrl } from '../jobs/playback-token.ts';
+import { CONSOLE_PREFIX, OUTPUT_PREFIX } from '../policy/deployment-rules.ts';
 import type { AttemptLimits } from './attempt.ts';
 import { MASTER_PLAYLIST } from './deliverables/hls-package.ts';
 import type { Deliverables } from './deliverables/make-deliverables.ts';
@@ -204,9 +205,14 @@ function describeHls(
   return { ...playback, cdnUrl: cdnUrlOf(master, links.cdn), ...described, tokenKey };
 }
 
-/** The master playlist's public URL: the distribution serves the stack bucket's outputs/ at its root. */
+/**
+ * The master playlist's public URL: the distribution serves the stack bucket's outputs/ at its root,
+ * all but console/, which is the console's.
+ */
 function cdnUrlOf(master: S3Location, cdn: DeliverableLinks['cdn']): string | null {
-  if (!cdn || master.bucket !== cdn.bucket || !master.key.startsWith('outputs/')) return null;
-  const path = master.key.slice('outputs/'.length).split('/').map(encodeURIComponent).join('/');
+  if (!cdn || master.bucket !== cdn.bucket || !master.key.startsWith(OUTPUT_PREFIX)) return null;
+  const key = master.key.slice(OUTPUT_PREFIX.length);
+  if (key.startsWith(CONSOLE_PREFIX)) return null;
+  const path = key.split('/').map(encodeURIComponent).join('/');
   return `${cdn.baseUrl.replace(/\/+$/, '')}/${path}`;
 }

@@ -37,7 +37,7 @@ export interface TableDefinitionFromTemplate {
 export interface ResolvedTemplate {
   /** The template as read, intrinsic functions unresolved. */
   readonly source: SamTemplate;
-  /** Any template value with `Ref`, `Fn::Sub`, `Fn::GetAtt`, `Fn::If` and `Fn::Join` resolved. */
+  /** Any template value with `Ref`, `Fn::Sub`, `Fn::GetAtt`, `Fn::If`, `Fn::Join` and `Fn::Split` resolved. */
   resolve(value: unknown): unknown;
   /** The name a resource gets: its own name property, else `<stack>-<LogicalId>`. */
   physicalName(logicalId: string): string;
@@ -91,6 +91,10 @@ function resolveValue(scope: Scope, value: unknown): unknown {
   if (entries.length === 1 && key === 'Fn::Join') {
     const [separator, parts] = argument as [string, unknown[]];
     return parts.map((part) => String(resolveValue(scope, part))).join(separator);
+  }
+  if (entries.length === 1 && key === 'Fn::Split') {
+    const [separator, text] = argument as [string, unknown];
+    return String(resolveValue(scope, text)).split(separator);
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, resolveValue(scope, v)]));
 }

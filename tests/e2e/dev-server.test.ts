@@ -274,6 +274,38 @@ describe('auto-vid dev over HTTP', () => {
     expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
   });
 
+  it('lets a console on another origin call the API: preflight without a key, every answer readable', async () => {
+    // Prepare
+    const origin = { Origin: 'http://console.example' };
+    // Act
+    const preflight = await fetch(`${dev.url}/submit`, {
+      method: 'OPTIONS',
+      headers: {
+        ...origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,idempotency-key,x-api-key',
+      },
+    });
+    const refused = await callApi(dev.url, 'GET', '/jobs', { key: 'wrong-key', headers: origin });
+    const health = await callApi(dev.url, 'GET', '/health', { headers: origin });
+    const jobs = await callApi(dev.url, 'GET', '/jobs', { key: dev.apiKey, headers: origin });
+    // Assess: the preflight as API Gateway's mock answers it, the answers under the template's default *.
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,POST,DELETE,OPTIONS');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe(
+      'Content-Type,X-API-Key,Idempotency-Key',
+    );
+    expect(preflight.headers.get('access-control-max-age')).toBe('600');
+    expect(refused.status).toBe(403);
+    expect(refused.text).toBe('{"message":"Forbidden"}');
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(health.status).toBe(200);
+    expect(health.headers.get('access-control-allow-origin')).toBe('*');
+    expect(jobs.status).toBe(200);
+    expect(jobs.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('logs one JSON line per request', () => {
     const requests = dev.output
       .filter((line) => line.includes('"message":"Request"'))

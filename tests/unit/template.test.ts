@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JOBS_BY_OWNER_INDEX } from '../../src/jobs/job-listing.ts';
-import { OUTPUT_PREFIX, READABLE_PREFIXES } from '../../src/policy/deployment-rules.ts';
+import { PREFLIGHT_HEADERS } from '../../src/local/dev-server/gateway.ts';
+import { CONSOLE_PREFIX, OUTPUT_PREFIX, READABLE_PREFIXES } from '../../src/policy/deployment-rules.ts';
+import { readSettings } from '../../src/settings.ts';
+import { resolveTemplate } from '../../src/template/resolve-template.ts';
 import { type CfnResource, functionCode, functionEvents, loadTemplate } from '../../src/template/template.ts';
 
 const template = loadTemplate();
@@ -31,6 +34,20 @@ const BUCKET_ARN = { 'Fn::GetAtt': ['S3Bucket', 'Arn'] };
 const API_BASE_URL = 'https://${JobsApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/Prod';
 const DISTRIBUTION_ARN =
   'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${OutputsDistribution}';
+const CONSOLE_FILES = { 'Fn::Sub': `\${S3Bucket.Arn}/${CONSOLE_PREFIX}*` };
+/** template.yaml as deployed with these parameter values. */
+const deployedWith = (parameters: Record<string, string>) =>
+  resolveTemplate(template, {
+    stackName: 'test',
+    accountId: '000000000000',
+    region: 'us-east-1',
+    queueUrl: (queue) => queue,
+    parameters,
+  });
+const apiFunctions = () =>
+  Object.entries(functionEvents(template))
+    .filter(([, events]) => events.some((event) => event.Type === 'Api'))
+    .map(([id]) => id);
 
 const ZIP_FUNCTIONS: Record<string, { handler: string; routes?: readonly Route[] }> = {
   SubmitJobFunction: { handler: 'submit-job.handler', routes: [['/submit', 'post']] },
@@ -108,7 +125,11 @@ describe('template.yaml', () => {
     expect(api.StageName).toBe('Prod');
     // Without an OpenApiVersion SAM adds a second stage named "Stage", outside the usage plan.
     expect(api.OpenApiVersion).toBe('3.0.1');
-    expect(api.Auth).toEqual({ ApiKeyRequired: true, UsagePlan: { CreateUsagePlan: 'NONE' } });
+    expect(api.Auth).toEqual({
+      ApiKeyRequired: true,
+      AddApiKeyRequiredToCorsPreflight: false,
+      UsagePlan: { CreateUsagePlan: 'NONE' },
+    });
     expect(props('JobsUsagePlan')).toEqual({
       UsagePlanName: { 'Fn::Sub': '${AppName}-usage-plan-${AWS::StackName}' },
       Description: expect.any(String),
@@ -127,8 +148,57 @@ describe('template.yaml', () => {
       KeyType: 'API_KEY',
       UsagePlanId: { Ref: 'JobsUsagePlan' },
     });
-    // API Gateway's own 403/429 bodies are the contract: nothing overrides them.
-    expect(api.GatewayResponses).toBeUndefined();
+  });
+
+  it('lets a browser on another origin call the API: preflight without a key, readable gateway errors', () => {
+    const api = props('JobsApi');
+    // API Gateway answers the preflight itself, as the local gateway does (PREFLIGHT_HEADERS).
+    const quoted = (header: keyof typeof PREFLIGHT_HEADERS) => `'${PREFLIGHT_HEADERS[header]}'`;
+    expect(api.Cors).toEqual({
+      AllowOrigin: quoted('Access-Control-Allow-Origin'),
+      AllowMethods: quoted('Access-Control-Allow-Methods'),
+      AllowHeaders: quoted('Access-Control-Allow-Headers'),
+      MaxAge: quoted('Access-Control-Max-Age'),
+    });
+    expect(PREFLIGHT_HEADERS['Access-Control-Allow-Headers'].split(',')).toEqual([
+      'Content-Type',
+      'X-API-Key',
+      'Idempotency-Key',
+    ]);
+    // A browser sends no key on OPTIONS: one required there would fail every preflight with 403.
+    expect(api.Auth.AddApiKeyRequiredToCorsPreflight).toBe(false);
+    // API Gateway's own 403/429 bodies are the contract: a header added, no template, no status.
+    const readable = { ResponseParameters: { Headers: { 'Access-Control-Allow-Origin': "'*'" } } };
+    expect(api.GatewayResponses).toEqual({ DEFAULT_4XX: readable, DEFAULT_5XX: readable });
+  });
+
+  it('takes a comma-separated list of browser origins, for the API functions and the bucket alike', () => {
+    expect(template.Parameters.CorsAllowedOrigin).toMatchObject({ Type: 'String', Default: '*' });
+    const origins = 'https://console.example,http://localhost:5173';
+    const deployed = deployedWith({ CorsAllowedOrigin: origins });
+    const cors = deployed.resolve(props('S3Bucket').CorsConfiguration) as {
+      CorsRules: { AllowedOrigins: [] }[];
+    };
+    expect(cors.CorsRules[0]?.AllowedOrigins).toEqual(['https://console.example', 'http://localhost:5173']);
+    expect(apiFunctions().sort()).toEqual(
+      Object.entries(ZIP_FUNCTIONS)
+        .filter(([, f]) => f.routes)
+        .map(([id]) => id)
+        .sort(),
+    );
+    for (const id of apiFunctions()) {
+      const env = deployed.functionEnvironment(id);
+      expect(readSettings(env).allowedOrigins, id).toEqual([
+        'https://console.example',
+        'http://localhost:5173',
+      ]);
+    }
+    // The default: any origin, the bucket's rule included.
+    const byDefault = deployedWith({});
+    expect(byDefault.functionEnvironment('SubmitJobFunction').CORS_ALLOWED_ORIGINS).toBe('*');
+    expect(byDefault.resolve(props('S3Bucket').CorsConfiguration)).toMatchObject({
+      CorsRules: [{ AllowedOrigins: ['*'] }],
+    });
   });
 
   it.each(Object.entries(ZIP_FUNCTIONS))(
@@ -271,18 +341,23 @@ describe('template.yaml', () => {
       Condition: 'CreatePublicCdn',
       Value: { 'Fn::GetAtt': ['OutputsDistribution', 'DomainName'] },
     });
+    expect(template.Outputs?.ConsoleUrl).toMatchObject({
+      Condition: 'CreatePublicCdn',
+      Value: { 'Fn::Sub': `https://\${OutputsDistribution.DomainName}/${CONSOLE_PREFIX}index.html` },
+    });
   });
 
-  it('serves only outputs/ through the distribution, playlists for seconds and media for a day', () => {
+  it('serves only outputs/ and the console through the distribution, playlists for seconds and media for a day', () => {
     const config = props('OutputsDistribution').DistributionConfig;
+    const bucketOrigin = {
+      DomainName: { 'Fn::GetAtt': ['S3Bucket', 'RegionalDomainName'] },
+      OriginAccessControlId: { 'Fn::GetAtt': ['OutputsOriginAccessControl', 'Id'] },
+      S3OriginConfig: { OriginAccessIdentity: '' },
+    };
     expect(config.Origins).toEqual([
-      {
-        Id: 'Outputs',
-        DomainName: { 'Fn::GetAtt': ['S3Bucket', 'RegionalDomainName'] },
-        OriginPath: `/${OUTPUT_PREFIX.replace(/\/$/, '')}`,
-        OriginAccessControlId: { 'Fn::GetAtt': ['OutputsOriginAccessControl', 'Id'] },
-        S3OriginConfig: { OriginAccessIdentity: '' },
-      },
+      { Id: 'Outputs', ...bucketOrigin, OriginPath: `/${OUTPUT_PREFIX.replace(/\/$/, '')}` },
+      // No OriginPath: /console/index.html is the key console/index.html.
+      { Id: 'Console', ...bucketOrigin },
     ]);
     const readOnlyHttps = {
       TargetOriginId: 'Outputs',
@@ -296,6 +371,13 @@ describe('template.yaml', () => {
       CachePolicyId: { Ref: 'OutputsMediaCachePolicy' },
     });
     expect(config.CacheBehaviors).toEqual([
+      // First: CloudFront takes the first pattern that matches, so no console path reaches outputs/.
+      {
+        ...readOnlyHttps,
+        PathPattern: `${CONSOLE_PREFIX}*`,
+        TargetOriginId: 'Console',
+        CachePolicyId: { Ref: 'OutputsPlaylistCachePolicy' },
+      },
       expect.objectContaining({
         ...readOnlyHttps,
         PathPattern: '*.m3u8',
@@ -320,18 +402,18 @@ describe('template.yaml', () => {
     }
   });
 
-  it('lets only the distribution read outputs/ from the bucket, and only when it exists', () => {
+  it('lets only the distribution read outputs/ and console/ from the bucket, and only when it exists', () => {
     const [, cdn, ...more] = props('S3BucketPolicy').PolicyDocument.Statement;
     expect(more).toEqual([]);
     expect(cdn).toEqual({
       'Fn::If': [
         'CreatePublicCdn',
         {
-          Sid: 'DistributionReadsOutputs',
+          Sid: 'DistributionReadsOutputsAndConsole',
           Effect: 'Allow',
           Principal: { Service: 'cloudfront.amazonaws.com' },
           Action: 's3:GetObject',
-          Resource: OUTPUTS,
+          Resource: [OUTPUTS, CONSOLE_FILES],
           Condition: { StringEquals: { 'AWS:SourceArn': { 'Fn::Sub': DISTRIBUTION_ARN } } },
         },
         { Ref: 'AWS::NoValue' },
@@ -608,6 +690,10 @@ describe('template.yaml', () => {
     expect(rules.find((r) => r.Prefix === 'outputs/')?.ExpirationInDays).toEqual({
       'Fn::If': ['ExpireOutputs', { Ref: 'OutputRetentionDays' }, 1],
     });
+    // The console's files stay: no rule that expires current objects reaches console/.
+    const reachingConsole = rules.filter((r) => CONSOLE_PREFIX.startsWith(r.Prefix ?? ''));
+    expect(reachingConsole.length).toBeGreaterThan(0);
+    for (const rule of reachingConsole) expect(rule.ExpirationInDays).toBeUndefined();
     expect(bucket.CorsConfiguration.CorsRules[0].AllowedMethods).toContain('PUT');
     const [deny] = props('S3BucketPolicy').PolicyDocument.Statement;
     expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });

@@ -30,6 +30,17 @@ export interface GatewayOptions {
   /** API Gateway's payload limit. */
   readonly maxBodyBytes?: number;
   readonly log?: (fields: Record<string, unknown>) => void;
+  /**
+   * Static files beside the API (the console), which API Gateway does not serve: called for a GET
+   * or HEAD whose path no route has, whatever its method (so it never hides an API answer), before
+   * the gateway's 403 Missing Authentication Token. It writes the whole answer and returns its
+   * status, or returns undefined without writing when it has no file there (then the 403).
+   */
+  readonly site?: (
+    request: IncomingMessage,
+    response: ServerResponse,
+    pathname: string,
+  ) => Promise<number | undefined>;
 }
 
 export interface Gateway {
@@ -38,6 +49,20 @@ export interface Gateway {
 }
 
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * What API Gateway answers a CORS preflight with (template.yaml's JobsApi `Cors`, a mock
+ * integration): any origin, the API's methods and request headers, reused for 10 minutes.
+ */
+export const PREFLIGHT_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET,POST,DELETE,OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type,X-API-Key,Idempotency-Key',
+  'Access-Control-Max-Age': '600',
+} as const;
+
+/** What the template's GatewayResponses add to every 4XX and 5XX answer of the gateway itself. */
+const GATEWAY_ANSWER_HEADERS = { 'Access-Control-Allow-Origin': '*' } as const;
 
 interface CompiledRoute extends GatewayRoute {
   readonly pattern: RegExp;
@@ -54,7 +79,8 @@ interface GatewaySettings extends GatewayOptions {
  * API Gateway (REST, stage Prod) on one machine, as `sam local start-api` serves it (no stage
  * prefix): the template's routes, `X-API-Key` on every route that requires one (403 Forbidden),
  * each key's usage plan (429 Too Many Requests / Limit Exceeded), the 10 MB payload limit, and a proxy event per request
- * for the real handler.
+ * for the real handler. CORS as the template sets it up: the preflight answered without a key,
+ * Access-Control-Allow-Origin on the gateway's own answers.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const settings: GatewaySettings = {
@@ -147,8 +173,7 @@ async function respond(
   pathname: string,
 ): Promise<number> {
   const route = settings.compiledRoutes.find((r) => r.method === method && r.pattern.test(pathname));
-  // API Gateway answers unknown routes like missing keys: 403, before anything else.
-  if (!route) return gatewayAnswer(response, 403, 'Missing Authentication Token');
+  if (!route) return answerUnrouted(settings, request, response, method, pathname);
   let key: ApiKey | undefined;
   if (route.apiKeyRequired !== false) {
     key = settings.apiKeys.find((k) => k.value === request.headers['x-api-key']);
@@ -165,6 +190,30 @@ async function respond(
     return 413;
   }
   return callIntegration(settings, route, request, body, response, key);
+}
+
+/**
+ * A request no route takes: the preflight of a route's path (its mock integration, 200 with `{}`,
+ * no key), a static file of the site, else what API Gateway answers unknown routes and missing keys
+ * alike, 403.
+ */
+async function answerUnrouted(
+  settings: GatewaySettings,
+  request: IncomingMessage,
+  response: ServerResponse,
+  method: string,
+  pathname: string,
+): Promise<number> {
+  const routedPath = settings.compiledRoutes.some((r) => r.pattern.test(pathname));
+  if (routedPath && method === 'OPTIONS') {
+    response.writeHead(200, { 'Content-Type': 'application/json', ...PREFLIGHT_HEADERS }).end('{}');
+    return 200;
+  }
+  if (!routedPath && settings.site && (method === 'GET' || method === 'HEAD')) {
+    const sent = await settings.site(request, response, pathname);
+    if (sent !== undefined) return sent;
+  }
+  return gatewayAnswer(response, 403, 'Missing Authentication Token');
 }
 
 /** The request body, or undefined once it passes `limit` bytes. */
@@ -213,11 +262,15 @@ async function callIntegration(
   }
 }
 
-/** An answer of the gateway itself, `{"message": …}`; returns its status. */
+/** An answer of the gateway itself, `{"message": …}`, readable from any origin; returns its status. */
 function gatewayAnswer(response: ServerResponse, status: number, message: string, close = false): number {
   // Connection: close only after a body left unread; the header is absent otherwise.
   response
-    .writeHead(status, { 'Content-Type': 'application/json', ...(close ? { Connection: 'close' } : {}) })
+    .writeHead(status, {
+      'Content-Type': 'application/json',
+      ...GATEWAY_ANSWER_HEADERS,
+      ...(close ? { Connection: 'close' } : {}),
+    })
     .end(JSON.stringify({ message }));
   return status;
 }
