@@ -23,6 +23,12 @@ module.exports = {
       { path: '^(src|shared-layer|scripts|tests)/' },
     ),
     forbid(
+      'console-is-a-browser-page',
+      'The console runs in a browser: it speaks to the API through the client and checks specs with the contract, nothing else of the repository.',
+      { path: '^console/' },
+      { path: '^(src|scripts|tests|bin)/' },
+    ),
+    forbid(
       'foundation-stays-below',
       'net, policy, aws, template, clock and settings are used by every layer and use none of them.',
       { path: '^src/(net|policy|aws|template|timeline)/|^src/(clock|settings)[.]ts$' },

@@ -47,7 +47,9 @@ export interface WebhookSizeLimits {
 export const DEFAULT_WEBHOOK_SIZE_LIMITS: WebhookSizeLimits = { maxHeadersSize: 1024, maxMetadataSize: 1024 };
 
 /** Reads `WEBHOOK_MAX_HEADERS_SIZE` / `WEBHOOK_MAX_METADATA_SIZE`; unset or unusable values keep 1024. */
-export function readWebhookSizeLimits(env: NodeJS.ProcessEnv = process.env): WebhookSizeLimits {
+export function readWebhookSizeLimits(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): WebhookSizeLimits {
   return {
     maxHeadersSize: readPositiveInt(env.WEBHOOK_MAX_HEADERS_SIZE, DEFAULT_WEBHOOK_SIZE_LIMITS.maxHeadersSize),
     maxMetadataSize: readPositiveInt(
@@ -143,8 +145,13 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const BITRATE = /^[1-9][0-9]{0,8}(\.[0-9]+)?[kKmM]?$/;
 
+/** UTF-8 bytes of a text, in Node and in a browser alike (the console validates with this module). */
+function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
 function byteSizeOfJson(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+  return utf8Bytes(JSON.stringify(value));
 }
 
 function describeSize(bytes: number): string {
@@ -308,7 +315,7 @@ const outputFields = z.object({
           message: 'Must be a plain file name (no /, \\, .. or control characters)',
         });
       }
-      const bytes = Buffer.byteLength(resolveOutputFilename({ output: { filename } }), 'utf8');
+      const bytes = utf8Bytes(resolveOutputFilename({ output: { filename } }));
       if (bytes > SPEC_LIMITS.maxFilenameBytes) {
         ctx.addIssue({
           code: 'custom',

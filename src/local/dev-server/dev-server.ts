@@ -13,6 +13,7 @@ import {
 import { attachQueueJournal } from '../backing-services/queue-journal.ts';
 import { freePort } from '../free-port.ts';
 import { loadKeptSecret } from '../kept-secret.ts';
+import { consoleSite } from './console-site.ts';
 import { type ApiKey, type Gateway, type GatewayRoute, startGateway } from './gateway.ts';
 import { recoverUnfinishedJobs } from './recover-jobs.ts';
 import { createUsagePlan, type UsagePlanLimits } from './usage-plan.ts';
@@ -69,7 +70,7 @@ const logJsonLine: Log = (fields) =>
  * The whole service on one machine (`auto-vid dev`): the backing services of template.yaml, its
  * queues kept on disk, the jobs an earlier run left unfinished put back to work, a worker per SQS
  * event source calling the real function with SQS events, and the API Gateway stand-in in front of
- * the real API handlers.
+ * the real API handlers, with the web console beside them.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const dataDir = resolve(options.dataDir);
@@ -111,6 +112,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       routes: await buildRoutes(functions, wire),
       apiKeys,
       usagePlan: usagePlanPerKey(limits),
+      site: consoleSite(),
       log,
     });
     const front = gateway;

@@ -1,0 +1,80 @@
+import { AutoVidClient } from '../../client/src/client.ts';
+import type { Uploads } from '../../client/src/contract.ts';
+import { errorFromAnswer } from '../../client/src/errors.ts';
+import type { Session, UploadedAsset } from './session.ts';
+
+export { AutoVidError } from '../../client/src/errors.ts';
+
+/** The typed client, on the session's URL and key. */
+export function clientFor(session: Session): AutoVidClient {
+  return new AutoVidClient({ baseUrl: session.apiUrl, apiKey: session.apiKey, retries: 1 });
+}
+
+/** The media types POST /uploads accepts, by extension (the browser's own type wins when it is one). */
+const UPLOAD_TYPES: Readonly<Record<string, string>> = {
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+  mkv: 'video/x-matroska',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  aac: 'audio/aac',
+  wav: 'audio/wav',
+  ogg: 'audio/ogg',
+  flac: 'audio/flac',
+};
+const ACCEPTED = new Set(Object.values(UPLOAD_TYPES).concat(['audio/x-wav', 'audio/webm']));
+
+/** The upload type of a file, or undefined when the API takes no such file. */
+export function uploadTypeOf(file: { name: string; type: string }): string | undefined {
+  if (ACCEPTED.has(file.type)) return file.type;
+  const extension = /\.([A-Za-z0-9]+)$/.exec(file.name)?.[1]?.toLowerCase() ?? '';
+  return UPLOAD_TYPES[extension];
+}
+
+/** A name POST /uploads accepts: letters, digits, dot, dash, underscore and space, 200 at most. */
+export function uploadNameOf(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._ -]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  return (cleaned || 'file').slice(-200);
+}
+
+/**
+ * One file to the bucket: POST /uploads for its presigned PUT, then the PUT itself with
+ * XMLHttpRequest, whose upload events give the progress (fetch has none for a request body).
+ */
+export async function uploadWithProgress(
+  session: Session,
+  file: File,
+  contentType: string,
+  onProgress: (fraction: number) => void,
+): Promise<UploadedAsset> {
+  const name = uploadNameOf(file.name);
+  const answer = await fetch(`${session.apiUrl.replace(/\/+$/, '')}/uploads`, {
+    method: 'POST',
+    headers: { 'X-API-Key': session.apiKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ files: [{ name, contentType, size: file.size }] }),
+  });
+  const body = (await answer.json().catch(() => undefined)) as Uploads | undefined;
+  if (!answer.ok || !body) throw errorFromAnswer(answer.status, body);
+  const upload = body.uploads[0];
+  if (!upload) throw new Error('POST /uploads answered no upload URL');
+  await new Promise<void>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('PUT', upload.uploadUrl);
+    // Content-Length is the browser's to set (the file's size, which the URL signs).
+    for (const [header, value] of Object.entries(upload.headers)) {
+      if (header.toLowerCase() !== 'content-length') request.setRequestHeader(header, String(value));
+    }
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    request.onload = () =>
+      request.status >= 200 && request.status < 300
+        ? resolve()
+        : reject(new Error(`The upload of ${name} was refused: HTTP ${request.status}`));
+    request.onerror = () => reject(new Error(`The upload of ${name} got no answer`));
+    request.send(file);
+  });
+  onProgress(1);
+  return { name: upload.name, source: upload.source, contentType, size: file.size };
+}

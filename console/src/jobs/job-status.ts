@@ -1,0 +1,2 @@
+/** The statuses a job ends in. */
+export const FINAL = new Set(['completed', 'failed', 'cancelled']);
