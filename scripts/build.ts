@@ -2,11 +2,14 @@
 //   - each esbuild function with the BuildProperties template.yaml gives it → dist/<LogicalId>/
 //   - the SharedLayer by its own Makefile                                  → dist/SharedLayer/
 //   - each image function's bundle (shared code inside)                   → dist/<LogicalId>/
+//   - the web console's static files (name: console)                       → dist/console/
 // processor-container/Dockerfile runs `node scripts/build.ts VideoProcessorFunction`.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { buildConsole } from '../src/local/console-bundle.ts';
 import { codeUriPath, functionCode, loadTemplate } from '../src/template/template.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -117,3 +120,18 @@ for (const { id, properties, workingDir } of [...zipFunctions, ...imageFunctions
   if (selected(id)) await buildFunction(id, properties, workingDir);
 }
 if (selected('SharedLayer')) buildLayer();
+if (selected('console')) await writeConsole();
+
+/** The console as files for any static host (or the bucket's console/ behind the distribution). */
+async function writeConsole(): Promise<void> {
+  const outdir = `${root}dist/console/`;
+  rmSync(outdir, { recursive: true, force: true });
+  const bundle = await buildConsole();
+  for (const [name, bytes] of bundle.files) {
+    mkdirSync(dirname(`${outdir}${name}`), { recursive: true });
+    writeFileSync(`${outdir}${name}`, bytes);
+  }
+  const { bytes, gzipBytes } = bundle.firstLoad;
+  const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+  process.stdout.write(`built dist/console (first load ${kB(bytes)}, ${kB(gzipBytes)} gzipped)\n`);
+}

@@ -35,6 +35,7 @@ export async function runDevCommand(
     [
       '',
       `auto-vid dev is running at ${url}`,
+      `  console:     ${url}/`,
       `  API key:     ${apiKey}`,
       ...(apiKeys.length > 1
         ? [

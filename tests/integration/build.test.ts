@@ -46,6 +46,22 @@ describe('npm run build', () => {
     expect(typeof module[exported]).toBe('function');
   });
 
+  it('writes the console as static files whose page names only files that are there', () => {
+    const page = readFileSync(join(root, 'dist/console/index.html'), 'utf8');
+    const named = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string);
+    expect(named).toHaveLength(2);
+    for (const file of named) expect(existsSync(join(root, 'dist/console', file))).toBe(true);
+    // hls.js is a chunk of its own, loaded only for a job with an HLS package.
+    const app = readFileSync(
+      join(root, 'dist/console', named.find((f) => f.endsWith('.js')) as string),
+      'utf8',
+    );
+    const chunks = readdirSync(join(root, 'dist/console/chunks'));
+    const hls = chunks.find((f) => /^hls-.*\.js$/.test(f)) as string;
+    expect(readFileSync(join(root, 'dist/console/chunks', hls), 'utf8')).toContain('#EXT-X-STREAM-INF');
+    expect(app).not.toContain('#EXT-X-STREAM-INF');
+  });
+
   it('keeps the contract out of the zip bundles (it comes from the layer)', async () => {
     const bundle = readFileSync(join(root, 'dist/SubmitJobFunction/submit-job.mjs'), 'utf8');
     expect(bundle).toMatch(/from\s*"@auto-vid\/shared"/);
