@@ -263,6 +263,56 @@ describe('the web console in Chromium', { timeout: 180_000 }, () => {
     expect(gone.status).toBe(404);
   });
 
+  it('completes asset ids in the editor from the keyboard', async () => {
+    await page.goto(`${dev.url}/#/new`);
+    await page.selectOption('#sample', 'demo');
+    // The playlist's first entry emptied down to "t", the caret after the t.
+    const loaded = await editorText();
+    const entry = loaded.indexOf('"track-a"', loaded.indexOf('"playlist"'));
+    const text = `${loaded.slice(0, entry)}"t"${loaded.slice(entry + '"track-a"'.length)}`;
+    await page.fill('#spec-text', text);
+    const caret = entry + 2;
+    await page.evaluate(`document.querySelector('#spec-text').setSelectionRange(${caret}, ${caret})`);
+    await page.keyboard.type('r');
+    const options = page.locator('#spec-completion [role=option]');
+    await expect.poll(() => options.allTextContents()).toEqual(['track-a', 'track-b']);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => JSON.parse(await editorText()).backgroundMusic.playlist)
+      .toEqual(['track-b', 'track-b']);
+  });
+
+  it('edits the common job in the form and writes the same JSON', async () => {
+    await page.check('input[name=mode] >> nth=1');
+    await expect
+      .poll(() => page.locator('.new-job [role=status]').first().textContent())
+      .toBe('This spec stays in JSON: the form has no place for jobInfo.projectId.');
+    await page.check('input[name=mode] >> nth=0');
+    await page.selectOption('#sample', 'music-only');
+    await page.check('input[name=mode] >> nth=1');
+    const video = page.getByLabel('Source', { exact: true }).first();
+    expect(await video.inputValue()).toMatch(/^s3:\/\/.*\/clip\.mp4$/);
+    await page.click('button:has-text("Add a narration line")');
+    await page.getByLabel('Text', { exact: true }).fill('Written in the form.');
+    await page.getByLabel('Start (s)').first().fill('2.5');
+    await page.check('input[name=mode] >> nth=0');
+    const spec = JSON.parse(await editorText());
+    expect(spec.timeline).toEqual([
+      {
+        start: 2.5,
+        type: 'tts',
+        data: {
+          text: 'Written in the form.',
+          providerConfig: { voiceId: 'Joanna', engine: 'neural' },
+          duckingLevel: 0.3,
+        },
+      },
+    ]);
+    expect(spec.assets.video.source).toMatch(/\/clip\.mp4$/);
+    await page.waitForSelector('[data-testid=clip][data-lane=narration][data-start="2.5"]');
+  });
+
   it('signs out: the key leaves the browser', async () => {
     await page.click('button:has-text("Sign out")');
     await page.waitForSelector('#api-key');

@@ -29,6 +29,8 @@ const SYNTAX_WORDS: Record<string, string> = {
   UnexpectedEndOfComment: 'a comment not closed',
   InvalidEscapeCharacter: 'an invalid escape in a string',
   InvalidCharacter: 'a control character in a string',
+  InvalidCommentToken: 'a comment, which JSON does not allow',
+  InvalidUnicode: 'an invalid \\u escape in a string',
 };
 
 /**

@@ -9,7 +9,8 @@ export interface NarrationLine {
   text: string;
   voiceId: string;
   engine: string;
-  duckingLevel: number;
+  /** The music's gain under this line; absent, the line does not duck the music. */
+  duckingLevel?: number;
 }
 
 export interface EffectClip {
@@ -44,6 +45,9 @@ export const EMPTY_FORM: FormModel = {
 
 type Json = Record<string, unknown>;
 
+/** The contract's default gain of an audio event (`timeline[].data.volume`). */
+const EFFECT_VOLUME_DEFAULT = 0.5;
+
 /** The spec the form stands for; asset ids are `video`, `music-<n>` and `effect-<n>`. */
 export function specFromForm(form: FormModel): Json {
   const music = form.musicSources.map((source, index) => ({ id: `music-${index + 1}`, source }));
@@ -55,7 +59,7 @@ export function specFromForm(form: FormModel): Json {
       data: {
         text: line.text,
         providerConfig: { voiceId: line.voiceId, engine: line.engine },
-        duckingLevel: line.duckingLevel,
+        ...(line.duckingLevel === undefined ? {} : { duckingLevel: line.duckingLevel }),
       },
     })),
     ...form.effects.map((effect, index) => ({
@@ -127,6 +131,10 @@ export function formFromSpec(spec: unknown): FormReading {
   if (!music.ok) return refuse(music.field);
   const timeline = readTimeline(spec.timeline, audio);
   if (!timeline.ok) return refuse(timeline.field);
+  // The form names audio only by where it plays: an asset played nowhere would be dropped.
+  const played = new Set([...music.value.musicSources, ...timeline.value.effects.map((e) => e.source)]);
+  const idle = [...audio.entries()].findIndex(([, source]) => !played.has(source));
+  if (idle >= 0) return refuse(`assets.audio[${idle}], which nothing plays`);
   return {
     ok: true,
     form: {
@@ -190,13 +198,14 @@ function readTimeline(
         text: typeof data.text === 'string' ? data.text : '',
         voiceId: typeof config.voiceId === 'string' ? config.voiceId : 'Joanna',
         engine: typeof config.engine === 'string' ? config.engine : 'neural',
-        duckingLevel: typeof data.duckingLevel === 'number' ? data.duckingLevel : 1,
+        ...(typeof data.duckingLevel === 'number' ? { duckingLevel: data.duckingLevel } : {}),
       });
     } else {
       const extra = extraField(data, ['assetId', 'volume'], `${at}.data`);
       const source = typeof data.assetId === 'string' ? audio.get(data.assetId) : undefined;
       if (extra || source === undefined) return { ok: false, field: extra ?? `${at}.data.assetId` };
-      effects.push({ start: event.start, source, volume: typeof data.volume === 'number' ? data.volume : 1 });
+      const volume = typeof data.volume === 'number' ? data.volume : EFFECT_VOLUME_DEFAULT;
+      effects.push({ start: event.start, source, volume });
     }
   }
   return { ok: true, value: { narration, effects } };

@@ -5,7 +5,7 @@ import { SAMPLES, sampleWithUploads } from '../samples.ts';
 import type { Session, UploadedAsset } from '../session.ts';
 import { TimelineView } from '../timeline/timeline-view.tsx';
 import { checkSpecText } from './diagnostics.ts';
-import { formFromSpec, specFromForm } from './form-model.ts';
+import { type FormModel, type FormReading, formFromSpec, specFromForm } from './form-model.ts';
 import { SpecEditor } from './spec-editor.tsx';
 import { SpecForm } from './spec-form.tsx';
 
@@ -21,13 +21,22 @@ type PlanState =
 export function NewJobPage({ session, uploads }: { session: Session; uploads: readonly UploadedAsset[] }) {
   const [text, setText] = useState(() => localStorage.getItem(DRAFT_KEY) ?? '');
   const [mode, setMode] = useState<'json' | 'form'>('json');
+  /** The form's own state while it is open: a line being typed may leave the spec invalid for a while. */
+  const [formState, setFormState] = useState<FormReading>();
   const [plan, setPlan] = useState<PlanState>({ state: 'idle' });
   const [submitted, setSubmitted] = useState<{ jobId?: string; problem?: string }>({});
   const checked = useMemo(() => (text.trim() === '' ? undefined : checkSpecText(text)), [text]);
-  const form = useMemo(() => (checked?.ok ? formFromSpec(checked.spec) : undefined), [checked]);
   useEffect(() => localStorage.setItem(DRAFT_KEY, text), [text]);
   useDryRun(session, checked?.ok ? (checked.spec as JobSpec) : undefined, text, setPlan);
   const write = (spec: unknown) => setText(`${JSON.stringify(spec, null, 2)}\n`);
+  const openForm = (spec: unknown) =>
+    setFormState(
+      spec === undefined ? { ok: false, reason: 'the JSON is not a valid spec yet' } : formFromSpec(spec),
+    );
+  const changeForm = (next: FormModel) => {
+    setFormState({ ok: true, form: next });
+    write(specFromForm(next));
+  };
   const submit = async () => {
     if (!checked?.ok) return;
     setSubmitted({});
@@ -50,7 +59,10 @@ export function NewJobPage({ session, uploads }: { session: Session; uploads: re
           value=""
           onChange={(event) => {
             const sample = SAMPLES.find((s) => s.id === event.currentTarget.value);
-            if (sample) write(sampleWithUploads(sample, uploads));
+            if (!sample) return;
+            const spec = sampleWithUploads(sample, uploads);
+            write(spec);
+            if (mode === 'form') openForm(spec);
           }}
         >
           <option value="">Choose…</option>
@@ -64,30 +76,42 @@ export function NewJobPage({ session, uploads }: { session: Session; uploads: re
             <input type="radio" name="mode" checked={mode === 'json'} onChange={() => setMode('json')} /> JSON
           </label>
           <label>
-            <input type="radio" name="mode" checked={mode === 'form'} onChange={() => setMode('form')} /> Form
+            <input
+              type="radio"
+              name="mode"
+              checked={mode === 'form'}
+              onChange={() => {
+                setMode('form');
+                openForm(checked?.ok ? checked.spec : undefined);
+              }}
+            />{' '}
+            Form
           </label>
         </fieldset>
       </div>
-      {mode === 'json' || !checked?.ok ? (
-        <>
-          {mode === 'form' && (
-            <p class="hint" role="status">
-              The form opens once the JSON is a valid spec.
-            </p>
-          )}
-          <SpecEditor
-            text={text}
-            onChange={setText}
-            diagnostics={checked?.ok === false ? checked.diagnostics : []}
-            uploads={uploads}
-          />
-        </>
-      ) : form?.ok ? (
-        <SpecForm form={form.form} uploads={uploads} onChange={(next) => write(specFromForm(next))} />
-      ) : (
+      {mode === 'form' && formState?.ok === false && (
         <p class="hint" role="status">
-          This spec stays in JSON: {form?.reason}.
+          This spec stays in JSON: {formState.reason}.
         </p>
+      )}
+      {mode === 'form' && formState?.ok ? (
+        <>
+          <SpecForm form={formState.form} uploads={uploads} onChange={changeForm} />
+          {checked?.ok === false && (
+            <ul class="diagnostics" aria-label="Problems" aria-live="polite">
+              {checked.diagnostics.map((d) => (
+                <li>{d.message}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      ) : (
+        <SpecEditor
+          text={text}
+          onChange={setText}
+          diagnostics={checked?.ok === false ? checked.diagnostics : []}
+          uploads={uploads}
+        />
       )}
       <h2 id="timeline-title">Timeline</h2>
       <PlanPanel plan={plan} />

@@ -188,6 +188,10 @@ function NarrationRow({
         max={1}
         value={line.duckingLevel}
         onInput={(duckingLevel) => set({ duckingLevel })}
+        onClear={() => {
+          const { duckingLevel: _none, ...rest } = line;
+          onChange(rest);
+        }}
       />
       <button type="button" class="quiet" onClick={() => onChange(null)}>
         Remove line {index + 1}
@@ -260,8 +264,10 @@ function Field(props: {
 
 function NumberField(props: {
   label: string;
-  value: number;
+  value: number | undefined;
   onInput: (value: number) => void;
+  /** When given, the field may be emptied (the spec then leaves it out). */
+  onClear?: () => void;
   step: number;
   min?: number;
   max?: number;
@@ -274,10 +280,11 @@ function NumberField(props: {
         step={props.step}
         min={props.min}
         max={props.max}
-        value={props.value}
+        value={props.value ?? ''}
         onInput={(e) => {
           const value = e.currentTarget.valueAsNumber;
           if (Number.isFinite(value)) props.onInput(value);
+          else if (e.currentTarget.value === '') props.onClear?.();
         }}
       />
     </label>

@@ -61,26 +61,66 @@ export function pictureOfPlan(
   };
 }
 
+type DuckingRange = JobPlan['ducking'][number];
+
+/** One range's gain at `t`: 1 away from it, `level` inside, straight ramps of `fade` seconds between. */
+function rangeGain({ start, end, level, fade }: DuckingRange, t: number): number {
+  if (t >= start && t <= end) return level;
+  const distance = t < start ? start - t : t - end;
+  return fade <= 0 || distance >= fade ? 1 : level + (1 - level) * (distance / fade);
+}
+
+/** How close two times must be to count as one corner, seconds. */
+const SAME_TIME = 1e-9;
+
 /**
- * The music's gain multiplier over [0, duration]: 1, ramping down over `fade` to `level` at each
- * range's start and back up over `fade` after its end (the renderer's ducking, from the plan's
- * merged ranges). Corners only: straight lines join them.
+ * The music's gain multiplier over [0, duration], as the renderer applies it: the lowest of the
+ * ranges' gains at each moment (the plan's ranges are merged already). Corners only, joined by
+ * straight lines: each range's ends and ramps, where two ramps cross (the peak between two close
+ * lines), and both sides of a jump (a range without fade), so a 0 s fade is drawn as a step.
  */
-export function duckingEnvelope(ranges: JobPlan['ducking'], duration: number): [number, number][] {
-  const gainAt = (t: number) =>
-    ranges.reduce((gain, { start, end, level, fade }) => {
-      if (t >= start && t <= end) return Math.min(gain, level);
-      const distance = t < start ? start - t : t - end;
-      if (fade <= 0 || distance >= fade) return gain;
-      return Math.min(gain, level + (1 - level) * (distance / fade));
-    }, 1);
-  const corners = new Set<number>([0, duration]);
-  for (const { start, end, fade } of ranges) {
-    for (const t of [start - fade, start, end, end + fade]) {
-      if (t > 0 && t < duration) corners.add(t);
+export function duckingEnvelope(ranges: readonly DuckingRange[], duration: number): [number, number][] {
+  const gainAt = (t: number) => ranges.reduce((gain, range) => Math.min(gain, rangeGain(range, t)), 1);
+  const times = new Set<number>([0, duration]);
+  for (const { start, end, fade } of ranges)
+    for (const t of [start - fade, start, end, end + fade]) times.add(t);
+  const breaks = [...times].filter((t) => t >= 0 && t <= duration).sort((a, b) => a - b);
+  const corners: [number, number][] = [];
+  breaks.forEach((t, index) => {
+    const before = t > 0 ? gainAt(t - SAME_TIME) : gainAt(t);
+    const after = t < duration ? gainAt(t + SAME_TIME) : gainAt(t);
+    if (Math.abs(before - after) > 1e-6) corners.push([t, round(before)], [t, round(after)]);
+    else corners.push([t, round(gainAt(t))]);
+    const next = breaks[index + 1];
+    if (next !== undefined)
+      corners.push(...crossings(ranges, t, next).map((c): [number, number] => [c, round(gainAt(c))]));
+  });
+  return corners;
+}
+
+/** Where, strictly between two corners, two ranges' ramps cross while both are the lowest. */
+function crossings(ranges: readonly DuckingRange[], from: number, to: number): number[] {
+  const a = from + SAME_TIME;
+  const b = to - SAME_TIME;
+  if (b <= a) return [];
+  const lines = ranges.map((range) => ({
+    at: rangeGain(range, a),
+    slope: (rangeGain(range, b) - rangeGain(range, a)) / (b - a),
+  }));
+  const found: number[] = [];
+  for (const [i, p] of lines.entries()) {
+    for (const q of lines.slice(i + 1)) {
+      if (p.slope === q.slope) continue;
+      const t = a + (q.at - p.at) / (p.slope - q.slope);
+      if (t > a && t < b) found.push(t);
     }
   }
-  return [...corners].sort((a, b) => a - b).map((t) => [t, gainAt(t)]);
+  return found.sort((x, y) => x - y);
+}
+
+/** Gains to a millionth: what a drawing can show, without float noise. */
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
 }
 
 /** Round-number seconds for the axis: about eight ticks whatever the length. */
