@@ -72,7 +72,8 @@ export interface WaitOptions {
 
 const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
 
-const CONTENT_TYPES: Readonly<Record<string, UploadContentType>> = {
+/** The upload type of each file extension POST /uploads takes. */
+export const UPLOAD_CONTENT_TYPES: Readonly<Record<string, UploadContentType>> = {
   mp4: 'video/mp4',
   mov: 'video/quicktime',
   webm: 'video/webm',
@@ -389,10 +390,10 @@ function worthRepeating(error: unknown, options: RequestOptions): boolean {
 /** The upload type of a file name's extension; a TypeError names the extensions known. */
 function guessContentType(name: string): UploadContentType {
   const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
-  const type = CONTENT_TYPES[extension];
+  const type = UPLOAD_CONTENT_TYPES[extension];
   if (!type) {
     throw new TypeError(
-      `Cannot tell the content type of ${name}: pass contentType, or use one of .${Object.keys(CONTENT_TYPES).join(', .')}`,
+      `Cannot tell the content type of ${name}: pass contentType, or use one of .${Object.keys(UPLOAD_CONTENT_TYPES).join(', .')}`,
     );
   }
   return type;

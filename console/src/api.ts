@@ -1,4 +1,4 @@
-import { AutoVidClient } from '../../client/src/client.ts';
+import { AutoVidClient, UPLOAD_CONTENT_TYPES } from '../../client/src/client.ts';
 import type { Uploads } from '../../client/src/contract.ts';
 import { errorFromAnswer } from '../../client/src/errors.ts';
 import type { Session, UploadedAsset } from './session.ts';
@@ -10,26 +10,14 @@ export function clientFor(session: Session): AutoVidClient {
   return new AutoVidClient({ baseUrl: session.apiUrl, apiKey: session.apiKey, retries: 1 });
 }
 
-/** The media types POST /uploads accepts, by extension (the browser's own type wins when it is one). */
-const UPLOAD_TYPES: Readonly<Record<string, string>> = {
-  mp4: 'video/mp4',
-  mov: 'video/quicktime',
-  webm: 'video/webm',
-  mkv: 'video/x-matroska',
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  aac: 'audio/aac',
-  wav: 'audio/wav',
-  ogg: 'audio/ogg',
-  flac: 'audio/flac',
-};
-const ACCEPTED = new Set(Object.values(UPLOAD_TYPES).concat(['audio/x-wav', 'audio/webm']));
+/** What the API takes; the browser's own type of a file wins when it is one of these. */
+const ACCEPTED = new Set<string>(Object.values(UPLOAD_CONTENT_TYPES).concat(['audio/x-wav', 'audio/webm']));
 
 /** The upload type of a file, or undefined when the API takes no such file. */
 export function uploadTypeOf(file: { name: string; type: string }): string | undefined {
   if (ACCEPTED.has(file.type)) return file.type;
   const extension = /\.([A-Za-z0-9]+)$/.exec(file.name)?.[1]?.toLowerCase() ?? '';
-  return UPLOAD_TYPES[extension];
+  return UPLOAD_CONTENT_TYPES[extension];
 }
 
 /** A name POST /uploads accepts: letters, digits, dot, dash, underscore and space, 200 at most. */

@@ -255,10 +255,19 @@ describe('the web console in Chromium', { timeout: 180_000 }, () => {
 
   it('deletes the cancelled job from the list', async () => {
     await page.goto(`${dev.url}/#/jobs`);
+    await expect.poll(() => page.locator('table.jobs tbody tr').count()).toBe(2);
+    // The status filter asks the API for the cancelled jobs only.
+    await page.selectOption('#status-filter', 'cancelled');
+    const listed = async () => {
+      const rows = await page.locator('table.jobs tbody tr').all();
+      return Promise.all(rows.map((row) => row.getAttribute('data-job-id')));
+    };
+    await expect.poll(listed).toEqual([jobs.cancelled]);
     const row = page.locator(`tr[data-job-id="${jobs.cancelled}"]`);
     await row.locator('button', { hasText: 'Delete' }).click();
     await row.locator('button', { hasText: 'Delete for good' }).click();
     await expect.poll(() => row.count()).toBe(0);
+    await page.getByText('No jobs match.').waitFor();
     const gone = await callApi(dev.url, 'GET', `/jobs/${jobs.cancelled}`, { key: KEY });
     expect(gone.status).toBe(404);
   });

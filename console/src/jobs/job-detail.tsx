@@ -7,33 +7,18 @@ import { JobActions } from './job-actions.tsx';
 import { FINAL } from './job-status.ts';
 import { JobProgress } from './jobs-page.tsx';
 import { Player } from './player.tsx';
+import { usePolled } from './use-polled.ts';
 
 type Output = NonNullable<JobView['output']>;
 
 /** One job: live progress while it runs; once completed its player, poster, files, loudness and webhook log. */
 export function JobDetail({ session, jobId }: { session: Session; jobId: string }) {
-  const [job, setJob] = useState<JobView>();
-  const [problem, setProblem] = useState<string>();
   const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        const view = await clientFor(session).getJob(jobId, { signal: abort.signal });
-        setJob(view);
-        setProblem(undefined);
-        if (!FINAL.has(view.status)) timer = setTimeout(load, 1_000);
-      } catch (error) {
-        if (!abort.signal.aborted) setProblem((error as Error).message);
-      }
-    };
-    load();
-    return () => {
-      abort.abort();
-      clearTimeout(timer);
-    };
-  }, [session, jobId, tick]);
+  const { value: job, problem } = usePolled(
+    (signal) => clientFor(session).getJob(jobId, { signal }),
+    (view) => (view && FINAL.has(view.status) ? undefined : 1_000),
+    [session, jobId, tick],
+  );
   if (problem) {
     return (
       <section>

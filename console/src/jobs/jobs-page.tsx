@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { JobList, JobView } from '../../../client/src/contract.ts';
 import { clientFor } from '../api.ts';
 import type { Session } from '../session.ts';
 import { JobActions } from './job-actions.tsx';
 import { FINAL } from './job-status.ts';
+import { usePolled } from './use-polled.ts';
 
 const STATUSES = ['submitted', 'processing', 'retrying', 'completed', 'failed', 'cancelled'] as const;
 
@@ -15,40 +16,20 @@ const IDLE_MS = 10_000;
 export function JobsPage({ session }: { session: Session }) {
   const [status, setStatus] = useState('');
   const [query, setQuery] = useState('');
-  const [page, setPage] = useState<JobList>();
-  const [problem, setProblem] = useState<string>();
   const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        const listing = clientFor(session).listJobs(
-          {
-            limit: 50,
-            ...(status ? { status: status as JobView['status'] } : {}),
-            ...(query ? { q: query } : {}),
-          },
-          { signal: abort.signal },
-        );
-        const first = (await listing.next()).value as JobList;
-        setPage(first);
-        setProblem(undefined);
-        const live = first.jobs.some((job) => !FINAL.has(job.status));
-        timer = setTimeout(load, live ? LIVE_MS : IDLE_MS);
-      } catch (error) {
-        if (abort.signal.aborted) return;
-        setProblem((error as Error).message);
-        timer = setTimeout(load, IDLE_MS);
-      }
-    };
-    const debounce = setTimeout(load, query ? 300 : 0);
-    return () => {
-      abort.abort();
-      clearTimeout(debounce);
-      clearTimeout(timer);
-    };
-  }, [session, status, query, tick]);
+  const { value: page, problem } = usePolled(
+    async (signal) => {
+      const filters = {
+        limit: 50,
+        ...(status ? { status: status as JobView['status'] } : {}),
+        ...(query ? { q: query } : {}),
+      };
+      return (await clientFor(session).listJobs(filters, { signal }).next()).value as JobList;
+    },
+    (listed) => (listed?.jobs.some((job) => !FINAL.has(job.status)) ? LIVE_MS : IDLE_MS),
+    [session, status, query, tick],
+    query ? 300 : 0,
+  );
   return (
     <section aria-labelledby="jobs-title">
       <h1 id="jobs-title">Jobs</h1>
