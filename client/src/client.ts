@@ -148,11 +148,7 @@ export class AutoVidClient {
     const contentType = file.contentType ?? typed ?? guessContentType(file.name);
     // A Buffer's type says its memory may be shared, which Blob's type refuses; Node copies it either way.
     const body = file.data instanceof Blob ? file.data : new Blob([file.data as Uint8Array<ArrayBuffer>]);
-    const { uploads } = await this.#request<Uploads>('POST', '/uploads', {
-      body: { files: [{ name: file.name, contentType, size: body.size }] },
-      repeatable: true,
-      signal: options.signal,
-    });
+    const uploads = await this.requestUploads([{ name: file.name, contentType, size: body.size }], options);
     const [upload] = uploads;
     if (!upload) throw new AutoVidError('answer', 200, 'POST /uploads answered no upload URL', uploads);
     for (let attempt = 0; ; attempt++) {
@@ -165,6 +161,22 @@ export class AutoVidClient {
         await sleep(500 * 2 ** attempt, options.signal);
       }
     }
+  }
+
+  /**
+   * POST /uploads: a presigned PUT per file (up to 20), for a caller that sends the bytes itself (a
+   * browser that shows upload progress, say). Each PUT must carry the answer's `headers`.
+   */
+  async requestUploads(
+    files: UploadsRequest['files'],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Uploads['uploads']> {
+    const { uploads } = await this.#request<Uploads>('POST', '/uploads', {
+      body: { files },
+      repeatable: true,
+      signal: options.signal,
+    });
+    return uploads;
   }
 
   /** One PUT of the bytes to S3; no timeout of its own (a large file may take long), the caller's signal ends it. */

@@ -1,6 +1,4 @@
-import { AutoVidClient, UPLOAD_CONTENT_TYPES } from '../../client/src/client.ts';
-import type { Uploads } from '../../client/src/contract.ts';
-import { errorFromAnswer } from '../../client/src/errors.ts';
+import { AutoVidClient, UPLOAD_CONTENT_TYPES, type UploadContentType } from '../../client/src/client.ts';
 import type { Session, UploadedAsset } from './session.ts';
 
 export { AutoVidError } from '../../client/src/errors.ts';
@@ -11,11 +9,11 @@ export function clientFor(session: Session): AutoVidClient {
 }
 
 /** What the API takes; the browser's own type of a file wins when it is one of these. */
-const ACCEPTED = new Set<string>(Object.values(UPLOAD_CONTENT_TYPES).concat(['audio/x-wav', 'audio/webm']));
+const ACCEPTED = new Set<string>([...Object.values(UPLOAD_CONTENT_TYPES), 'audio/x-wav', 'audio/webm']);
 
 /** The upload type of a file, or undefined when the API takes no such file. */
-export function uploadTypeOf(file: { name: string; type: string }): string | undefined {
-  if (ACCEPTED.has(file.type)) return file.type;
+export function uploadTypeOf(file: { name: string; type: string }): UploadContentType | undefined {
+  if (ACCEPTED.has(file.type)) return file.type as UploadContentType;
   const extension = /\.([A-Za-z0-9]+)$/.exec(file.name)?.[1]?.toLowerCase() ?? '';
   return UPLOAD_CONTENT_TYPES[extension];
 }
@@ -27,24 +25,17 @@ export function uploadNameOf(name: string): string {
 }
 
 /**
- * One file to the bucket: POST /uploads for its presigned PUT, then the PUT itself with
+ * One file to the bucket: its presigned PUT from the client, then the PUT itself with
  * XMLHttpRequest, whose upload events give the progress (fetch has none for a request body).
  */
 export async function uploadWithProgress(
   session: Session,
   file: File,
-  contentType: string,
+  contentType: UploadContentType,
   onProgress: (fraction: number) => void,
 ): Promise<UploadedAsset> {
   const name = uploadNameOf(file.name);
-  const answer = await fetch(`${session.apiUrl.replace(/\/+$/, '')}/uploads`, {
-    method: 'POST',
-    headers: { 'X-API-Key': session.apiKey, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ files: [{ name, contentType, size: file.size }] }),
-  });
-  const body = (await answer.json().catch(() => undefined)) as Uploads | undefined;
-  if (!answer.ok || !body) throw errorFromAnswer(answer.status, body);
-  const upload = body.uploads[0];
+  const [upload] = await clientFor(session).requestUploads([{ name, contentType, size: file.size }]);
   if (!upload) throw new Error('POST /uploads answered no upload URL');
   await new Promise<void>((resolve, reject) => {
     const request = new XMLHttpRequest();

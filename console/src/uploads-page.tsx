@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { uploadTypeOf, uploadWithProgress } from './api.ts';
+import { formatBytes } from './format.ts';
 import type { Session, UploadedAsset } from './session.ts';
 
 interface Transfer {
@@ -123,11 +124,4 @@ export function UploadsPage(props: {
       )}
     </section>
   );
-}
-
-export function formatBytes(size: number): string {
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 ** 2) return `${(size / 1024).toFixed(1)} KiB`;
-  if (size < 1024 ** 3) return `${(size / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(size / 1024 ** 3).toFixed(2)} GiB`;
 }

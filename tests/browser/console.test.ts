@@ -24,6 +24,7 @@ const MUSIC_SECONDS = 6;
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 const SHOTS = new URL('../../docs/console/', import.meta.url).pathname;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let dev: DevServer;
 let browser: Browser;
@@ -79,9 +80,8 @@ async function photographAndAudit(name: string): Promise<void> {
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);
-  const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   // Evaluated over the DevTools protocol: the page's Content-Security-Policy refuses inline scripts.
-  await page.evaluate(axe);
+  await page.evaluate(AXE);
   const violations = (await page.evaluate(`axe
     .run(document, { resultTypes: ['violations'] })
     .then((r) => r.violations

@@ -74,6 +74,23 @@ describe('@auto-vid/client against auto-vid dev', () => {
     expect(sources.music).toMatch(/^s3:\/\/[a-z0-9-]+\/assets\/[0-9a-f-]{36}\/music\.wav$/);
   });
 
+  it('answers presigned PUTs for a caller that sends the bytes itself', async () => {
+    const uploads = await client.requestUploads([
+      { name: 'a.mp4', contentType: 'video/mp4', size: 10 },
+      { name: 'b.wav', contentType: 'audio/wav', size: 20 },
+    ]);
+    expect(uploads.map((u) => [u.name, u.headers])).toEqual([
+      ['a.mp4', { 'Content-Type': 'video/mp4', 'Content-Length': '10' }],
+      ['b.wav', { 'Content-Type': 'audio/wav', 'Content-Length': '20' }],
+    ]);
+    const put = await fetch(uploads[0]?.uploadUrl as string, {
+      method: 'PUT',
+      headers: uploads[0]?.headers as Record<string, string>,
+      body: new Uint8Array(10),
+    });
+    expect(put.status).toBe(200);
+  });
+
   it('submits once per idempotency key, waits with progress, and verifies the webhook', async () => {
     const first = await client.submit(spec('client-main', 'client', true), {
       idempotencyKey: 'client-main-1',

@@ -1,4 +1,11 @@
-import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  getNodeValue,
+  type Node,
+  type ParseError,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
 import { DEFAULT_WEBHOOK_SIZE_LIMITS } from '../../../shared-layer/src/job-spec.ts';
 import { formatPath, validateJobSpec } from '../../../shared-layer/src/validation.ts';
 
@@ -51,7 +58,7 @@ export function checkSpecText(text: string): Checked {
       diagnostics: [{ ...positionOf(text, offset), message: `Invalid JSON in request body: ${words}` }],
     };
   }
-  const spec: unknown = JSON.parse(text);
+  const spec: unknown = getNodeValue(root);
   const result = validateJobSpec(spec, DEFAULT_WEBHOOK_SIZE_LIMITS);
   if (result.ok) return { ok: true, spec };
   const diagnostics = result.error.problems.map((problem) => ({

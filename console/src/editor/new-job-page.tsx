@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { JobPlan, JobSpec } from '../../../client/src/contract.ts';
-import { AutoVidError, clientFor } from '../api.ts';
+import { clientFor } from '../api.ts';
 import { SAMPLES, sampleWithUploads } from '../samples.ts';
 import type { Session, UploadedAsset } from '../session.ts';
 import { TimelineView } from '../timeline/timeline-view.tsx';
@@ -15,7 +15,7 @@ type PlanState =
   | { state: 'idle' }
   | { state: 'planning' }
   | { state: 'planned'; plan: JobPlan }
-  | { state: 'refused'; message: string; details: string[] };
+  | { state: 'refused'; message: string };
 
 /** Write a spec (JSON with checks as you type, or the form), see its timeline from the dry run, submit. */
 export function NewJobPage({ session, uploads }: { session: Session; uploads: readonly UploadedAsset[] }) {
@@ -135,15 +135,11 @@ export function NewJobPage({ session, uploads }: { session: Session; uploads: re
 function PlanPanel({ plan }: { plan: PlanState }) {
   if (plan.state === 'idle') return <p class="hint">The timeline appears once the spec is valid.</p>;
   if (plan.state === 'refused') {
+    // The API's text names every field at fault, one per line.
     return (
-      <div class="problem" role="alert">
-        <p>{plan.message}</p>
-        <ul>
-          {plan.details.map((line) => (
-            <li>{line}</li>
-          ))}
-        </ul>
-      </div>
+      <p class="problem" role="alert">
+        {plan.message}
+      </p>
     );
   }
   if (plan.state === 'planning')
@@ -174,9 +170,7 @@ function useDryRun(
         setPlan({ state: 'planned', plan: await clientFor(session).plan(spec, { signal: abort.signal }) });
       } catch (error) {
         if (abort.signal.aborted) return;
-        const details =
-          error instanceof AutoVidError ? error.details.map((d) => `${d.path.join('.')}: ${d.message}`) : [];
-        setPlan({ state: 'refused', message: (error as Error).message, details });
+        setPlan({ state: 'refused', message: (error as Error).message });
       }
     }, 500);
     return () => {

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Deliveries, JobView } from '../../../client/src/contract.ts';
 import { clientFor } from '../api.ts';
+import { formatBytes } from '../format.ts';
 import type { Session } from '../session.ts';
-import { formatBytes } from '../uploads-page.tsx';
 import { JobActions } from './job-actions.tsx';
 import { FINAL } from './job-status.ts';
 import { JobProgress } from './jobs-page.tsx';

@@ -1,4 +1,5 @@
 import type { JobPlan } from '../../../client/src/contract.ts';
+import { formatSeconds } from '../format.ts';
 import { type Block, pictureOfPlan } from './timeline-geometry.ts';
 
 const WIDTH = 1000;
@@ -134,10 +135,4 @@ function Clip({ block, y, x, lane }: { block: Block; y: number; x: (t: number) =
       </text>
     </g>
   );
-}
-
-export function formatSeconds(t: number): string {
-  if (t < 60) return `${Number(t.toFixed(2))} s`;
-  const minutes = Math.floor(t / 60);
-  return `${minutes}:${String(Math.round(t - minutes * 60)).padStart(2, '0')}`;
 }
