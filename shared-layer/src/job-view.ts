@@ -162,6 +162,13 @@ export const jobInfoSchema = z.object({
   tags: z.array(z.string()).optional(),
 });
 
+/** A chunked re-encode's chunks: how many, and how many are encoded. */
+export const chunkCountSchema = z.object({
+  total: z.number().int().min(1),
+  done: z.number().int().min(0),
+});
+export type ChunkCount = z.infer<typeof chunkCountSchema>;
+
 /** What clients see in the submit answer, the status answer and webhook bodies. */
 export const jobViewSchema = z.object({
   jobId: z.string().describe("The job's UUID."),
@@ -177,6 +184,12 @@ export const jobViewSchema = z.object({
   jobInfo: jobInfoSchema,
   /** Additive: 0-100 while the job renders. */
   progress: z.number().min(0).max(100).optional().describe('0-100, only while the job is processing.'),
+  /** Additive: only for a job whose re-encode was split into chunks. */
+  chunks: chunkCountSchema
+    .optional()
+    .describe(
+      'For a re-encode split into chunks encoded in parallel: how many there are and how many are encoded. Present while the job runs and after it ends.',
+    ),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -253,6 +266,10 @@ export const jobRecordSchema = jobViewSchema.extend({
   attempts: z.number().int().min(0).optional(),
   /** Epoch ms until which the current claim holds; past it, a redelivered message may take over. */
   leaseUntil: z.number().int().optional(),
+  /** The chunks of a chunked re-encode already counted, by index (`c0`, `c1`, …): each counts once. */
+  chunksDone: z.record(z.string(), z.boolean()).optional(),
+  /** Epoch ms until which one chunk encoder holds the join of the chunks; past it, another may. */
+  joinLeaseUntil: z.number().int().optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
@@ -344,6 +361,7 @@ export function toJobView(record: JobRecord): JobView {
     error: record.error ?? null,
     jobInfo: record.jobInfo ?? {},
     ...(record.status === 'processing' && record.progress !== undefined ? { progress: record.progress } : {}),
+    ...(record.chunks ? { chunks: { total: record.chunks.total, done: record.chunks.done } } : {}),
   };
 }
 

@@ -5,57 +5,17 @@ import {
   type StoredOutput,
   type WebhookAttempt,
 } from '@auto-vid/shared';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { claimJoin, countChunk, releaseJoin, startChunks } from './dynamo-chunk-counts.ts';
+import { getRecord, HELD_BY_ATTEMPT, isConditionFailure, NAMES, type Table, update } from './dynamo-table.ts';
 import { listOwnedJobs } from './job-listing.ts';
 import type { ClaimResult, JobStore } from './job-store.ts';
-
-// `status`, `error`, `output`, `ttl` and friends are DynamoDB reserved words: always aliased.
-const NAMES = {
-  '#status': 'status',
-  '#updatedAt': 'updatedAt',
-  '#attempts': 'attempts',
-  '#leaseUntil': 'leaseUntil',
-  '#progress': 'progress',
-  '#error': 'error',
-  '#output': 'output',
-  '#deliveries': 'deliveries',
-} as const;
 
 /** Statuses a job never leaves (the contract's FINAL_STATUSES), as expression values and a condition. */
 const FINAL_VALUES: Record<string, string> = Object.fromEntries(
   [...FINAL_STATUSES].map((status) => [`:${status}`, status]),
 );
 const FINAL_CONDITION = `#status IN (${Object.keys(FINAL_VALUES).join(', ')})`;
-
-/** The job is still held by this attempt of the processor. */
-const HELD_BY_ATTEMPT = '#status = :processing AND #attempts = :attempt';
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as { name?: string }).name === 'ConditionalCheckFailedException'
-  );
-}
-
-function usedOnly<T>(entries: Record<string, T> | undefined, expressions: string): Record<string, T> {
-  return Object.fromEntries(
-    Object.entries(entries ?? {}).filter(([placeholder]) =>
-      new RegExp(`${placeholder}(?![A-Za-z0-9_])`).test(expressions),
-    ),
-  );
-}
-
-function toRecord(item: Record<string, unknown> | undefined): JobRecord | undefined {
-  return item ? jobRecordSchema.parse(item) : undefined;
-}
 
 /** The job table in DynamoDB (or dynalite): partition key `jobId`, TTL on `ttl`. */
 export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: string): JobStore {
@@ -72,12 +32,13 @@ export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: 
     remove: (jobId) => removeFinalJob(table, jobId),
     list: (owner, query) => listOwnedJobs(table, owner, query),
     recordDelivery: (jobId, attempt) => recordDelivery(table, jobId, attempt),
+    startChunks: (jobId, attempt, total, now, leaseUntil) =>
+      startChunks(table, jobId, attempt, { total, now, leaseUntil }),
+    countChunk: (jobId, attempt, index, now, leaseUntil) =>
+      countChunk(table, jobId, attempt, { index, now, leaseUntil }),
+    claimJoin: (jobId, attempt, now, leaseUntil) => claimJoin(table, jobId, attempt, { now, leaseUntil }),
+    releaseJoin: (jobId, attempt) => releaseJoin(table, jobId, attempt),
   };
-}
-
-interface Table {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
 }
 
 async function createRecord(table: Table, record: JobRecord): Promise<void> {
@@ -88,13 +49,6 @@ async function createRecord(table: Table, record: JobRecord): Promise<void> {
       ConditionExpression: 'attribute_not_exists(jobId)',
     }),
   );
-}
-
-async function getRecord(table: Table, jobId: string): Promise<JobRecord | undefined> {
-  const result = await table.client.send(
-    new GetCommand({ TableName: table.tableName, Key: { jobId }, ConsistentRead: true }),
-  );
-  return toRecord(result.Item);
 }
 
 async function claimJob(table: Table, jobId: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
@@ -237,30 +191,6 @@ async function recordDelivery(table: Table, jobId: string, attempt: WebhookAttem
     ExpressionAttributeValues: { ':none': [], ':attempt': [attempt] },
   });
   return record !== undefined;
-}
-
-/** Runs a conditional update; undefined when the condition does not hold. */
-async function update(
-  table: Table,
-  input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
-): Promise<JobRecord | undefined> {
-  const expressions = `${input.UpdateExpression} ${input.ConditionExpression ?? ''}`;
-  try {
-    const result = await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        ReturnValues: 'ALL_NEW',
-        ...input,
-        // DynamoDB refuses names and values an expression does not use.
-        ExpressionAttributeNames: usedOnly(input.ExpressionAttributeNames, expressions),
-        ExpressionAttributeValues: usedOnly(input.ExpressionAttributeValues, expressions),
-      }),
-    );
-    return toRecord(result.Attributes);
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
 }
 
 /** An update that applies only while `attempt` still holds the job. */

@@ -5,6 +5,12 @@ export type ClaimResult =
   | { readonly claimed: true; readonly record: JobRecord }
   | { readonly claimed: false; readonly record: JobRecord | undefined };
 
+/** What counting one encoded chunk found. */
+export type ChunkCountResult =
+  | { readonly outcome: 'counted'; readonly record: JobRecord }
+  | { readonly outcome: 'already'; readonly record: JobRecord }
+  | { readonly outcome: 'lost'; readonly record: JobRecord | undefined };
+
 /** What `GET /jobs` filters on; every filter given must hold. */
 export interface JobQuery {
   readonly status?: JobStatus;
@@ -68,6 +74,30 @@ export interface JobStore {
   remove(jobId: string): Promise<boolean>;
   /** An owner's jobs, newest first, one page at a time. */
   list(owner: string, query: JobQuery): Promise<JobPage>;
+  /**
+   * A chunked re-encode begins: `chunks = {total, done: 0}`, no chunk counted, the lease renewed.
+   * Holds only while `attempt` holds the job; false otherwise.
+   */
+  startChunks(jobId: string, attempt: number, total: number, now: Date, leaseUntil: Date): Promise<boolean>;
+  /**
+   * Counts one encoded chunk, once: `counted` with the record after it, `already` when this chunk
+   * was counted before (a duplicate message, or a retry after the count), `lost` when the attempt no
+   * longer holds the job.
+   */
+  countChunk(
+    jobId: string,
+    attempt: number,
+    index: number,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<ChunkCountResult>;
+  /**
+   * Takes the join of a chunked job whose chunks are all counted: only one caller at a time holds it,
+   * until `leaseUntil`; a holder that died is replaced once its lease ran out.
+   */
+  claimJoin(jobId: string, attempt: number, now: Date, leaseUntil: Date): Promise<boolean>;
+  /** Gives the join back (its holder met a fault that may pass), so the retry can take it at once. */
+  releaseJoin(jobId: string, attempt: number): Promise<void>;
   /** Appends one webhook attempt to the job's delivery log; false when the job is gone. */
   recordDelivery(jobId: string, attempt: WebhookAttempt): Promise<boolean>;
 }

@@ -27,6 +27,14 @@ export const READABLE_PREFIXES = ['assets/', 'inputs/', OUTPUT_PREFIX] as const;
  */
 export const CONSOLE_PREFIX = 'console/';
 
+/**
+ * Scratch space of chunked re-encodes in the stack's bucket: a job's copied source, its audio
+ * mix, caption files and encoded chunks under `chunks/<jobId>/<attempt>/`. The processor writes
+ * there and the chunk encoder reads, writes and removes there; no spec may name it, and the bucket
+ * expires what a stopped job left after a day.
+ */
+export const CHUNK_PREFIX = 'chunks/';
+
 export interface DeploymentRules {
   /** File paths (sources, destination folders) and loopback URLs are for one machine only. */
   readonly localMode: boolean;

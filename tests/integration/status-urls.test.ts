@@ -266,6 +266,10 @@ describe('GET /status: the download URL of a completed job', () => {
       remove: refuse,
       list: refuse,
       recordDelivery: refuse,
+      startChunks: refuse,
+      countChunk: refuse,
+      claimJoin: refuse,
+      releaseJoin: refuse,
     };
 
     // Act

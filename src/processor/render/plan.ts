@@ -36,6 +36,20 @@ export interface RenderPlan {
  * referred to by index only, so no user string (id, text, path) ever reaches the filtergraph.
  */
 export function buildRenderPlan(input: PlanInput): RenderPlan {
+  return buildPlan(input, false);
+}
+
+/**
+ * The audio of a chunked re-encode, written once while the chunk encoders make the picture: the
+ * same graph without the picture, the same mix and loudness levelling, into an M4A (AAC) the join
+ * copies. Captions are not drawn here (each chunk draws its own) and the text track is muxed by
+ * the join.
+ */
+export function buildAudioPlan(input: PlanInput): RenderPlan {
+  return buildPlan(input, true);
+}
+
+function buildPlan(input: PlanInput, audioOnly: boolean): RenderPlan {
   const { spec, video } = input;
   const duration = video.probe.duration;
   const inputs = new InputList(video.path, video.probe.demuxer, video.probe.video?.startOffset);
@@ -43,16 +57,17 @@ export function buildRenderPlan(input: PlanInput): RenderPlan {
   const music = buildMusicBed(input, duration, inputs, source.key);
   const clips = buildClipLanes(input, duration, inputs);
   const mixed = [...source.outputs, ...music.outputs, ...clips.outputs];
-  const copiesVideo = decideVideoCopy(spec, video.probe);
-  const burnIn = input.captions?.burnIn;
+  const copiesVideo = !audioOnly && decideVideoCopy(spec, video.probe);
+  const burnIn = audioOnly ? undefined : input.captions?.burnIn;
   const output: OutputSettings = {
     encoding: spec.output.encoding,
     copiesVideo,
     duration,
     outputPath: input.outputPath,
     ...(burnIn ? { video: CAPTIONED_VIDEO } : {}),
+    ...(audioOnly ? { audioOnly } : {}),
   };
-  const track = input.captions?.trackPath;
+  const track = audioOnly ? undefined : input.captions?.trackPath;
   const subtitles = track ? { path: track, options: forcedInputOptions('srt') } : undefined;
   const language = input.captions?.trackLanguage ?? 'und';
   // A silent track has no loudness to set: it is written as it is.
@@ -105,18 +120,22 @@ function planLevelling(
   const levelling: LevellingPlan = {
     target,
     mixPath,
-    video: output.copiesVideo ? source : { path: encodedPath, options: forcedInputOptions('mov') },
+    ...(output.audioOnly
+      ? {}
+      : { video: output.copiesVideo ? source : { path: encodedPath, options: forcedInputOptions('mov') } }),
     // The second run copies the video as the first left it: nothing more is drawn into it.
     output: {
       encoding: output.encoding,
       duration: output.duration,
       outputPath: output.outputPath,
       copiesVideo: true,
+      ...(output.audioOnly ? { audioOnly: true } : {}),
       ...(subtitles ? { subtitles: { input: 2, language } } : {}),
     },
     ...(subtitles ? { subtitles } : {}),
   };
-  const videoArgs = output.copiesVideo ? [] : videoOnlyOutputArgs({ ...output, outputPath: encodedPath });
+  const videoArgs =
+    output.copiesVideo || output.audioOnly ? [] : videoOnlyOutputArgs({ ...output, outputPath: encodedPath });
   return { outputArgs: [...videoArgs, ...mixOutputArgs(mixPath)], levelling };
 }
 

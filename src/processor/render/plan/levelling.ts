@@ -15,8 +15,8 @@ export interface LevellingPlan {
   readonly target: LoudnessTarget;
   /** The mix as the first run writes it. */
   readonly mixPath: string;
-  /** Where the output's video stream is copied from. */
-  readonly video: RenderInput;
+  /** Where the output's video stream is copied from; none for a chunked re-encode's audio. */
+  readonly video?: RenderInput;
   /** The output's options: those of a single run that copies the video. */
   readonly output: OutputSettings & { readonly copiesVideo: true };
   /** The subtitle track, muxed in this run (input 2). */
@@ -84,16 +84,15 @@ export function buildLevellingArgs(levelling: LevellingPlan, gainDb: number, mea
     `alimiter=limit=${formatNumber(10 ** (limiterCeilingDb(levelling.target) / 20))}:level=0:latency=1`,
     ...(measure ? [MEASURE_LOUDNESS] : []),
   ];
+  const video = levelling.video;
   return [
-    ...levelling.video.options,
-    '-i',
-    levelling.video.path,
+    ...(video ? [...video.options, '-i', video.path] : []),
     ...forcedInputOptions('wav'),
     '-i',
     levelling.mixPath,
     ...(levelling.subtitles ? [...levelling.subtitles.options, '-i', levelling.subtitles.path] : []),
     '-filter_complex',
-    `[1:a]${filters.join(',')}${FINAL_AUDIO}`,
+    `[${video ? 1 : 0}:a]${filters.join(',')}${FINAL_AUDIO}`,
     ...buildOutputArgs(levelling.output),
   ];
 }

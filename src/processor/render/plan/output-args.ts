@@ -18,6 +18,8 @@ export interface OutputSettings {
   readonly outputPath: string;
   /** What the output's video is: the source's stream (`0:v:0`, the default) or a filtergraph label. */
   readonly video?: string;
+  /** The audio alone, into an M4A: a chunked re-encode's track, which the join muxes. */
+  readonly audioOnly?: boolean;
   /** A subtitle input of the run, muxed as the MP4's text track (mov_text) with its language. */
   readonly subtitles?: { readonly input: number; readonly language: string };
 }
@@ -67,13 +69,13 @@ function probedStream(probe: MediaProbe): VideoStreamFacts | undefined {
  */
 export function buildOutputArgs(settings: OutputSettings): string[] {
   const subtitles = settings.subtitles;
+  const picture = settings.audioOnly ? [] : ['-map', settings.video ?? SOURCE_VIDEO];
   return [
-    '-map',
-    settings.video ?? SOURCE_VIDEO,
+    ...picture,
     '-map',
     FINAL_AUDIO,
     ...(subtitles ? ['-map', `${subtitles.input}:s:0`] : []),
-    ...videoCodecArgs(settings),
+    ...(settings.audioOnly ? ['-vn'] : videoCodecArgs(settings)),
     ...audioCodecArgs(settings.encoding),
     ...(subtitles ? ['-c:s', 'mov_text', '-metadata:s:s:0', `language=${subtitles.language}`] : []),
     '-movflags',
@@ -99,8 +101,16 @@ export function videoOnlyOutputArgs(settings: Omit<OutputSettings, 'copiesVideo'
   ];
 }
 
-function videoCodecArgs({ encoding, copiesVideo, duration }: OutputSettings): string[] {
-  if (copiesVideo) return ['-c:v', 'copy'];
+function videoCodecArgs(settings: OutputSettings): string[] {
+  if (settings.copiesVideo) return ['-c:v', 'copy'];
+  return [...videoEncoderArgs(settings.encoding), '-t', formatNumber(settings.duration)];
+}
+
+/**
+ * The re-encode's settings, the same in a single run and in every chunk of a chunked one (which
+ * cuts by frame count instead of by time).
+ */
+export function videoEncoderArgs(encoding: Encoding): string[] {
   const rate = encoding?.fps;
   return [
     '-c:v',
@@ -113,8 +123,6 @@ function videoCodecArgs({ encoding, copiesVideo, duration }: OutputSettings): st
     ...(rate ? ['-r', formatNumber(rate), '-fps_mode:v', 'cfr'] : ['-fps_mode:v', 'passthrough']),
     '-pix_fmt',
     'yuv420p',
-    '-t',
-    formatNumber(duration),
   ];
 }
 
