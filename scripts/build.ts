@@ -3,7 +3,9 @@
 //   - the SharedLayer by its own Makefile                                  → dist/SharedLayer/
 //   - each image function's bundle (shared code inside)                   → dist/<LogicalId>/
 //   - the web console's static files (name: console)                       → dist/console/
-// processor-container/Dockerfile runs `node scripts/build.ts VideoProcessorFunction`.
+// processor-container/Dockerfile runs `node scripts/build.ts VideoProcessorFunction
+// ChunkEncoderFunction` and copies both bundles into its one image: each function names its own
+// handler file, so they sit side by side in the task root.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -96,7 +98,7 @@ const zipFunctions = Object.entries(template.Resources).flatMap(([id, resource])
 );
 
 // An image has no layer: its bundle carries the shared code, with the zip functions' settings
-// otherwise, from the entry point its Dockerfile's CMD names.
+// otherwise, from the entry point its ImageConfig.Command (else its Dockerfile's CMD) names.
 const [first] = zipFunctions;
 const imageFunctions = Object.entries(template.Resources).flatMap(([id, resource]) =>
   resource.Type === 'AWS::Serverless::Function' && resource.Properties?.PackageType === 'Image'

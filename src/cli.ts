@@ -77,6 +77,16 @@ function number(name: string) {
   };
 }
 
+/** A commander parser for an option that takes a whole number >= 0. */
+function wholeNumber(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0)
+      throw new InvalidArgumentError(`${name} must be a whole number >= 0`);
+    return parsed;
+  };
+}
+
 function addDevCommand(program: Command): void {
   program
     .command('dev')
@@ -99,6 +109,22 @@ function addDevCommand(program: Command): void {
       'multiply every webhook retry delay (1 s, 2 s, then 30 s up to 8 h over 24 h) by this, e.g. 0.01',
       number('--webhook-delay-scale'),
     )
+    .option(
+      '--chunk-workers <n>',
+      'chunk encoders running at once: re-encodes longer than --chunk-threshold are split into chunks encoded in parallel and joined; 0 renders every job in one run',
+      wholeNumber('--chunk-workers'),
+      2,
+    )
+    .option(
+      '--chunk-threshold <seconds>',
+      're-encodes of videos longer than this are chunked (default: template.yaml, 300)',
+      number('--chunk-threshold'),
+    )
+    .option(
+      '--chunk-seconds <seconds>',
+      'target length of one chunk; chunks start on the source keyframes (default: template.yaml, 60)',
+      number('--chunk-seconds'),
+    )
     .addHelpText(
       'after',
       '\nAPI keys: AUTO_VID_API_KEYS=key1,key2 gives several keys, each the owner of its own jobs;\nAUTO_VID_API_KEY sets one; otherwise one is generated and kept in the data folder.',
@@ -112,6 +138,9 @@ function addDevCommand(program: Command): void {
         quota?: number;
         grace: number;
         webhookDelayScale?: number;
+        chunkWorkers: number;
+        chunkThreshold?: number;
+        chunkSeconds?: number;
       }) => {
         process.exitCode = await runDevCommand(options, { out: process.stdout });
       },

@@ -75,6 +75,12 @@ const environmentSchema = z.object({
   CDN_BASE_URL: z.union([z.literal(''), z.url({ protocol: /^https$/ })]).optional(),
   /** Browser origins the API answers, comma-separated, or `*` (template parameter CorsAllowedOrigin). */
   CORS_ALLOWED_ORIGINS: z.string().optional(),
+  /** Where the processor queues the chunks of a long re-encode; unset or empty: no chunking. */
+  CHUNK_QUEUE_URL: z.string().optional(),
+  /** Re-encodes of videos longer than this many seconds are chunked (template ChunkThresholdSeconds). */
+  CHUNK_THRESHOLD_SECONDS: z.coerce.number().positive().default(300),
+  /** Target length of one chunk in seconds (template ChunkSeconds). */
+  CHUNK_SECONDS: z.coerce.number().positive().default(60),
 });
 
 export interface Settings {
@@ -109,6 +115,10 @@ export interface Settings {
   readonly cdnBaseUrl: string | undefined;
   /** Origins named in the API's Access-Control-Allow-Origin (`*` among them: any); none when unset. */
   readonly allowedOrigins: readonly string[];
+  /** Long re-encodes split into chunks; undefined when no chunk queue is set. */
+  readonly chunking:
+    | { readonly queueUrl: string; readonly thresholdSeconds: number; readonly chunkSeconds: number }
+    | undefined;
 }
 
 /** A comma-separated setting's entries, trimmed, the empty ones dropped. */
@@ -152,6 +162,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     publicApiUrl: e.PUBLIC_API_URL,
     cdnBaseUrl: e.CDN_BASE_URL || undefined,
     allowedOrigins: listOf(e.CORS_ALLOWED_ORIGINS ?? ''),
+    chunking: e.CHUNK_QUEUE_URL
+      ? {
+          queueUrl: e.CHUNK_QUEUE_URL,
+          thresholdSeconds: e.CHUNK_THRESHOLD_SECONDS,
+          chunkSeconds: e.CHUNK_SECONDS,
+        }
+      : undefined,
     mediaLimits: {
       maxVideoPixels: e.MAX_VIDEO_PIXELS,
       maxVideoSeconds: e.MAX_VIDEO_SECONDS,

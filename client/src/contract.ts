@@ -764,6 +764,13 @@ export interface JobView {
    * 0-100, only while the job is processing.
    */
   progress?: number;
+  /**
+   * For a re-encode split into chunks encoded in parallel: how many there are and how many are encoded. Present while the job runs and after it ends.
+   */
+  chunks?: {
+    total: number;
+    done: number;
+  };
 }
 export interface WebhookAttempt {
   /**
@@ -1022,6 +1029,13 @@ export interface WebhookBody {
    * 0-100, only while the job is processing.
    */
   progress?: number;
+  /**
+   * For a re-encode split into chunks encoded in parallel: how many there are and how many are encoded. Present while the job runs and after it ends.
+   */
+  chunks?: {
+    total: number;
+    done: number;
+  };
   /**
    * The spec's notifications.webhook.metadata.
    */

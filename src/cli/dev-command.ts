@@ -1,4 +1,4 @@
-import { startDevServer } from '../local/dev-server/dev-server.ts';
+import { type DevServer, startDevServer } from '../local/dev-server/dev-server.ts';
 
 export interface DevCommandOptions {
   readonly port: number;
@@ -10,6 +10,17 @@ export interface DevCommandOptions {
   readonly grace: number;
   /** Multiplies every webhook retry delay (tests use 0.01). */
   readonly webhookDelayScale?: number;
+  /** Chunk encoders at once; 0: no chunking. */
+  readonly chunkWorkers?: number;
+  /** Seconds: longer re-encodes are chunked. */
+  readonly chunkThreshold?: number;
+  /** Seconds: the target length of one chunk. */
+  readonly chunkSeconds?: number;
+}
+
+function describeChunking(chunking: DevServer['chunking']): string {
+  if (chunking.workers === 0) return 'off (every re-encode in one run)';
+  return `re-encodes over ${chunking.thresholdSeconds} s split into ${chunking.chunkSeconds} s chunks, ${chunking.workers} encoder(s)`;
 }
 
 /**
@@ -29,6 +40,11 @@ export async function runDevCommand(
     quota: options.quota,
     shutdownGraceMs: options.grace * 1000,
     ...(options.webhookDelayScale === undefined ? {} : { webhookDelayScale: options.webhookDelayScale }),
+    chunking: {
+      workers: options.chunkWorkers ?? 2,
+      ...(options.chunkThreshold === undefined ? {} : { thresholdSeconds: options.chunkThreshold }),
+      ...(options.chunkSeconds === undefined ? {} : { chunkSeconds: options.chunkSeconds }),
+    },
   });
   const { url, apiKey, apiKeys, limits } = server;
   io.out.write(
@@ -46,6 +62,7 @@ export async function runDevCommand(
           ]
         : []),
       `  usage plan:  ${limits.rate} req/s, burst ${limits.burst}, ${limits.quota} a day`,
+      `  chunks:      ${describeChunking(server.chunking)}`,
       `  data folder: ${options.dataDir}${server.recovered ? ` (${server.recovered} unfinished job(s) resumed)` : ''}`,
       '',
       `  curl -s -X POST ${url}/submit -H 'X-API-Key: ${apiKey}' -H 'Content-Type: application/json' --data @samples/demo.local.json`,

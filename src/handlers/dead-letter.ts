@@ -1,15 +1,21 @@
+import { jobMessageSchema } from '@auto-vid/shared';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
 import { systemClock } from '../clock.ts';
+import { chunkMessageSchema } from '../jobs/chunk-queue.ts';
 import { type DeadLetterDeps, failDeadLetteredJob } from '../processor/dead-letter.ts';
 import { readSettings } from '../settings.ts';
 import { createMetricsSink, type MetricsSink, NO_METRICS_SINK, publishingMetrics } from './job-metrics.ts';
 import { createConfiguredJobStore } from './job-table.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger, toLog } from './logger.ts';
-import { type SqsLambda, sqsJobHandler } from './sqs-batch.ts';
+import { type SqsLambda, sqsMessageHandler } from './sqs-batch.ts';
 import { createConfiguredNotifier } from './webhooks.ts';
 
 const SERVICE = 'auto-vid-dead-letter';
+
+/** A job's message (the jobs queue's DLQ) or a chunk's (the chunk queue's). */
+const deadLetterSchema = z.union([chunkMessageSchema, jobMessageSchema]);
 
 /** `metrics` counts the jobs this path fails; published as each invocation ends. */
 export function createDeadLetterHandler(
@@ -17,8 +23,15 @@ export function createDeadLetterHandler(
   logger: Logger = createLogger(SERVICE),
   metrics: MetricsSink = NO_METRICS_SINK,
 ): SqsLambda {
-  const handle = sqsJobHandler(logger, async (message) => {
-    await failDeadLetteredJob(message, { ...deps, metrics });
+  const handle = sqsMessageHandler(logger, deadLetterSchema, async (message) => {
+    // A chunk's message (from the chunk queue's dead-letter queue) fails only the attempt it was of.
+    const chunk = 'index' in message ? message : undefined;
+    const job = {
+      jobId: message.jobId,
+      jobSpec: 'jobSpec' in message ? message.jobSpec : undefined,
+      submittedAt: message.submittedAt,
+    };
+    await failDeadLetteredJob(job, { ...deps, metrics }, chunk);
   });
   return publishingMetrics(handle, metrics);
 }

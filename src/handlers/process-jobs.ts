@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createS3Client } from '../aws/clients.ts';
+import { createS3Client, createSqsClient } from '../aws/clients.ts';
 import { systemClock } from '../clock.ts';
+import { createSqsChunkQueue } from '../jobs/chunk-queue.ts';
+import { createScratchFiles } from '../jobs/scratch-files.ts';
 import { egressFor } from '../net/egress-guard.ts';
 import { type ProcessDeps, processJob } from '../processor/process-job.ts';
 import { createRenderer } from '../processor/render-job.ts';
@@ -56,20 +58,10 @@ export function createProcessJobsHandler(
  * when the environment names them. `stopSignal` is the local stack's.
  */
 export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal } = {}): SqsLambda {
-  const settings = readSettings(env);
-  const logger = createLogger(SERVICE, env);
-  const log = toLog(logger);
-  // What a killed run left (a Lambda sandbox whose process crashed keeps /tmp; a dev server killed
-  // with -9 its temp folders) goes at the first wiring; it never delays or fails the start.
-  void sweepDeadRuns().then((removed) => {
-    if (removed.length > 0) log('info', 'Removed what a stopped run left behind', { count: removed.length });
-  });
-  const bucket = required(settings.bucket, 'S3_BUCKET_NAME');
-  const s3 = createS3Client(env);
-  const metrics = createMetricsSink({ serviceName: SERVICE, localMode: settings.localMode, env, log });
+  const { settings, logger, log, s3, metrics, ports } = wireJobPorts(SERVICE, env);
   const speech = createSpeechSynthesizer({
     engine: settings.speechEngine,
-    cache: { s3, bucket },
+    cache: { s3, bucket: ports.config.bucket },
     env,
     metrics,
     onCacheError: (operation, key, error) =>
@@ -79,10 +71,9 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
         error: (error as Error).message,
       }),
   });
+  const chunking = settings.chunking;
   const deps: Omit<ProcessDeps, 'metrics'> = {
-    jobs: createConfiguredJobStore(settings, env),
-    outputs: createConfiguredOutputStore(settings, env, s3),
-    notifier: createConfiguredNotifier(settings, env, log),
+    ...ports,
     render: createRenderer({
       speech,
       s3,
@@ -92,6 +83,45 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
       mediaLimits: settings.mediaLimits,
       ...(settings.fontsDirectory ? { fontsDirectory: settings.fontsDirectory } : {}),
     }),
+    ...(chunking
+      ? {
+          chunking: {
+            thresholdSeconds: chunking.thresholdSeconds,
+            chunkSeconds: chunking.chunkSeconds,
+            queue: createSqsChunkQueue(createSqsClient(env), chunking.queueUrl),
+            scratch: createScratchFiles(s3, ports.outputs, ports.config.bucket),
+          },
+        }
+      : {}),
+  };
+  return createProcessJobsHandler(
+    deps,
+    { deadlineMarginMs: settings.deadlineMarginMs, stopSignal: options.stopSignal },
+    logger,
+    metrics,
+  );
+}
+
+/**
+ * What the processor and the chunk encoder share, from a function's environment: the table, the
+ * bucket, the webhook queue and the job config, with the logger and the metrics sink. What a
+ * killed run left in the temp folder goes at the first wiring (a Lambda sandbox whose process
+ * crashed keeps /tmp; a dev server killed with -9 its temp folders); it never delays the start.
+ */
+export function wireJobPorts(service: string, env: NodeJS.ProcessEnv) {
+  const settings = readSettings(env);
+  const logger = createLogger(service, env);
+  const log = toLog(logger);
+  void sweepDeadRuns().then((removed) => {
+    if (removed.length > 0) log('info', 'Removed what a stopped run left behind', { count: removed.length });
+  });
+  const bucket = required(settings.bucket, 'S3_BUCKET_NAME');
+  const s3 = createS3Client(env);
+  const metrics = createMetricsSink({ serviceName: service, localMode: settings.localMode, env, log });
+  const ports: Omit<ProcessDeps, 'metrics' | 'render' | 'chunking'> = {
+    jobs: createConfiguredJobStore(settings, env),
+    outputs: createConfiguredOutputStore(settings, env, s3),
+    notifier: createConfiguredNotifier(settings, env, log),
     config: {
       bucket,
       outputBuckets: settings.outputBuckets,
@@ -107,12 +137,7 @@ export function wire(env: NodeJS.ProcessEnv, options: { stopSignal?: AbortSignal
     clock: systemClock,
     log,
   };
-  return createProcessJobsHandler(
-    deps,
-    { deadlineMarginMs: settings.deadlineMarginMs, stopSignal: options.stopSignal },
-    logger,
-    metrics,
-  );
+  return { settings, logger, log, s3, metrics, ports };
 }
 
 /** The Lambda entry point: one job per record (BatchSize 1), partial batch responses. */

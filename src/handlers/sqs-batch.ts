@@ -2,6 +2,7 @@ import { type JobMessage, jobMessageSchema } from '@auto-vid/shared';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
 
 /** An SQS-triggered function as Lambda calls it. */
 export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -21,14 +22,23 @@ export function sqsJobHandler(
   logger: Logger,
   handle: (message: JobMessage, record: SQSRecord, context: Context) => Promise<void>,
 ): SqsLambda {
+  return sqsMessageHandler(logger, jobMessageSchema, handle);
+}
+
+/** The same frame for messages of another shape that name a job (the chunk queue's). */
+export function sqsMessageHandler<M extends { readonly jobId: string }>(
+  logger: Logger,
+  schema: z.ZodType<M>,
+  handle: (message: M, record: SQSRecord, context: Context) => Promise<void>,
+): SqsLambda {
   const processor = new BatchProcessor(EventType.SQS);
   return (event, context) =>
     processPartialResponse(
       event,
       async (record: SQSRecord) => {
-        let message: JobMessage;
+        let message: M;
         try {
-          message = jobMessageSchema.parse(JSON.parse(record.body));
+          message = schema.parse(JSON.parse(record.body));
         } catch (error) {
           logger.error('Dropping a message that is not a job message', {
             messageId: record.messageId,

@@ -1,10 +1,4 @@
-import {
-  FINAL_STATUSES,
-  type JobRecord,
-  jobRecordSchema,
-  type StoredOutput,
-  type WebhookAttempt,
-} from '@auto-vid/shared';
+import { FINAL_STATUSES, type JobRecord, type StoredOutput, type WebhookAttempt } from '@auto-vid/shared';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { claimJoin, countChunk, releaseJoin, startChunks } from './dynamo-chunk-counts.ts';
 import { getRecord, HELD_BY_ATTEMPT, isConditionFailure, NAMES, type Table, update } from './dynamo-table.ts';

@@ -1,5 +1,6 @@
 import type { JobMessage } from '@auto-vid/shared';
 import type { Clock } from '../clock.ts';
+import type { ChunkMessage } from '../jobs/chunk-queue.ts';
 import type { JobStore } from '../jobs/job-store.ts';
 import { guardMetrics, type JobMetrics, NO_JOB_METRICS } from './job-metrics.ts';
 import type { JobNotifier } from './job-notifier.ts';
@@ -21,12 +22,20 @@ export interface DeadLetterDeps {
 export async function failDeadLetteredJob(
   message: JobMessage,
   deps: DeadLetterDeps,
+  chunk?: Pick<ChunkMessage, 'attempt' | 'index' | 'total'>,
 ): Promise<'failed' | 'already-final'> {
   const current = await deps.jobs.get(message.jobId);
   const attempts = current?.attempts ?? 0;
   const lastFault = current?.error ? `: ${current.error}` : '';
-  const reason = `Processing failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${lastFault}`;
-  const failed = await deps.jobs.fail(message.jobId, reason, deps.clock());
+  const reason = chunk
+    ? `Chunk ${chunk.index + 1} of ${chunk.total} could not be encoded: it failed on every delivery`
+    : `Processing failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${lastFault}`;
+  const failed = await deps.jobs.fail(
+    message.jobId,
+    reason,
+    deps.clock(),
+    chunk ? { attempt: chunk.attempt } : undefined,
+  );
   if (!failed) {
     deps.log('info', 'Dead-lettered job was already final', {
       jobId: message.jobId,

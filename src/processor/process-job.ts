@@ -14,6 +14,7 @@ import type { OutputStore } from '../jobs/output-store.ts';
 import { checkDeploymentRules } from '../policy/deployment-rules.ts';
 import type { AttemptLimits } from './attempt.ts';
 import { watchForCancel } from './cancel-watch.ts';
+import { type ChunkingDeps, handOffChunks } from './chunks/hand-off.ts';
 import { describeDeliverables, storeDeliverables } from './deliverables-output.ts';
 import { type AttemptStep, classifyFailure } from './failure-cause.ts';
 import {
@@ -34,7 +35,7 @@ import {
 } from './job-settlement.ts';
 import type { Log } from './log.ts';
 import { measureLoudness } from './render/ffmpeg.ts';
-import type { Renderer, RenderResult } from './render-job.ts';
+import type { HandedOff, RenderChunking, Renderer, RenderResult } from './render-job.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
 /** What a processor deployment is set up with. */
@@ -71,6 +72,8 @@ export interface ProcessDeps {
   readonly log: Log;
   /** How attempts end, counted; nothing is counted when not given. */
   readonly metrics?: JobMetrics;
+  /** Long re-encodes split into chunks for the chunk encoders; every job renders in one run without. */
+  readonly chunking?: ChunkingDeps;
 }
 
 /** What bounds one delivery: the host's stop, and the Lambda's remaining time minus a margin. */
@@ -99,12 +102,10 @@ export async function processJob(
     signal: AbortSignal.any([watch.signal, ...(delivery.signal ? [delivery.signal] : [])]),
   };
   try {
-    const { output, render } = await renderAndStore(job, checked.spec, deps, watched, step);
+    const stored = await renderAndStore(job, checked.spec, deps, watched, step);
+    if ('handedOff' in stored) return { action: 'done', status: 'chunked' };
     step.current = 'record';
-    const outcome = await recordCompletion(job, output, deps);
-    if (outcome.action === 'done' && outcome.status === 'completed') metrics.completed(measureRender(render));
-    if (outcome.action === 'done' && outcome.status === 'superseded') await withdrawOutput(job, output, deps);
-    return outcome;
+    return await completeStored(job, stored, deps, metrics);
   } catch (error) {
     if (watch.lostTo !== undefined) return stoppedForClient(job, watch.lostTo, deps);
     const outcome = await settleFailure(job, error, deps);
@@ -130,7 +131,11 @@ function stoppedForClient(job: ClaimedJob, status: string, deps: ProcessDeps): P
  * A cancel that came between the upload and the completion: the job is `cancelled`, so what this
  * attempt uploaded is removed (the versions it wrote). A job another attempt took keeps its objects.
  */
-async function withdrawOutput(job: ClaimedJob, output: StoredOutput, deps: ProcessDeps): Promise<void> {
+async function withdrawOutput(
+  job: ClaimedJob,
+  output: StoredOutput,
+  deps: Pick<ProcessDeps, 'jobs' | 'outputs' | 'log'>,
+): Promise<void> {
   const current = await deps.jobs.get(job.message.jobId);
   if (current && current.status !== 'cancelled') return;
   const hls = packageWrittenBy(output);
@@ -208,7 +213,8 @@ function checkSpec(
 
 /**
  * Renders into a temp folder (or the destination folder), uploads, presigns; the folder is always
- * removed. `step.current` says which of the two a fault came from.
+ * removed. `step.current` says which of the two a fault came from. A re-encode split into chunks
+ * is handed to the chunk encoders instead: the last of them stores it.
  */
 async function renderAndStore(
   job: ClaimedJob,
@@ -216,7 +222,7 @@ async function renderAndStore(
   deps: ProcessDeps,
   delivery: Delivery,
   step: { current: AttemptStep },
-): Promise<{ readonly output: StoredOutput; readonly render: RenderResult }> {
+): Promise<Stored | HandedOff> {
   const work = await makeTempFolder('out', deps.config.tempRoot);
   try {
     const destination = chooseDestination(spec, deps.config);
@@ -225,48 +231,99 @@ async function renderAndStore(
       onProgress: progressRecorder(job, deps),
       signal: delivery.signal,
       deadlineAt: delivery.deadlineAt,
+      ...(deps.chunking ? { chunking: chunkingFor(job, spec, deps, delivery) } : {}),
     });
-    // The loudness is measured on the file while it uploads: one is CPU, the other network. Both
-    // are settled before the folder goes, and a failed measurement is the render's fault.
-    const [measured, uploaded, captions, deliverables] = await Promise.allSettled([
-      measureLoudness(result.localPath, delivery),
-      destination.kind === 's3'
-        ? storeOutput(deps.outputs, result.localPath, destination.location, delivery).then((location) => ({
-            ...destination,
-            location,
-          }))
-        : destination,
-      storeCaptions(deps.outputs, result.captions?.files ?? [], destination, delivery),
-      storeDeliverables(deps.outputs, result.deliverables, destination, job.message.jobId, delivery),
-    ]);
-    if (measured.status === 'rejected') throw measured.reason;
-    step.current = 'upload';
-    if (uploaded.status === 'rejected') throw uploaded.reason;
-    if (captions.status === 'rejected') throw captions.reason;
-    if (deliverables.status === 'rejected') throw deliverables.reason;
-    const presign = { seconds: deps.config.presignSeconds, now: deps.clock() };
-    const output = await describeOutput(
-      { ...result, audio: measured.value, storedCaptions: captions.value },
-      uploaded.value,
-      deps.outputs,
-      presign,
-    );
-    const { apiBaseUrl, cdnBaseUrl, bucket } = deps.config;
-    const delivered = await describeDeliverables(deliverables.value, output, {
-      outputs: deps.outputs,
-      presign,
-      jobId: job.message.jobId,
-      ...(apiBaseUrl ? { apiBaseUrl } : {}),
-      ...(cdnBaseUrl ? { cdn: { baseUrl: cdnBaseUrl, bucket } } : {}),
-    });
-    return { output: { ...output, ...delivered }, render: result };
+    if ('handedOff' in result) return result;
+    return await storeRendered(job, spec, result, deps, { ...delivery, step });
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }
 }
 
+/** What an attempt stored: the output as the job records it, and the render that made it. */
+export interface Stored {
+  readonly output: StoredOutput;
+  readonly render: RenderResult;
+}
+
+/** The chunking of this job's re-encode: when, and where the chunks are handed. */
+function chunkingFor(job: ClaimedJob, spec: JobSpec, deps: ProcessDeps, delivery: Delivery): RenderChunking {
+  const chunking = deps.chunking as ChunkingDeps;
+  return {
+    thresholdSeconds: chunking.thresholdSeconds,
+    chunkSeconds: chunking.chunkSeconds,
+    handOff: (kit) => handOffChunks(job, spec, kit, { ...deps, chunking }, delivery),
+  };
+}
+
+/**
+ * Uploads what was rendered and presigns it. The loudness is measured on the file while it
+ * uploads: one is CPU, the other network. Both are settled before the caller removes the folder,
+ * and a failed measurement is the render's fault. The chunk join stores its output through here.
+ */
+export async function storeRendered(
+  job: ClaimedJob,
+  spec: JobSpec,
+  result: RenderResult,
+  deps: Omit<ProcessDeps, 'render'>,
+  { step, ...delivery }: Delivery & { readonly step: { current: AttemptStep } },
+): Promise<Stored> {
+  const destination = chooseDestination(spec, deps.config);
+  const [measured, uploaded, captions, deliverables] = await Promise.allSettled([
+    measureLoudness(result.localPath, delivery),
+    destination.kind === 's3'
+      ? storeOutput(deps.outputs, result.localPath, destination.location, delivery).then((location) => ({
+          ...destination,
+          location,
+        }))
+      : destination,
+    storeCaptions(deps.outputs, result.captions?.files ?? [], destination, delivery),
+    storeDeliverables(deps.outputs, result.deliverables, destination, job.message.jobId, delivery),
+  ]);
+  if (measured.status === 'rejected') throw measured.reason;
+  step.current = 'upload';
+  if (uploaded.status === 'rejected') throw uploaded.reason;
+  if (captions.status === 'rejected') throw captions.reason;
+  if (deliverables.status === 'rejected') throw deliverables.reason;
+  const presign = { seconds: deps.config.presignSeconds, now: deps.clock() };
+  const output = await describeOutput(
+    { ...result, audio: measured.value, storedCaptions: captions.value },
+    uploaded.value,
+    deps.outputs,
+    presign,
+  );
+  const { apiBaseUrl, cdnBaseUrl, bucket } = deps.config;
+  const delivered = await describeDeliverables(deliverables.value, output, {
+    outputs: deps.outputs,
+    presign,
+    jobId: job.message.jobId,
+    ...(apiBaseUrl ? { apiBaseUrl } : {}),
+    ...(cdnBaseUrl ? { cdn: { baseUrl: cdnBaseUrl, bucket } } : {}),
+  });
+  return { output: { ...output, ...delivered }, render: result };
+}
+
+/**
+ * Records the completion of a stored output: counted, and taken back when a cancel came between
+ * the upload and the record. The chunk join ends its job through here too.
+ */
+export async function completeStored(
+  job: ClaimedJob,
+  { output, render }: Stored,
+  deps: Omit<ProcessDeps, 'render'>,
+  metrics: JobMetrics,
+): Promise<ProcessOutcome> {
+  const outcome = await recordCompletion(job, output, deps);
+  if (outcome.action === 'done' && outcome.status === 'completed') metrics.completed(measureRender(render));
+  if (outcome.action === 'done' && outcome.status === 'superseded') await withdrawOutput(job, output, deps);
+  return outcome;
+}
+
 /** Writes progress to the table at most once per interval; a failed write never stops the render. */
-function progressRecorder(job: ClaimedJob, deps: ProcessDeps): (percent: number) => void {
+export function progressRecorder(
+  job: ClaimedJob,
+  deps: Pick<ProcessDeps, 'jobs' | 'config' | 'clock' | 'log'>,
+): (percent: number) => void {
   const { jobId } = job.message;
   let lastWrite = 0;
   return (percent) => {

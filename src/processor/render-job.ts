@@ -15,12 +15,14 @@ import {
   type HeardNarration,
   writeCaptions,
 } from './captions/write-captions.ts';
+import type { HandedOff, RenderChunking } from './chunks/chunk-kit.ts';
+import { splitIntoChunks } from './chunks/split-render.ts';
 import { type Deliverables, makeDeliverables } from './deliverables/make-deliverables.ts';
 import { MediaLimitError } from './errors.ts';
 import { probeMedia, runFfmpeg } from './render/ffmpeg.ts';
 import { type GatheredMedia, type GatherPorts, gatherMedia } from './render/gather-media.ts';
 import { LOG_LINES_FOR_SUMMARY, levelMix, readMixMeasurement } from './render/level-mix.ts';
-import { buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
+import { buildAudioPlan, buildFfmpegArgs, buildRenderPlan, type RenderPlan } from './render/plan.ts';
 import { selectUsedInputs } from './render/used-inputs.ts';
 import { makeTempFolder, partialName } from './temp-folders.ts';
 
@@ -43,7 +45,11 @@ export interface RenderRun {
   readonly signal?: AbortSignal;
   /** Epoch ms after which the render is stopped with a retryable error. */
   readonly deadlineAt?: number;
+  /** Long re-encodes are split and handed to the chunk encoders; always one run without. */
+  readonly chunking?: RenderChunking;
 }
+
+export type { HandedOff, RenderChunking } from './chunks/chunk-kit.ts';
 
 export type RenderPorts = RendererPorts & RenderRun;
 
@@ -71,11 +77,11 @@ export interface RenderedCaptions {
   readonly cueCount: number;
 }
 
-export type Renderer = (spec: JobSpec, run: RenderRun) => Promise<RenderResult>;
+export type Renderer = (spec: JobSpec, run: RenderRun) => Promise<RenderResult | HandedOff>;
 
 /** Binds the ports once (at wiring), so each job passes only what is its own. */
 export function createRenderer(ports: RendererPorts): Renderer {
-  return (spec, run) => renderJob(spec, { ...ports, ...run });
+  return (spec, run) => renderOrSplit(spec, { ...ports, ...run });
 }
 
 /**
@@ -85,6 +91,12 @@ export function createRenderer(ports: RendererPorts): Renderer {
  * folder is removed whatever happens; the MP4 appears in the output folder only once complete.
  */
 export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<RenderResult> {
+  const { chunking: _never, ...oneRun } = ports;
+  return (await renderOrSplit(spec, oneRun)) as RenderResult;
+}
+
+/** `renderJob`, or with `chunking` a long re-encode split and handed to the chunk encoders. */
+export async function renderOrSplit(spec: JobSpec, ports: RenderPorts): Promise<RenderResult | HandedOff> {
   const startedAt = new Date();
   // Progress only moves forward, whatever a run reports (a loudness correction run starts over).
   let reached = -1;
@@ -123,6 +135,10 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
         ...(captions ? { captions } : {}),
       }),
     );
+    const split = ports.chunking
+      ? await splitForChunks({ spec, media, plan, captions, workspace, ports, report }, ports.chunking)
+      : undefined;
+    if (split) return split;
     // The deliverables are made from the finished MP4, after the render; they take the last 30%.
     const wantsMore = hasDeliverables(spec);
     const renderShare = wantsMore ? 0.6 : 0.89;
@@ -149,7 +165,42 @@ export async function renderJob(spec: JobSpec, ports: RenderPorts): Promise<Rend
   }
 }
 
-function hasDeliverables(spec: JobSpec): boolean {
+export /** The render's state when it may split: what `splitIntoChunks` needs, and its progress. */
+interface SplitState {
+  readonly spec: JobSpec;
+  readonly media: GatheredMedia;
+  readonly plan: RenderPlan;
+  readonly captions: CaptionFiles | undefined;
+  readonly workspace: Workspace;
+  readonly ports: RenderPorts;
+  readonly report: (percent: number) => void;
+}
+
+/** The split of a long re-encode: its audio rendered here (5% of the bar), its picture by chunks. */
+function splitForChunks(state: SplitState, chunking: RenderChunking): Promise<HandedOff | undefined> {
+  const { spec, media, workspace } = state;
+  return splitIntoChunks(
+    {
+      spec,
+      source: { path: media.video.path, demuxer: media.video.probe.demuxer },
+      plan: state.plan,
+      captions: state.captions,
+      directory: workspace.directory,
+      renderAudio: async (audioPath) => {
+        const audio = buildAudioPlan({
+          spec,
+          ...media,
+          outputPath: audioPath,
+          workDirectory: workspace.directory,
+        });
+        await runPlan(audio, workspace, state.ports, (percent) => state.report(10 + percent * 0.05));
+      },
+    },
+    chunking,
+  );
+}
+
+export function hasDeliverables(spec: JobSpec): boolean {
   const { poster, thumbnails, renditions, hls } = spec.output;
   return poster !== undefined || thumbnails !== undefined || renditions !== undefined || hls !== undefined;
 }
@@ -267,7 +318,7 @@ async function publish(
 }
 
 /** The deliverables moved beside the MP4; the `source` rendition is the MP4 in its final place. */
-async function publishDeliverables(
+export async function publishDeliverables(
   made: Deliverables,
   mp4Path: string,
   directory: string,
@@ -298,7 +349,7 @@ async function publishDeliverables(
 }
 
 /** Moves a file or a folder into `directory` under its own name; returns its new path. */
-async function moveInto(path: string, directory: string): Promise<string> {
+export async function moveInto(path: string, directory: string): Promise<string> {
   const destination = join(directory, basename(path));
   await rm(destination, { recursive: true, force: true });
   await rename(path, destination).catch(async () => {

@@ -83,7 +83,8 @@ export interface FunctionCode {
 
 /**
  * A function's handler and entry point as the template defines them: the esbuild entry point of a
- * zip function, or for an image the `CMD` of its Dockerfile (`src/handlers/<file>.ts`).
+ * zip function, or for an image its `ImageConfig.Command`, else the `CMD` of its Dockerfile
+ * (`src/handlers/<file>.ts`): several functions may run one image with different handlers.
  */
 export function functionCode(
   template: SamTemplate,
@@ -94,9 +95,7 @@ export function functionCode(
   if (resource?.Type !== 'AWS::Serverless::Function')
     throw new Error(`template.yaml has no function ${logicalId}`);
   if (resource.Properties?.PackageType === 'Image') {
-    const dockerfile = readFileSync(new URL(String(resource.Metadata?.Dockerfile), root), 'utf8');
-    const handler = /^CMD \["([\w-]+\.\w+)"\]/m.exec(dockerfile)?.[1];
-    if (!handler) throw new Error(`The Dockerfile of ${logicalId} has no CMD ["file.handler"]`);
+    const handler = imageHandler(resource, logicalId, root);
     return { handler, entryPoint: `src/handlers/${handler.slice(0, handler.lastIndexOf('.'))}.ts` };
   }
   const entryPoint = (resource.Metadata?.BuildProperties as { EntryPoints?: string[] } | undefined)
@@ -104,6 +103,23 @@ export function functionCode(
   if (!entryPoint) throw new Error(`${logicalId} has no esbuild entry point in template.yaml`);
   // esbuild runs in CodeUri, so entry points are relative to it.
   return { handler: String(resource.Properties?.Handler), entryPoint: codeUriPath(resource, entryPoint) };
+}
+
+const HANDLER = /^[\w-]+\.\w+$/;
+
+/** An image function's `file.handler`: its ImageConfig.Command overrides its Dockerfile's CMD. */
+function imageHandler(resource: CfnResource, logicalId: string, root: URL): string {
+  const command = (resource.Properties?.ImageConfig as { Command?: unknown[] } | undefined)?.Command;
+  if (command !== undefined) {
+    const [handler] = command;
+    if (command.length !== 1 || typeof handler !== 'string' || !HANDLER.test(handler))
+      throw new Error(`The ImageConfig.Command of ${logicalId} is not ["file.handler"]`);
+    return handler;
+  }
+  const dockerfile = readFileSync(new URL(String(resource.Metadata?.Dockerfile), root), 'utf8');
+  const handler = /^CMD \["([\w-]+\.\w+)"\]/m.exec(dockerfile)?.[1];
+  if (!handler) throw new Error(`The Dockerfile of ${logicalId} has no CMD ["file.handler"]`);
+  return handler;
 }
 
 /** A path inside a zip function's CodeUri, from the repository root. */

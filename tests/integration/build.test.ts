@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildProxyEvent } from '../../src/local/dev-server/proxy-event.ts';
-import { loadTemplate } from '../../src/template/template.ts';
+import { functionCode, loadTemplate } from '../../src/template/template.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const template = loadTemplate();
 const functions = Object.entries(template.Resources).filter(
   ([, r]) => r.Type === 'AWS::Serverless::Function',
 );
+const isImage = (logicalId: string) => template.Resources[logicalId]?.Properties?.PackageType === 'Image';
+const imageFunctions = functions.map(([id]) => id).filter(isImage);
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'scripts/build.ts')], { cwd: root, stdio: 'pipe' });
@@ -21,7 +23,7 @@ beforeAll(() => {
 function stage(logicalId: string): string {
   const task = mkdtempSync(join(tmpdir(), `auto-vid-${logicalId}-`));
   cpSync(join(root, 'dist', logicalId), task, { recursive: true });
-  if (logicalId !== 'VideoProcessorFunction') {
+  if (!isImage(logicalId)) {
     symlinkSync(join(root, 'dist/SharedLayer/nodejs/node_modules'), join(task, 'node_modules'));
   }
   return task;
@@ -34,16 +36,37 @@ describe('npm run build', () => {
     );
   });
 
-  it.each(functions)('bundles %s so that its handler loads', async (logicalId, resource) => {
-    const handler =
-      resource.Properties?.PackageType === 'Image'
-        ? 'process-jobs.handler'
-        : (resource.Properties?.Handler as string);
-    const [file, exported] = handler.split('.') as [string, string];
+  it.each(functions)('bundles %s so that its handler loads', async (logicalId) => {
+    const [file, exported] = functionCode(template, logicalId).handler.split('.') as [string, string];
     const task = stage(logicalId);
     expect(readdirSync(task)).toContain(`${file}.mjs`);
     const module = await import(join(task, `${file}.mjs`));
     expect(typeof module[exported]).toBe('function');
+  });
+
+  it('lays out the image as its Dockerfile does, with the handler of every function that runs it', async () => {
+    // The runtime stage copies each bundle the build stage made into one task root.
+    const dockerfile = readFileSync(join(root, 'processor-container/Dockerfile'), 'utf8');
+    const sources =
+      /^COPY --from=bundle (.+) \$\{LAMBDA_TASK_ROOT\}\/$/m.exec(dockerfile)?.[1]?.split(/\s+/) ?? [];
+    expect(sources.length).toBe(imageFunctions.length);
+    const task = mkdtempSync(join(tmpdir(), 'auto-vid-image-'));
+    for (const source of sources) {
+      cpSync(join(root, source.replace(/^\/build\//, '')), task, { recursive: true });
+    }
+    for (const logicalId of imageFunctions) {
+      const [file, exported] = functionCode(template, logicalId).handler.split('.') as [string, string];
+      const module = await import(join(task, `${file}.mjs`));
+      expect(typeof module[exported], logicalId).toBe('function');
+    }
+    expect(readdirSync(task).sort()).toEqual(
+      imageFunctions
+        .flatMap((id) => {
+          const file = functionCode(template, id).handler.split('.')[0];
+          return [`${file}.mjs`, `${file}.mjs.map`];
+        })
+        .sort(),
+    );
   });
 
   it('writes the console as static files whose page names only files that are there', () => {
@@ -62,11 +85,16 @@ describe('npm run build', () => {
     expect(app).not.toContain('#EXT-X-STREAM-INF');
   });
 
-  it('keeps the contract out of the zip bundles (it comes from the layer)', async () => {
+  it('keeps the contract out of the zip bundles (it comes from the layer) and in the image bundles', async () => {
     const bundle = readFileSync(join(root, 'dist/SubmitJobFunction/submit-job.mjs'), 'utf8');
     expect(bundle).toMatch(/from\s*"@auto-vid\/shared"/);
-    const processor = readFileSync(join(root, 'dist/VideoProcessorFunction/process-jobs.mjs'), 'utf8');
-    expect(processor).not.toMatch(/from\s*"@auto-vid\/shared"/);
+    // Images take no layer: their bundles carry it.
+    for (const logicalId of imageFunctions) {
+      const file = functionCode(template, logicalId).handler.split('.')[0];
+      const bundle = readFileSync(join(root, `dist/${logicalId}/${file}.mjs`), 'utf8');
+      expect(bundle, logicalId).not.toMatch(/from\s*"@auto-vid\/shared"/);
+    }
+    expect([...imageFunctions].sort()).toEqual(['ChunkEncoderFunction', 'VideoProcessorFunction']);
   });
 
   it('serves docs/openapi.json from the bundled service function, zod from the layer', async () => {

@@ -1,8 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JOBS_BY_OWNER_INDEX } from '../../src/jobs/job-listing.ts';
 import { PREFLIGHT_HEADERS } from '../../src/local/dev-server/gateway.ts';
-import { CONSOLE_PREFIX, OUTPUT_PREFIX, READABLE_PREFIXES } from '../../src/policy/deployment-rules.ts';
+import {
+  CHUNK_PREFIX,
+  CONSOLE_PREFIX,
+  OUTPUT_PREFIX,
+  READABLE_PREFIXES,
+} from '../../src/policy/deployment-rules.ts';
 import { readSettings } from '../../src/settings.ts';
 import { resolveTemplate } from '../../src/template/resolve-template.ts';
 import { type CfnResource, functionCode, functionEvents, loadTemplate } from '../../src/template/template.ts';
@@ -20,6 +25,15 @@ const statements = (id: string): { Sid: string; Action: string | string[]; Resou
   (props(id).Policies as { Statement: [] }[]).flatMap((policy) => policy.Statement);
 const actions = (id: string) =>
   statements(id).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+/** Every resource a function's statements grant `action` on. */
+const scopesOf = (id: string, action: string) =>
+  statements(id)
+    .filter((s) => list(s.Action).includes(action))
+    .flatMap((s) => list(s.Resource));
+const bucketPath = (prefix: string) => ({ 'Fn::Sub': `\${S3Bucket.Arn}/${prefix}*` });
+/** The functions that run processor-container/Dockerfile's image, each with its own handler. */
+const IMAGE_FUNCTIONS = ['VideoProcessorFunction', 'ChunkEncoderFunction'] as const;
 
 type Route = readonly [path: string, method: string];
 
@@ -292,12 +306,16 @@ describe('template.yaml', () => {
       Resource: BUCKET_ARN,
       Condition: onlyOutputs,
     });
-    // Only these two list versions.
+    // Only these list versions (the image functions under chunks/ too: ListChunkScratch).
     const listers = Object.keys(template.Resources).filter(
       (id) =>
         resource(id).Type === 'AWS::Serverless::Function' && actions(id).includes('s3:ListBucketVersions'),
     );
-    expect(listers.sort()).toEqual(['JobActionsFunction', 'VideoProcessorFunction']);
+    // The chunk encoder finishes jobs, so it withdraws a cancelled job's package as the processor does.
+    expect(statements('ChunkEncoderFunction').find((s) => s.Sid === 'ListCancelledPackages')).toEqual(
+      statements('VideoProcessorFunction').find((s) => s.Sid === 'ListCancelledPackages'),
+    );
+    expect(listers.sort()).toEqual(['ChunkEncoderFunction', 'JobActionsFunction', 'VideoProcessorFunction']);
   });
 
   it('tells the processor the playback URL base and, when the distribution exists, its domain', () => {
@@ -424,7 +442,7 @@ describe('template.yaml', () => {
   });
 
   it('grants each function only named actions on the stack own resources', () => {
-    for (const id of [...Object.keys(ZIP_FUNCTIONS), 'VideoProcessorFunction']) {
+    for (const id of [...Object.keys(ZIP_FUNCTIONS), ...IMAGE_FUNCTIONS]) {
       for (const action of actions(id)) {
         expect(action, `${id} ${action}`).not.toMatch(/\*|FullAccess/);
       }
@@ -449,7 +467,7 @@ describe('template.yaml', () => {
     });
     // Health reads one item; the webhook secret is the delivery function's alone.
     expect(actions('ServiceInfoFunction')).toEqual(['dynamodb:GetItem']);
-    for (const id of ['VideoProcessorFunction', 'DeadLetterFunction', 'JobActionsFunction']) {
+    for (const id of [...IMAGE_FUNCTIONS, 'DeadLetterFunction', 'JobActionsFunction']) {
       expect(actions(id)).not.toContain('secretsmanager:GetSecretValue');
       expect(statements(id).find((st) => st.Sid === 'QueueWebhooks')?.Resource).toEqual({
         'Fn::GetAtt': ['WebhookQueue', 'Arn'],
@@ -520,7 +538,6 @@ describe('template.yaml', () => {
   });
 
   it('lets the processor write exactly where submit lets a destination point, and read what a job may name', () => {
-    const bucketPath = (prefix: string) => ({ 'Fn::Sub': `\${S3Bucket.Arn}/${prefix}*` });
     const sid = (name: string) => statements('VideoProcessorFunction').find((s) => s.Sid === name);
     expect(sid('WriteOutputsAndCache')).toEqual({
       Sid: 'WriteOutputsAndCache',
@@ -541,10 +558,15 @@ describe('template.yaml', () => {
         StringLikeIfExists: { 's3:prefix': [...READABLE_PREFIXES, 'cache/'].map((prefix) => `${prefix}*`) },
       },
     });
-    // The default destination is inside what may be written.
+    // The default destination is inside what may be written; besides it only the speech cache and
+    // the chunk scratch, which no spec may name.
     expect(OUTPUT_PREFIX).toBe('outputs/');
+    expect(scopesOf('VideoProcessorFunction', 's3:PutObject')).toEqual(
+      [OUTPUT_PREFIX, 'cache/', CHUNK_PREFIX].map((prefix) => bucketPath(prefix)),
+    );
+    expect(READABLE_PREFIXES).not.toContain(CHUNK_PREFIX);
     // No statement of any function reaches the whole bucket.
-    for (const id of [...Object.keys(ZIP_FUNCTIONS), 'VideoProcessorFunction']) {
+    for (const id of [...Object.keys(ZIP_FUNCTIONS), ...IMAGE_FUNCTIONS]) {
       for (const statement of statements(id)) {
         expect(JSON.stringify(statement.Resource), `${id} ${statement.Sid}`).not.toContain('Arn}/*');
       }
@@ -563,6 +585,12 @@ describe('template.yaml', () => {
         'AWS/SQS',
         'ApproximateNumberOfMessagesVisible',
         { 'Fn::GetAtt': ['JobsDeadLetterQueue', 'QueueName'] },
+        topic,
+      ],
+      [
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        { 'Fn::GetAtt': ['ChunkDeadLetterQueue', 'QueueName'] },
         topic,
       ],
       [
@@ -622,12 +650,245 @@ describe('template.yaml', () => {
       6 * props('DeadLetterFunction').Timeout,
     );
     expect(props('JobsDeadLetterQueue').MessageRetentionPeriod).toBeGreaterThan(queue.MessageRetentionPeriod);
-    expect(Object.values(props('DeadLetterFunction').Events)).toEqual([
-      expect.objectContaining({
+    expect(Object.values(props('DeadLetterFunction').Events)).toEqual(
+      ['JobsDeadLetterQueue', 'ChunkDeadLetterQueue'].map((queue) => ({
         Type: 'SQS',
-        Properties: expect.objectContaining({ Queue: { 'Fn::GetAtt': ['JobsDeadLetterQueue', 'Arn'] } }),
-      }),
+        Properties: {
+          Queue: { 'Fn::GetAtt': [queue, 'Arn'] },
+          BatchSize: 1,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        },
+      })),
+    );
+  });
+
+  it('runs the chunk encoder on the processor image with its own handler, sized as the processor', () => {
+    const fn = props('ChunkEncoderFunction');
+    expect(fn).toMatchObject({
+      PackageType: 'Image',
+      ImageConfig: { Command: ['encode-chunks.handler'] },
+      MemorySize: { Ref: 'ProcessorMemorySize' },
+      Timeout: 900,
+      EphemeralStorage: { Size: 10240 },
+    });
+    // One image: same Dockerfile, context and tag; only the handler differs.
+    expect(resource('ChunkEncoderFunction').Metadata).toEqual(resource('VideoProcessorFunction').Metadata);
+    expect(resource('ChunkEncoderFunction').Metadata).toMatchObject({
+      Dockerfile: 'processor-container/Dockerfile',
+      DockerContext: '.',
+    });
+    // The local stack and the build find each image function's entry point the same way.
+    expect(functionCode(template, 'ChunkEncoderFunction')).toEqual({
+      handler: 'encode-chunks.handler',
+      entryPoint: 'src/handlers/encode-chunks.ts',
+    });
+    expect(functionCode(template, 'VideoProcessorFunction')).toEqual({
+      handler: 'process-jobs.handler',
+      entryPoint: 'src/handlers/process-jobs.ts',
+    });
+    const logGroup = fn.LoggingConfig.LogGroup.Ref as string;
+    expect(logGroup).toBe('ChunkEncoderLogGroup');
+    expect(resource(logGroup).Type).toBe('AWS::Logs::LogGroup');
+    expect(props(logGroup)).toEqual({
+      LogGroupName: { 'Fn::Sub': '/aws/lambda/${AppName}-chunk-encoder-${AWS::StackName}' },
+      RetentionInDays: { Ref: 'LogRetentionDays' },
+    });
+    expect(fn.FunctionName).toEqual({ 'Fn::Sub': '${AppName}-chunk-encoder-${AWS::StackName}' });
+  });
+
+  it('builds every image function bundle into the one image, side by side', () => {
+    const dockerfile = readFileSync(new URL('../../processor-container/Dockerfile', import.meta.url), 'utf8');
+    const built = /^RUN node scripts\/build\.ts (.+)$/m.exec(dockerfile)?.[1]?.trim().split(/\s+/);
+    const copied = /^COPY --from=bundle (.+) \$\{LAMBDA_TASK_ROOT\}\/$/m.exec(dockerfile)?.[1]?.split(/\s+/);
+    const images = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Serverless::Function' && r.Properties?.PackageType === 'Image')
+      .map(([id]) => id);
+    expect(images.sort()).toEqual([...IMAGE_FUNCTIONS].sort());
+    expect(built?.sort()).toEqual([...IMAGE_FUNCTIONS].sort());
+    expect(copied?.sort()).toEqual(IMAGE_FUNCTIONS.map((id) => `/build/dist/${id}/`).sort());
+    // Each handler is a file of its own in the task root: no bundle overwrites another.
+    const files = IMAGE_FUNCTIONS.map((id) => functionCode(template, id).handler.split('.')[0]);
+    expect(new Set(files).size).toBe(IMAGE_FUNCTIONS.length);
+    // The image's CMD is the processor's; the chunk encoder overrides it.
+    expect(dockerfile).toContain('CMD ["process-jobs.handler"]');
+    expect(props('VideoProcessorFunction').ImageConfig).toBeUndefined();
+  });
+
+  it('feeds the chunk encoder one chunk at a time from the chunk queue, at most ChunkConcurrency at once', () => {
+    expect(Object.values(props('ChunkEncoderFunction').Events)).toEqual([
+      {
+        Type: 'SQS',
+        Properties: {
+          Queue: { 'Fn::GetAtt': ['ChunkQueue', 'Arn'] },
+          BatchSize: 1,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: { Ref: 'ChunkConcurrency' } },
+        },
+      },
     ]);
+    expect(template.Parameters.ChunkConcurrency).toMatchObject({
+      Type: 'Number',
+      Default: 10,
+      MinValue: 2,
+      MaxValue: 1000,
+    });
+    expect(template.Parameters.ChunkThresholdSeconds).toMatchObject({
+      Type: 'Number',
+      Default: 300,
+      MinValue: 10,
+    });
+    expect(template.Parameters.ChunkSeconds).toMatchObject({
+      Type: 'Number',
+      Default: 60,
+      MinValue: 2,
+      MaxValue: 600,
+    });
+  });
+
+  it('redrives the chunk queue to a dead-letter queue that fails the job, alarmed like the jobs one', () => {
+    const queue = props('ChunkQueue');
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['ChunkDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 3,
+    });
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * props('ChunkEncoderFunction').Timeout);
+    expect(queue.MessageRetentionPeriod).toBe(props('JobsQueue').MessageRetentionPeriod);
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    const deadLetters = props('ChunkDeadLetterQueue');
+    expect(deadLetters.VisibilityTimeout).toBeGreaterThanOrEqual(6 * props('DeadLetterFunction').Timeout);
+    expect(deadLetters.MessageRetentionPeriod).toBeGreaterThan(queue.MessageRetentionPeriod);
+    expect(deadLetters.SqsManagedSseEnabled).toBe(true);
+    expect(props('DeadLetterFunction').Events.ChunkDeadLetters.Properties.Queue).toEqual({
+      'Fn::GetAtt': ['ChunkDeadLetterQueue', 'Arn'],
+    });
+    const {
+      AlarmName: _name,
+      AlarmDescription: _description,
+      Dimensions,
+      ...alarm
+    } = props('ChunkDeadLetterMessagesAlarm');
+    const {
+      AlarmName: _jobsName,
+      AlarmDescription: _jobsDescription,
+      ...jobsAlarm
+    } = props('DeadLetterMessagesAlarm');
+    expect({ ...alarm, Dimensions }).toEqual({
+      ...jobsAlarm,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ChunkDeadLetterQueue', 'QueueName'] } }],
+    });
+    expect(template.Outputs?.ChunkQueueUrl?.Value).toEqual({ Ref: 'ChunkQueue' });
+  });
+
+  it('tells the processor when and how to split a re-encode, and the chunk encoder what finishing needs', () => {
+    expect(props('VideoProcessorFunction').Environment.Variables).toMatchObject({
+      CHUNK_QUEUE_URL: { Ref: 'ChunkQueue' },
+      CHUNK_THRESHOLD_SECONDS: { Ref: 'ChunkThresholdSeconds' },
+      CHUNK_SECONDS: { Ref: 'ChunkSeconds' },
+    });
+    const processor = props('VideoProcessorFunction').Environment.Variables;
+    const encoder = props('ChunkEncoderFunction').Environment.Variables;
+    // The last chunk finishes the job: the same deadline margin and URLs as the processor's.
+    expect(encoder).toEqual({
+      RENDER_DEADLINE_MARGIN_MS: processor.RENDER_DEADLINE_MARGIN_MS,
+      PUBLIC_API_URL: processor.PUBLIC_API_URL,
+      CDN_BASE_URL: processor.CDN_BASE_URL,
+      CHUNK_SECONDS: { Ref: 'ChunkSeconds' },
+    });
+    // As deployed: the parameters' defaults, the queue's URL; the Globals' variables too.
+    const deployed = deployedWith({});
+    expect(deployed.functionEnvironment('VideoProcessorFunction')).toMatchObject({
+      CHUNK_QUEUE_URL: 'auto-vid-sqs-chunks-test-000000000000',
+      CHUNK_THRESHOLD_SECONDS: '300',
+      CHUNK_SECONDS: '60',
+    });
+    expect(deployed.functionEnvironment('ChunkEncoderFunction')).toMatchObject({
+      S3_BUCKET_NAME: 'auto-vid-s3-bucket-test-000000000000',
+      SQS_WEBHOOK_QUEUE_URL: 'auto-vid-sqs-webhooks-test-000000000000',
+      CHUNK_SECONDS: '60',
+    });
+  });
+
+  it('lets the processor write, list and remove chunk scratch and queue chunks, and read none of it', () => {
+    const sid = (name: string) => statements('VideoProcessorFunction').find((s) => s.Sid === name);
+    expect(sid('WriteChunkScratch')).toEqual({
+      Sid: 'WriteChunkScratch',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: bucketPath(CHUNK_PREFIX),
+    });
+    expect(sid('RemoveChunkScratch')).toEqual({
+      Sid: 'RemoveChunkScratch',
+      Effect: 'Allow',
+      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      Resource: bucketPath(CHUNK_PREFIX),
+    });
+    // Taking back a hand-off removes the attempt's prefix: its versions are listed first.
+    const onlyChunks = { StringLike: { 's3:prefix': `${CHUNK_PREFIX}*` } };
+    expect(sid('ListChunkScratch')).toEqual({
+      Sid: 'ListChunkScratch',
+      Effect: 'Allow',
+      Action: 's3:ListBucketVersions',
+      Resource: BUCKET_ARN,
+      Condition: onlyChunks,
+    });
+    expect(statements('ChunkEncoderFunction').find((s) => s.Sid === 'ListChunkScratch')).toEqual(
+      sid('ListChunkScratch'),
+    );
+    expect(sid('QueueChunks')).toEqual({
+      Sid: 'QueueChunks',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': ['ChunkQueue', 'Arn'] },
+    });
+    expect(scopesOf('VideoProcessorFunction', 's3:GetObject')).not.toContainEqual(bucketPath(CHUNK_PREFIX));
+  });
+
+  it('holds the chunk encoder to the chunk scratch and what finishing a job takes', () => {
+    const id = 'ChunkEncoderFunction';
+    const s3Statements = statements(id).filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
+    // Objects only under chunks/ and outputs/; the bucket itself only for listings held to them.
+    for (const statement of s3Statements) {
+      for (const scope of list(statement.Resource)) {
+        if (JSON.stringify(scope) === JSON.stringify(BUCKET_ARN)) {
+          const condition = (statement as { Condition?: Record<string, { 's3:prefix': unknown }> }).Condition;
+          const prefixes = Object.values(condition ?? {}).flatMap((c) => list(c['s3:prefix']));
+          expect(prefixes.length, statement.Sid).toBeGreaterThan(0);
+          for (const prefix of prefixes) expect([`${CHUNK_PREFIX}*`, `${OUTPUT_PREFIX}*`]).toContain(prefix);
+        } else {
+          expect([bucketPath(CHUNK_PREFIX), bucketPath(OUTPUT_PREFIX)], statement.Sid).toContainEqual(scope);
+        }
+      }
+    }
+    // It reads no job asset and no cached speech, and synthesises nothing.
+    expect(scopesOf(id, 's3:GetObject')).toEqual([bucketPath(CHUNK_PREFIX)]);
+    for (const prefix of [...READABLE_PREFIXES.filter((p) => p !== OUTPUT_PREFIX), 'cache/']) {
+      expect(JSON.stringify(statements(id)), prefix).not.toContain(`/${prefix}*`);
+    }
+    expect(actions(id).filter((a) => a.startsWith('polly:'))).toEqual([]);
+    expect(actions(id)).not.toContain('secretsmanager:GetSecretValue');
+    expect(scopesOf(id, 's3:PutObject')).toEqual([bucketPath(CHUNK_PREFIX), bucketPath(OUTPUT_PREFIX)]);
+    expect(scopesOf(id, 's3:ListBucket')).toEqual([BUCKET_ARN]);
+    expect(statements(id).find((s) => s.Sid === 'MissingChunksAreNotFound')).toMatchObject({
+      Condition: { StringLikeIfExists: { 's3:prefix': `${CHUNK_PREFIX}*` } },
+    });
+    // Finishing a job as the processor does: these statements are the processor's own.
+    for (const sid of [
+      'ServeOutputVersions',
+      'WithdrawCancelledOutputs',
+      'ListCancelledPackages',
+      'QueueWebhooks',
+    ]) {
+      expect(
+        statements(id).find((s) => s.Sid === sid),
+        sid,
+      ).toEqual(statements('VideoProcessorFunction').find((s) => s.Sid === sid));
+    }
+    expect(statements(id).find((s) => s.Sid === 'TrackAndFinishJobs')).toMatchObject({
+      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      Resource: { 'Fn::GetAtt': ['JobsTable', 'Arn'] },
+    });
+    // It queues webhooks only: no job or chunk is sent again from here.
+    expect(scopesOf(id, 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': ['WebhookQueue', 'Arn'] }]);
   });
 
   it('retries webhooks from their own queue, redriven to a dead-letter queue kept 14 days', () => {
@@ -690,6 +951,16 @@ describe('template.yaml', () => {
     expect(rules.find((r) => r.Prefix === 'outputs/')?.ExpirationInDays).toEqual({
       'Fn::If': ['ExpireOutputs', { Ref: 'OutputRetentionDays' }, 1],
     });
+    // Chunk scratch is the code's to remove; what a stopped job left goes after a day, unfinished
+    // uploads there too (by the bucket-wide rule: a second abort rule would overlap it).
+    const scratch = rules.find((r) => r.Prefix === CHUNK_PREFIX) as Record<string, unknown> | undefined;
+    expect(scratch).toMatchObject({ Status: 'Enabled', ExpirationInDays: 1 });
+    const aborting = (
+      rules as { Prefix?: string; Status: string; AbortIncompleteMultipartUpload?: unknown }[]
+    ).filter((r) => r.AbortIncompleteMultipartUpload && CHUNK_PREFIX.startsWith(r.Prefix ?? ''));
+    expect(aborting.map((r) => [r.Status, r.AbortIncompleteMultipartUpload])).toEqual([
+      ['Enabled', { DaysAfterInitiation: 1 }],
+    ]);
     // The console's files stay: no rule that expires current objects reaches console/.
     const reachingConsole = rules.filter((r) => CONSOLE_PREFIX.startsWith(r.Prefix ?? ''));
     expect(reachingConsole.length).toBeGreaterThan(0);
@@ -724,6 +995,7 @@ describe('template.yaml', () => {
         'JobsTableName',
         'JobsQueueUrl',
         'JobsDeadLetterQueueUrl',
+        'ChunkQueueUrl',
         'AlarmTopicArn',
       ]),
     );

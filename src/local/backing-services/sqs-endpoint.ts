@@ -88,6 +88,19 @@ function sqsActions(
       );
       return { MessageId: messageId, MD5OfMessageBody: md5OfBody };
     },
+    // Up to ten entries, each answered by its Id (the chunk queue sends a job's chunks this way).
+    SendMessageBatch: (input) => {
+      const queue = find(input.QueueUrl);
+      const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
+      return {
+        Successful: entries.map((entry) => {
+          const delay = Math.min(900, Math.max(0, Number(entry.DelaySeconds ?? 0) || 0));
+          const { messageId, md5OfBody } = queue.send(String(entry.MessageBody ?? ''), delay * 1000);
+          return { Id: String(entry.Id), MessageId: messageId, MD5OfMessageBody: md5OfBody };
+        }),
+        Failed: [],
+      };
+    },
     ReceiveMessage: (input) => {
       const queue = find(input.QueueUrl);
       const visibility =

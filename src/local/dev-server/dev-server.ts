@@ -41,6 +41,15 @@ export interface DevServerOptions {
   readonly workers?: boolean;
   /** Multiplies every webhook retry delay (`--webhook-delay-scale`); 1 otherwise. */
   readonly webhookDelayScale?: number;
+  /**
+   * Chunked re-encodes: how many chunk encoders run at once (0: none, every job renders in one run),
+   * and the threshold and chunk length when not the template's.
+   */
+  readonly chunking?: {
+    readonly workers: number;
+    readonly thresholdSeconds?: number;
+    readonly chunkSeconds?: number;
+  };
   /** The functions' log level (the template's LOG_LEVEL otherwise). */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
@@ -55,6 +64,12 @@ export interface DevServer {
   readonly services: BackingServices;
   /** Jobs found unfinished at start and put back to work. */
   readonly recovered: number;
+  /** The chunking in effect: encoders at once (0: off), the threshold and the chunk length. */
+  readonly chunking: {
+    readonly workers: number;
+    readonly thresholdSeconds: number;
+    readonly chunkSeconds: number;
+  };
   close(): Promise<void>;
 }
 
@@ -92,18 +107,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const port = options.port || (await freePort(options.host));
     const stackPorts = [...services.stackPorts, port].join(',');
     const host = options.host ?? '127.0.0.1';
-    const wire = wireOncePerFunction(services, {
-      env: {
-        AUTO_VID_STACK_PORTS: stackPorts,
-        // The webhook's HLS playback URL is on this server.
-        PUBLIC_API_URL: `http://${host}:${port}`,
-        ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
-        ...(options.webhookDelayScale ? { WEBHOOK_DELAY_SCALE: String(options.webhookDelayScale) } : {}),
-      },
-      stopSignal: shutdown.signal,
-    });
+    const chunking = chunkingOf(services, options);
+    const wiring = functionWiring({ stackPorts, host, port, chunking, options, stopSignal: shutdown.signal });
+    const wire = wireOncePerFunction(services, wiring);
+    const wireCopy: WireHandler = (logicalId) => services.wireFunction<Handler>(logicalId, wiring);
     const functions = Object.entries(functionEvents(services.template.source));
-    if (options.workers !== false) await startWorkers(services, functions, wire, log, workers);
+    const running = { wire, wireCopy, log, workers, chunkWorkers: chunking.workers };
+    if (options.workers !== false) await startWorkers(services, functions, running);
     const limits = usagePlanLimits(services, options);
     const apiKeys = await loadApiKeys(dataDir, options.apiKeys);
     gateway = await startGateway({
@@ -130,6 +140,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       limits,
       services,
       recovered,
+      chunking,
       close,
     };
   } catch (error) {
@@ -139,6 +150,29 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await services.close();
     throw error;
   }
+}
+
+/** What every function is wired with here: the stack's ports, this server's URL, the chunking. */
+function functionWiring(given: {
+  stackPorts: string;
+  host: string;
+  port: number;
+  chunking: DevServer['chunking'];
+  options: DevServerOptions;
+  stopSignal: AbortSignal;
+}): WireOptions {
+  const { options, host, port } = given;
+  return {
+    env: {
+      ...chunkingEnvironment(given.chunking),
+      AUTO_VID_STACK_PORTS: given.stackPorts,
+      // The webhook's HLS playback URL is on this server.
+      PUBLIC_API_URL: `http://${host}:${port}`,
+      ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
+      ...(options.webhookDelayScale ? { WEBHOOK_DELAY_SCALE: String(options.webhookDelayScale) } : {}),
+    },
+    stopSignal: given.stopSignal,
+  };
 }
 
 /**
@@ -180,10 +214,9 @@ async function recoverJobs(services: BackingServices): Promise<number> {
 async function startWorkers(
   services: BackingServices,
   functions: [string, FunctionEvent[]][],
-  wire: WireHandler,
-  log: Log,
-  workers: QueueWorker[],
+  run: { wire: WireHandler; wireCopy: WireHandler; log: Log; workers: QueueWorker[]; chunkWorkers: number },
 ): Promise<void> {
+  const { log, workers } = run;
   const sources = functions.flatMap(([logicalId, events]) =>
     events
       .filter((event) => event.Type === 'SQS')
@@ -192,19 +225,45 @@ async function startWorkers(
   for (const { logicalId, queueLogicalId } of sources) {
     const queue = services.queues.get(queueLogicalId);
     if (!queue) throw new Error(`${logicalId} reads ${queueLogicalId}, which the template does not define`);
-    const handler = await wire(logicalId);
-    workers.push(
-      startQueueWorker({
-        queue,
-        queueArn: String(services.template.resolve({ 'Fn::GetAtt': [queueLogicalId, 'Arn'] })),
-        region: LOCAL_REGION,
-        functionName: services.template.physicalName(logicalId),
-        timeoutSeconds: services.template.functionTimeout(logicalId),
-        handler: handler as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
-        log,
-      }),
-    );
+    // Each chunk encoder is a container of its own, as Lambda runs them side by side.
+    const copies = logicalId === CHUNK_ENCODER ? run.chunkWorkers : 1;
+    for (let copy = 0; copy < copies; copy++) {
+      const handler = await (copy === 0 ? run.wire(logicalId) : run.wireCopy(logicalId));
+      workers.push(
+        startQueueWorker({
+          queue,
+          queueArn: String(services.template.resolve({ 'Fn::GetAtt': [queueLogicalId, 'Arn'] })),
+          region: LOCAL_REGION,
+          functionName: services.template.physicalName(logicalId),
+          timeoutSeconds: services.template.functionTimeout(logicalId),
+          handler: handler as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
+          log,
+        }),
+      );
+    }
   }
+}
+
+/** The template's chunk encoder function, which `--chunk-workers` runs that many copies of. */
+const CHUNK_ENCODER = 'ChunkEncoderFunction';
+
+/** The chunking options over the template's parameter defaults. */
+function chunkingOf(services: BackingServices, options: DevServerOptions): DevServer['chunking'] {
+  const parameter = (name: string) => Number(services.template.resolve({ Ref: name }));
+  return {
+    workers: options.chunking?.workers ?? 2,
+    thresholdSeconds: options.chunking?.thresholdSeconds ?? parameter('ChunkThresholdSeconds'),
+    chunkSeconds: options.chunking?.chunkSeconds ?? parameter('ChunkSeconds'),
+  };
+}
+
+/** Every function's environment for the chunking: no chunk queue at all when no encoder runs. */
+function chunkingEnvironment(chunking: DevServer['chunking']): Record<string, string> {
+  return {
+    CHUNK_THRESHOLD_SECONDS: String(chunking.thresholdSeconds),
+    CHUNK_SECONDS: String(chunking.chunkSeconds),
+    ...(chunking.workers === 0 ? { CHUNK_QUEUE_URL: '' } : {}),
+  };
 }
 
 /**
