@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createJobRecord, type JobMessage } from '@auto-vid/shared';
+import { createJobRecord, type JobMessage, readWebhookTarget } from '@auto-vid/shared';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
@@ -82,13 +82,17 @@ export function useProcessorHarness(stack: EmulatorHandle) {
       };
     },
 
-    /** Records a job the way the submit handler does, and returns its queue message. */
+    /** Records a job the way the submit handler does (its webhook kept), and returns its queue message. */
     async enqueue(spec: unknown): Promise<JobMessage> {
+      const webhook = readWebhookTarget(spec, { maxHeadersSize: 1024, maxMetadataSize: 1024 });
       const record = createJobRecord({
         jobId: crypto.randomUUID(),
         jobInfo: {},
         now: new Date(),
         ttlSeconds: 3600,
+        ...(webhook
+          ? { webhook: { ...webhook, headers: webhook.headers ?? {}, metadata: webhook.metadata ?? {} } }
+          : {}),
       });
       await state.table.store.create(record);
       return { jobId: record.jobId, jobSpec: spec, submittedAt: record.submittedAt };
