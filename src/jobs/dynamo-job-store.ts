@@ -26,8 +26,8 @@ export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: 
     remove: (jobId) => removeFinalJob(table, jobId),
     list: (owner, query) => listOwnedJobs(table, owner, query),
     recordDelivery: (jobId, attempt) => recordDelivery(table, jobId, attempt),
-    startChunks: (jobId, attempt, total, now, leaseUntil) =>
-      startChunks(table, jobId, attempt, { total, now, leaseUntil }),
+    startChunks: (jobId, attempt, chunks, now, leaseUntil) =>
+      startChunks(table, jobId, attempt, { ...chunks, now, leaseUntil }),
     countChunk: (jobId, attempt, index, now, leaseUntil) =>
       countChunk(table, jobId, attempt, { index, now, leaseUntil }),
     claimJoin: (jobId, attempt, now, leaseUntil) => claimJoin(table, jobId, attempt, { now, leaseUntil }),

@@ -75,10 +75,16 @@ export interface JobStore {
   /** An owner's jobs, newest first, one page at a time. */
   list(owner: string, query: JobQuery): Promise<JobPage>;
   /**
-   * A chunked re-encode begins: `chunks = {total, done: 0}`, no chunk counted, the lease renewed.
-   * Holds only while `attempt` holds the job; false otherwise.
+   * A chunked re-encode begins: `chunks = {total, done: 0}`, no chunk counted, the progress set,
+   * the lease renewed. Holds only while `attempt` holds the job; false otherwise.
    */
-  startChunks(jobId: string, attempt: number, total: number, now: Date, leaseUntil: Date): Promise<boolean>;
+  startChunks(
+    jobId: string,
+    attempt: number,
+    chunks: { total: number; progress: number },
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<boolean>;
   /**
    * Counts one encoded chunk, once: `counted` with the record after it, `already` when this chunk
    * was counted before (a duplicate message, or a retry after the count), `lost` when the attempt no

@@ -176,7 +176,7 @@ interface SplitState {
   readonly report: (percent: number) => void;
 }
 
-/** The split of a long re-encode: its audio rendered here (5% of the bar), its picture by chunks. */
+/** The split of a long re-encode: its audio rendered here (10 to 14%), its picture by chunks. */
 function splitForChunks(state: SplitState, chunking: RenderChunking): Promise<HandedOff | undefined> {
   const { spec, media, workspace } = state;
   return splitIntoChunks(
@@ -193,7 +193,7 @@ function splitForChunks(state: SplitState, chunking: RenderChunking): Promise<Ha
           outputPath: audioPath,
           workDirectory: workspace.directory,
         });
-        await runPlan(audio, workspace, state.ports, (percent) => state.report(10 + percent * 0.05));
+        await runPlan(audio, workspace, state.ports, (percent) => state.report(10 + percent * 0.04));
       },
     },
     chunking,

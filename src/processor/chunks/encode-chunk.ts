@@ -13,6 +13,7 @@ import { runFfmpeg } from '../render/ffmpeg.ts';
 import { makeTempFolder } from '../temp-folders.ts';
 import { chunkEncodeArgs } from './chunk-args.ts';
 import type { ChunkDeps } from './chunk-deps.ts';
+import { CHUNKS_FROM, CHUNKS_SHARE } from './chunk-kit.ts';
 import { joinChunks } from './join-chunks.ts';
 import {
   attemptScratchPrefix,
@@ -22,10 +23,6 @@ import {
   MANIFEST_NAME,
   partName,
 } from './manifest.ts';
-
-/** Share of the progress bar the chunks fill, after the 10% of the split; the join has the rest. */
-const CHUNKS_FROM = 10;
-const CHUNKS_SHARE = 85;
 
 /**
  * One chunk of a chunked re-encode: encoded from the job's copied source with the job's encoder
