@@ -4,10 +4,10 @@ import { createScratchFiles } from '../jobs/scratch-files.ts';
 import type { ChunkDeps } from '../processor/chunks/chunk-deps.ts';
 import { encodeChunk } from '../processor/chunks/encode-chunk.ts';
 import { type MetricsSink, NO_METRICS_SINK, publishingMetrics } from './job-metrics.ts';
+import { wireJobPorts } from './job-ports.ts';
 import { wireOnFirstCall } from './lambda-entry.ts';
 import { createLogger } from './logger.ts';
 import type { ProcessorHost } from './process-jobs.ts';
-import { wireJobPorts } from './process-jobs.ts';
 import { RedeliverError, type SqsLambda, sqsMessageHandler } from './sqs-batch.ts';
 
 const SERVICE = 'auto-vid-chunk-encoder';
