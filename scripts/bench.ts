@@ -1,10 +1,11 @@
 // npm run bench: how fast auto-vid renders and how much memory node holds while it does, against
 // bare ffmpeg given the very same arguments. Prints one table.
 //
-//   npm run bench                  every row (about 9 minutes here, once the media is made)
+//   npm run bench                  every row (about 19 minutes here, 9 of them the chunked row's,
+//                                  once the media is made)
 //   npm run bench -- --quick       the rows of 60 s and less
-//   npm run bench -- --only <text> the rows whose name contains <text>, e.g. "re-encode" or "old"
-//                                  (repeat --only for several)
+//   npm run bench -- --only <text> the rows whose name contains <text>, e.g. "re-encode", "old" or
+//                                  "chunked" (repeat --only for several)
 //
 // Each auto-vid run happens in a fresh node process so its peak RSS is its own. Rows with several
 // runs alternate auto-vid and bare ffmpeg and show medians. Run it under `taskset -c 0` to see one
@@ -29,6 +30,7 @@ import { parseEbur128Summary } from '../src/processor/render/loudness.ts';
 import { buildLevellingArgs, levellingGainDb } from '../src/processor/render/plan/levelling.ts';
 import { buildFfmpegArgs, buildRenderPlan, type PreparedAudio } from '../src/processor/render/plan.ts';
 import { renderJob } from '../src/processor/render-job.ts';
+import { benchChunked, CHUNKED_ROW, chunkedRowChosen, runChunkedChild } from './bench/chunked.ts';
 import { cachedNarration, ensureMedia, ensureNarration } from './bench/media.ts';
 import { buildSpec, SCENARIOS, type Scenario } from './bench/scenarios.ts';
 
@@ -207,6 +209,11 @@ function median(values: readonly number[]): number {
 async function main(): Promise<void> {
   const childIndex = process.argv.indexOf('--child');
   if (childIndex !== -1) return runChild(Number(process.argv[childIndex + 1]));
+  const chunkedChild = process.argv.indexOf('--chunked-child');
+  if (chunkedChild !== -1) {
+    const [workers, chunkSeconds] = process.argv.slice(chunkedChild + 1).map(Number);
+    return runChunkedChild(workers ?? 0, chunkSeconds ?? 0);
+  }
 
   const quick = process.argv.includes('--quick');
   const only = process.argv.flatMap((arg, i) => (arg === '--only' ? [process.argv[i + 1] ?? ''] : []));
@@ -214,7 +221,10 @@ async function main(): Promise<void> {
     (s) =>
       (!quick || s.source.seconds <= 60) && (only.length === 0 || only.some((text) => s.name.includes(text))),
   );
-  if (chosen.length === 0) throw new Error(`no bench row matches ${only.join(' or ')}`);
+  // The chunked row (scripts/bench/chunked.ts) times the whole local stack, in children of its own:
+  // it runs last, its rows in the table, its marks (split, chunks, join, AWS) under it.
+  const chunked = chunkedRowChosen(quick, only);
+  if (chosen.length === 0 && !chunked) throw new Error(`no bench row matches ${only.join(' or ')}`);
   for (const scenario of chosen) ensureMedia(scenario.source);
   if (chosen.some((scenario) => scenario.narration > 0)) await ensureNarration();
 
@@ -242,6 +252,14 @@ async function main(): Promise<void> {
       bareSeconds.toFixed(2),
       (seconds / bareSeconds).toFixed(3),
     ]);
+  }
+
+  let chunkedNotes: string[] = [];
+  if (chunked) {
+    process.stderr.write(`running: ${CHUNKED_ROW} …\n`);
+    const measured = await benchChunked(fileURLToPath(import.meta.url));
+    rows.push(...measured.rows);
+    chunkedNotes = measured.notes;
   }
 
   const header = [
@@ -300,6 +318,7 @@ async function main(): Promise<void> {
       `\nloudness target (3 min): ${signed(extra)} s, ${((100 * extra) / plain).toFixed(1)}% over the same job without one`,
     );
   }
+  for (const note of chunkedNotes) process.stdout.write(`\n${note}`);
   process.stdout.write('\n');
 }
 

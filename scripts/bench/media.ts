@@ -17,6 +17,7 @@ import { parseJobSpec } from '@auto-vid/shared';
 import { ffmpegBinary } from '../../src/processor/render/ffmpeg.ts';
 import { createEspeakSynthesizer } from '../../src/processor/speech/espeak.ts';
 import type { SpeechSynthesizer } from '../../src/processor/speech/speech-synthesizer.ts';
+import { makeFrameCodedVideo } from '../../tests/support/frame-code.ts';
 
 export const mediaDir = join(fileURLToPath(new URL('../..', import.meta.url)), '.bench');
 
@@ -64,6 +65,33 @@ function makeOnce(path: string, make: (partial: string) => void): string {
   make(partial);
   renameSync(partial, path);
   return path;
+}
+
+/** makeOnce for a maker that is a promise. */
+async function makeOnceAsync(path: string, make: (partial: string) => Promise<unknown>): Promise<string> {
+  if (existsSync(path)) return path;
+  process.stderr.write(`making ${path} …\n`);
+  const partial = path.replace(/(\.\w+)$/, '.partial$1');
+  await make(partial);
+  renameSync(partial, path);
+  return path;
+}
+
+/** The chunked row's input: 1080p30, a keyframe every 2 s, with sound. */
+export const CODED_SOURCE = { seconds: 120, width: 1920, height: 1080, fps: 30, gop: 60 } as const;
+
+/**
+ * The frame-coded video of the tests (tests/support/frame-code.ts): every frame shows its own index,
+ * so a chunked job's joined output can be read back frame by frame (none lost, doubled or moved).
+ * About 30 s to make.
+ */
+export function ensureCodedVideo(): Promise<string> {
+  mkdirSync(mediaDir, { recursive: true });
+  const { seconds, width, height, fps, gop } = CODED_SOURCE;
+  const name = `coded-${height}p${fps}-${seconds}s-gop${gop}.mp4`;
+  return makeOnceAsync(join(mediaDir, name), (partial) =>
+    makeFrameCodedVideo(partial, { width, height, fps, seconds, gop, audio: true }),
+  );
 }
 
 function sourceName(shape: SourceShape): string {

@@ -71,10 +71,20 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
   };
 }
 
-/** Calls the function with one message; deletes it unless the function failed or reported it failed. */
+/**
+ * Calls the function with one message; deletes it unless the function failed or reported it failed.
+ * While the function runs, the message is kept hidden: here the visibility timeout is also the retry
+ * delay (seconds, not the template's 5400 s), and a render or a chunk encode outlasts it, so without
+ * this another worker would take the same message and do the work twice.
+ */
 async function deliver(message: QueuedMessage, options: QueueWorkerOptions): Promise<void> {
   const { queue } = options;
   const receiptHandle = message.receiptHandle as string;
+  const hidden = queue.visibilityTimeoutMs;
+  const keepHidden = setInterval(
+    () => queue.changeVisibility(receiptHandle, hidden),
+    Math.max(50, hidden / 2),
+  );
   try {
     const response = await options.handler(
       buildSqsEvent({ ...message, receiptHandle }, { queueArn: options.queueArn, region: options.region }),
@@ -96,5 +106,7 @@ async function deliver(message: QueuedMessage, options: QueueWorkerOptions): Pro
       queue: queue.name,
       error: (error as Error).message,
     });
+  } finally {
+    clearInterval(keepHidden);
   }
 }
