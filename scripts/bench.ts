@@ -33,6 +33,7 @@ import { renderJob } from '../src/processor/render-job.ts';
 import { benchChunked, CHUNKED_ROW, chunkedRowChosen, runChunkedChild } from './bench/chunked.ts';
 import { cachedNarration, ensureMedia, ensureNarration } from './bench/media.ts';
 import { buildSpec, SCENARIOS, type Scenario } from './bench/scenarios.ts';
+import { median } from './bench/stats.ts';
 
 interface ChildResult {
   readonly seconds: number;
@@ -196,14 +197,6 @@ function timeAutoVid(index: number): Promise<ChildResult> {
         : reject(new Error(`bench child exited ${code}`)),
     );
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 async function main(): Promise<void> {

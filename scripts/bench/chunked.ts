@@ -16,6 +16,7 @@ import { startDevServer } from '../../src/local/dev-server/dev-server.ts';
 import { ffmpegBinary, ffprobeBinary } from '../../src/processor/render/ffmpeg.ts';
 import { perfectJoin, readFrameCodes, summarizeJoin } from '../../tests/support/frame-code.ts';
 import { CODED_SOURCE, ensureCodedVideo } from './media.ts';
+import { median } from './stats.ts';
 
 /** The row's name, for `--only`: "chunked" matches it. */
 export const CHUNKED_ROW = 'chunked, 2 min 1080p, medium';
@@ -300,14 +301,6 @@ function sampleCpu(): { stop: () => Cpu } {
       return { mean: first && end ? share(first, end) : 0, peak };
     },
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** A chunked run's marks: the split, the download before the first wave, the slowest chunk, the join. */
