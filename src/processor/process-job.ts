@@ -231,7 +231,9 @@ async function renderAndStore(
       onProgress: progressRecorder(job, deps),
       signal: delivery.signal,
       deadlineAt: delivery.deadlineAt,
-      ...(deps.chunking ? { chunking: chunkingFor(job, spec, deps, delivery) } : {}),
+      ...(deps.chunking
+        ? { chunking: chunkingFor(job, spec, { ...deps, chunking: deps.chunking }, delivery) }
+        : {}),
     });
     if ('handedOff' in result) return result;
     return await storeRendered(job, spec, result, deps, { ...delivery, step });
@@ -247,13 +249,14 @@ export interface Stored {
 }
 
 /** The chunking of this job's re-encode: when, and where the chunks are handed. */
-function chunkingFor(job: ClaimedJob, spec: JobSpec, deps: ProcessDeps, delivery: Delivery): RenderChunking {
-  const chunking = deps.chunking as ChunkingDeps;
-  return {
-    thresholdSeconds: chunking.thresholdSeconds,
-    chunkSeconds: chunking.chunkSeconds,
-    handOff: (kit) => handOffChunks(job, spec, kit, { ...deps, chunking }, delivery),
-  };
+function chunkingFor(
+  job: ClaimedJob,
+  spec: JobSpec,
+  deps: ProcessDeps & { readonly chunking: ChunkingDeps },
+  delivery: Delivery,
+): RenderChunking {
+  const { thresholdSeconds, chunkSeconds } = deps.chunking;
+  return { thresholdSeconds, chunkSeconds, handOff: (kit) => handOffChunks(job, spec, kit, deps, delivery) };
 }
 
 /**

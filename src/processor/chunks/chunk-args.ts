@@ -35,7 +35,7 @@ export function chunkEncodeArgs(run: ChunkEncode): string[] {
   const graph = run.burnIn
     ? [
         `[${SOURCE_VIDEO}]${rebase}+${formatNumber(chunk.start)}/TB[placed]`,
-        buildBurnIn(run.burnIn).replace(`[${SOURCE_VIDEO}]`, '[placed]'),
+        buildBurnIn(run.burnIn, '[placed]'),
         `${CAPTIONED_VIDEO}${rebase}${CHUNK_VIDEO}`,
       ].join(';')
     : `[${SOURCE_VIDEO}]${rebase}${CHUNK_VIDEO}`;

@@ -16,10 +16,14 @@ function escapeFilterValue(value: string): string {
 
 /**
  * The chain that draws the captions: libass's `ass` filter, which reads the ASS script itself (no
- * demuxer is opened) with the fonts of the given folder.
+ * demuxer is opened) with the fonts of the given folder. It draws on the source's picture, or on
+ * the `input` label (a chunk's picture placed at its time in the whole video).
  */
-export function buildBurnIn(burnIn: NonNullable<CaptionFiles['burnIn']>): string {
+export function buildBurnIn(
+  burnIn: NonNullable<CaptionFiles['burnIn']>,
+  input = `[${SOURCE_VIDEO}]`,
+): string {
   const file = escapeFilterValue(burnIn.path);
   const fonts = escapeFilterValue(burnIn.fontsDirectory);
-  return `[${SOURCE_VIDEO}]ass=filename=${file}:fontsdir=${fonts}${CAPTIONED_VIDEO}`;
+  return `${input}ass=filename=${file}:fontsdir=${fonts}${CAPTIONED_VIDEO}`;
 }
