@@ -360,9 +360,29 @@ export function toJobView(record: JobRecord): JobView {
     output: toViewOutput(record.output),
     error: record.error ?? null,
     jobInfo: record.jobInfo ?? {},
-    ...(record.status === 'processing' && record.progress !== undefined ? { progress: record.progress } : {}),
+    ...progressOf(record),
     ...(record.chunks ? { chunks: { total: record.chunks.total, done: record.chunks.done } } : {}),
   };
+}
+
+/**
+ * The progress bar of a chunked re-encode: the split (downloads, speech, the audio) fills the first
+ * 15%, the chunks the next 80% in equal steps as each is counted, the join the rest.
+ */
+export const CHUNKED_PROGRESS = { from: 15, share: 80 } as const;
+
+/**
+ * 0-100 while processing: what the render wrote, or for a chunked re-encode what its count of
+ * encoded chunks says (one update counts a chunk, so the two never disagree).
+ */
+function progressOf(record: JobRecord): Pick<JobView, 'progress'> {
+  if (record.status !== 'processing') return {};
+  const { chunks } = record;
+  const counted = chunks
+    ? CHUNKED_PROGRESS.from + Math.floor((CHUNKED_PROGRESS.share * chunks.done) / chunks.total)
+    : undefined;
+  const progress = Math.max(record.progress ?? -1, counted ?? -1);
+  return progress >= 0 ? { progress } : {};
 }
 
 /** A new record in status `submitted`, expiring `ttlSeconds` after `now`. */

@@ -14,19 +14,18 @@ export async function startChunks(
   table: Table,
   jobId: string,
   attempt: number,
-  { total, progress, now, leaseUntil }: { total: number; progress: number; now: Date; leaseUntil: Date },
+  { total, now, leaseUntil }: { total: number; now: Date; leaseUntil: Date },
 ): Promise<boolean> {
   const record = await update(table, {
     Key: { jobId },
     UpdateExpression:
-      'SET #chunks = :chunks, #chunksDone = :none, #progress = :progress, #leaseUntil = :lease, #updatedAt = :now REMOVE #joinLeaseUntil',
+      'SET #chunks = :chunks, #chunksDone = :none, #leaseUntil = :lease, #updatedAt = :now REMOVE #joinLeaseUntil',
     ConditionExpression: HELD_BY_ATTEMPT,
     ExpressionAttributeNames: NAMES,
     ExpressionAttributeValues: {
       ...held(attempt),
       ':chunks': { total, done: 0 },
       ':none': {},
-      ':progress': progress,
       ':lease': leaseUntil.getTime(),
       ':now': now.toISOString(),
     },

@@ -26,8 +26,8 @@ export function createDynamoJobStore(client: DynamoDBDocumentClient, tableName: 
     remove: (jobId) => removeFinalJob(table, jobId),
     list: (owner, query) => listOwnedJobs(table, owner, query),
     recordDelivery: (jobId, attempt) => recordDelivery(table, jobId, attempt),
-    startChunks: (jobId, attempt, chunks, now, leaseUntil) =>
-      startChunks(table, jobId, attempt, { ...chunks, now, leaseUntil }),
+    startChunks: (jobId, attempt, total, now, leaseUntil) =>
+      startChunks(table, jobId, attempt, { total, now, leaseUntil }),
     countChunk: (jobId, attempt, index, now, leaseUntil) =>
       countChunk(table, jobId, attempt, { index, now, leaseUntil }),
     claimJoin: (jobId, attempt, now, leaseUntil) => claimJoin(table, jobId, attempt, { now, leaseUntil }),
@@ -74,9 +74,18 @@ async function reportProgress(
   progress: number,
   now: Date,
 ): Promise<boolean> {
-  const record = await updateHeld(table, jobId, attempt, 'SET #progress = :progress, #updatedAt = :now', {
-    ':progress': progress,
-    ':now': now.toISOString(),
+  // Only forward: writes that race (two chunk encoders counting at once) land in any order.
+  const record = await update(table, {
+    Key: { jobId },
+    UpdateExpression: 'SET #progress = :progress, #updatedAt = :now',
+    ConditionExpression: `${HELD_BY_ATTEMPT} AND (attribute_not_exists(#progress) OR #progress < :progress)`,
+    ExpressionAttributeNames: NAMES,
+    ExpressionAttributeValues: {
+      ':processing': 'processing',
+      ':attempt': attempt,
+      ':progress': progress,
+      ':now': now.toISOString(),
+    },
   });
   return record !== undefined;
 }

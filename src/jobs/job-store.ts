@@ -47,7 +47,10 @@ export interface JobStore {
    * one of several concurrent callers wins.
    */
   claim(jobId: string, now: Date, leaseUntil: Date): Promise<ClaimResult>;
-  /** Progress of the claimed attempt; false once the attempt no longer owns the job. */
+  /**
+   * Progress of the claimed attempt, only ever forward; false when the attempt no longer owns the
+   * job or the progress recorded is already as far.
+   */
   reportProgress(jobId: string, attempt: number, progress: number, now: Date): Promise<boolean>;
   /** `processing` (this attempt) → `completed`, the output's record-only version id included. */
   complete(
@@ -75,16 +78,10 @@ export interface JobStore {
   /** An owner's jobs, newest first, one page at a time. */
   list(owner: string, query: JobQuery): Promise<JobPage>;
   /**
-   * A chunked re-encode begins: `chunks = {total, done: 0}`, no chunk counted, the progress set,
-   * the lease renewed. Holds only while `attempt` holds the job; false otherwise.
+   * A chunked re-encode begins: `chunks = {total, done: 0}`, no chunk counted, the lease renewed.
+   * Holds only while `attempt` holds the job; false otherwise.
    */
-  startChunks(
-    jobId: string,
-    attempt: number,
-    chunks: { total: number; progress: number },
-    now: Date,
-    leaseUntil: Date,
-  ): Promise<boolean>;
+  startChunks(jobId: string, attempt: number, total: number, now: Date, leaseUntil: Date): Promise<boolean>;
   /**
    * Counts one encoded chunk, once: `counted` with the record after it, `already` when this chunk
    * was counted before (a duplicate message, or a retry after the count), `lost` when the attempt no

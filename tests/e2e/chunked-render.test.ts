@@ -46,7 +46,14 @@ beforeAll(async () => {
       audio: true,
     }).then((video) => video.path),
   ]);
+  // The polls below (every 100 ms) would use up the template's usage plan (2/s, 50 a day).
   dev = await startDevProcess(join(media, 'data'), [
+    '--rate',
+    '100',
+    '--burst',
+    '200',
+    '--quota',
+    '100000',
     '--chunk-workers',
     '2',
     '--chunk-threshold',

@@ -98,6 +98,21 @@ const encodedChunks = (logs: HarnessDeps['logs'], jobId: string) =>
     .map((line) => line.fields.chunk);
 
 describe('a chunked re-encode', () => {
+  it('keeps the furthest progress when two chunk counts write theirs out of order', async () => {
+    // Arrange
+    const message = await enqueue(chunkedSpec('progress'));
+    const store = harness.table.store;
+    await store.claim(message.jobId, new Date(), new Date(Date.now() + 60_000));
+
+    // Act
+    const later = await store.reportProgress(message.jobId, 1, 55, new Date());
+    const earlier = await store.reportProgress(message.jobId, 1, 35, new Date());
+
+    // Assert
+    expect([later, earlier]).toEqual([true, false]);
+    expect((await store.get(message.jobId))?.progress).toBe(55);
+  });
+
   it('is split into one message per chunk, each counted, and the last joins every frame once', async () => {
     // Arrange
     const world = chunkedWorld();

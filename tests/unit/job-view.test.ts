@@ -62,6 +62,17 @@ describe('job view', () => {
     expect(toJobView({ ...record, status: 'processing', progress: 42 }).progress).toBe(42);
     expect(toJobView({ ...record, status: 'completed', progress: 100 })).not.toHaveProperty('progress');
   });
+
+  it('shows a chunked job the progress its count of encoded chunks gives, and its chunks after it ends', () => {
+    const chunked = { ...record, status: 'processing' as const, progress: 14, chunksDone: { c0: true } };
+    expect(toJobView({ ...chunked, chunks: { total: 4, done: 0 } }).progress).toBe(15);
+    expect(toJobView({ ...chunked, chunks: { total: 4, done: 1 } }).progress).toBe(35);
+    expect(toJobView({ ...chunked, chunks: { total: 3, done: 3 } }).progress).toBe(95);
+    const ended = toJobView({ ...chunked, status: 'completed', chunks: { total: 4, done: 4 } });
+    expect(ended).not.toHaveProperty('progress');
+    expect(ended.chunks).toEqual({ total: 4, done: 4 });
+    expect(ended).not.toHaveProperty('chunksDone');
+  });
 });
 
 describe('the measured audio in the view', () => {

@@ -42,10 +42,3 @@ export interface HandedOff {
   readonly handedOff: true;
   readonly chunks: number;
 }
-
-/**
- * The progress bar of a chunked job: the split (downloads, speech, the audio) fills the first 15%,
- * the chunks the next 80% in equal steps as each is counted, the join the rest.
- */
-export const CHUNKS_FROM = 15;
-export const CHUNKS_SHARE = 80;

@@ -13,7 +13,6 @@ import { runFfmpeg } from '../render/ffmpeg.ts';
 import { makeTempFolder } from '../temp-folders.ts';
 import { chunkEncodeArgs } from './chunk-args.ts';
 import type { ChunkDeps } from './chunk-deps.ts';
-import { CHUNKS_FROM, CHUNKS_SHARE } from './chunk-kit.ts';
 import { joinChunks } from './join-chunks.ts';
 import {
   attemptScratchPrefix,
@@ -111,7 +110,10 @@ async function encodeAndPut(
   }
 }
 
-/** Counts the chunk (a duplicate or a retry finds it counted); `all` once every chunk is. */
+/**
+ * Counts the chunk (a duplicate or a retry finds it counted); `all` once every chunk is. The view's
+ * progress follows the count (`toJobView`), so nothing else is written.
+ */
 async function countOnce(message: ChunkMessage, deps: ChunkDeps): Promise<'lost' | 'some' | 'all'> {
   const now = deps.clock();
   const lease = new Date(now.getTime() + deps.config.leaseMs);
@@ -119,14 +121,6 @@ async function countOnce(message: ChunkMessage, deps: ChunkDeps): Promise<'lost'
   if (counted.outcome === 'lost') return 'lost';
   const chunks = counted.record.chunks;
   if (!chunks) return 'lost';
-  if (counted.outcome === 'counted' && chunks.done < chunks.total) {
-    const progress = CHUNKS_FROM + Math.floor((CHUNKS_SHARE * chunks.done) / chunks.total);
-    await deps.jobs
-      .reportProgress(message.jobId, message.attempt, progress, now)
-      .catch((error: unknown) =>
-        deps.log('warn', 'Progress update failed', { jobId: message.jobId, error: (error as Error).message }),
-      );
-  }
   return chunks.done >= chunks.total ? 'all' : 'some';
 }
 
@@ -147,9 +141,6 @@ async function joinIfFirst(
   );
   if (!taken) return { action: 'done', status: 'chunk-encoded' };
   try {
-    await deps.jobs
-      .reportProgress(jobId, job.attempt, CHUNKS_FROM + CHUNKS_SHARE, now)
-      .catch(() => undefined);
     const outcome = await joinChunks(job, manifest, deps, limits);
     await removeScratch(jobId, deps);
     return outcome;

@@ -6,7 +6,7 @@ import type { ScratchFiles } from '../../jobs/scratch-files.ts';
 import type { AttemptLimits } from '../attempt.ts';
 import type { ClaimedJob } from '../job-settlement.ts';
 import type { Log } from '../log.ts';
-import { CHUNKS_FROM, type ChunkKit } from './chunk-kit.ts';
+import type { ChunkKit } from './chunk-kit.ts';
 import { attemptScratchPrefix, type ChunkManifest, captionKey, MANIFEST_NAME } from './manifest.ts';
 
 /** How a processor deployment splits long re-encodes. */
@@ -62,7 +62,7 @@ export async function handOffChunks(
   const started = await deps.jobs.startChunks(
     jobId,
     job.attempt,
-    { total: kit.chunks.length, progress: CHUNKS_FROM },
+    kit.chunks.length,
     now,
     new Date(now.getTime() + deps.config.leaseMs),
   );
